@@ -1,0 +1,96 @@
+import { MailError } from "./errors.js";
+
+/** An e-mail address as given by a caller: `"a@b.c"`, `"Name <a@b.c>"` or an object. */
+export type AddressInput = string | { readonly address: string; readonly name?: string | undefined };
+
+/** A validated address with its optional display name (never quoted or encoded). */
+export interface MailAddress {
+  /** The bare address, `local@domain`. */
+  readonly address: string;
+  /** The display name, as a person would read it. */
+  readonly name?: string;
+}
+
+// RFC 5322 atext: the characters a local part or display name may use without quoting.
+const ATEXT = "A-Za-z0-9!#$%&'*+/=?^_`{|}~-";
+const DOT_ATOM = new RegExp(`^[${ATEXT}]+(\\.[${ATEXT}]+)*$`);
+const QUOTED_LOCAL = /^"([\x20\x21\x23-\x5b\x5d-\x7e]|\\[\x20-\x7e])*"$/;
+const PHRASE = new RegExp(`^[${ATEXT}]+( [${ATEXT}]+)*$`);
+// A DNS label: letters (any script, for IDN), digits and inner hyphens.
+const LABEL = /^(?!-)[\p{L}\p{M}\p{N}-]{1,63}(?<!-)$/u;
+const FORBIDDEN = /[\r\n\0]/;
+
+/** True when `value` is a deliverable `local@domain` address (dot-atom or quoted local part, IDN domain). */
+export function isValidAddress(value: string): boolean {
+  if (value.length > 254 || FORBIDDEN.test(value)) return false;
+  const at = value.lastIndexOf("@");
+  if (at <= 0) return false;
+  const local = value.slice(0, at);
+  const domain = value.slice(at + 1);
+  if (local.length > 64 || !(DOT_ATOM.test(local) || QUOTED_LOCAL.test(local))) return false;
+  const labels = domain.split(".");
+  return labels.length >= 2 && labels.every((label) => LABEL.test(label)) && !/^\d+$/.test(labels.at(-1)!);
+}
+
+function invalid(field: string, reason: string): MailError {
+  return new MailError("INVALID_MESSAGE", `${field} ${reason}`, { field });
+}
+
+function unquote(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"')) {
+    return trimmed.slice(1, -1).replace(/\\(.)/g, "$1");
+  }
+  return trimmed;
+}
+
+/** Parses and validates one address; `field` names it in the `INVALID_MESSAGE` error. */
+export function parseAddress(input: AddressInput, field: string): MailAddress {
+  let address: string;
+  let name: string | undefined;
+  if (typeof input === "string") {
+    if (FORBIDDEN.test(input)) throw invalid(field, "must not contain CR, LF or NUL");
+    const text = input.trim();
+    const open = text.lastIndexOf("<");
+    if (text.endsWith(">") && open >= 0) {
+      address = text.slice(open + 1, -1).trim();
+      name = unquote(text.slice(0, open));
+    } else {
+      address = text;
+    }
+  } else if (input && typeof input === "object" && typeof input.address === "string") {
+    if (input.name !== undefined && typeof input.name !== "string")
+      throw invalid(field, "name must be a string");
+    if (FORBIDDEN.test(input.address) || (input.name && FORBIDDEN.test(input.name))) {
+      throw invalid(field, "must not contain CR, LF or NUL");
+    }
+    address = input.address.trim();
+    name = input.name?.trim();
+  } else {
+    throw invalid(field, 'must be "a@b.c", "Name <a@b.c>" or { address, name }');
+  }
+  if (!isValidAddress(address)) throw invalid(field, `is not a valid e-mail address`);
+  return name ? { address, name } : { address };
+}
+
+/** Parses one address or a list of them; an empty list is allowed here and checked by the caller. */
+export function parseAddressList(
+  input: AddressInput | readonly AddressInput[] | undefined,
+  field: string,
+): MailAddress[] {
+  if (input === undefined) return [];
+  const list = Array.isArray(input) ? input : [input as AddressInput];
+  return list.map((item, index) =>
+    parseAddress(item, list.length === 1 && !Array.isArray(input) ? field : `${field}[${index}]`),
+  );
+}
+
+/**
+ * Formats an address as one RFC 5322 string, `Name <a@b.c>`, quoting the name when it holds anything
+ * but plain words (commas, quotes, angle quotes, non-ASCII), so the vendor's parser gives it back intact.
+ */
+export function formatAddress(mailbox: MailAddress): string {
+  if (!mailbox.name) return mailbox.address;
+  const name = PHRASE.test(mailbox.name) ? mailbox.name : `"${mailbox.name.replace(/(["\\])/g, "\\$1")}"`;
+  return `${name} <${mailbox.address}>`;
+}

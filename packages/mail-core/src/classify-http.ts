@@ -1,0 +1,109 @@
+import { MailError, type MailErrorCode } from "./errors.js";
+
+/** What a provider knows about a failed HTTP exchange with its vendor. */
+export interface HttpFailure {
+  /** Provider id, for the error. */
+  provider: string;
+  /** The HTTP status the vendor answered with. */
+  status: number;
+  /** The vendor's own error text (never a request header or the API key). */
+  detail?: string | undefined;
+  /** The raw `Retry-After` header value, if the vendor sent one. */
+  retryAfter?: string | null | undefined;
+  /** Override the code the status implies, when the vendor's body says more. */
+  code?: MailErrorCode | undefined;
+  /** The SDK error, kept as the cause. */
+  cause?: unknown;
+  /** Clock used to read an HTTP-date Retry-After; defaults to `Date.now`. */
+  now?: (() => number) | undefined;
+}
+
+/** The error code an HTTP status means for a send. */
+export function codeForStatus(status: number): MailErrorCode {
+  if (status === 401 || status === 403) return "AUTH";
+  if (status === 408) return "TIMEOUT";
+  if (status === 429) return "RATE_LIMITED";
+  if (status >= 500) return "UNAVAILABLE";
+  if (status >= 400) return "REJECTED";
+  return "UNKNOWN";
+}
+
+/** Milliseconds to wait from a `Retry-After` value (delta-seconds or HTTP-date), or undefined. */
+export function parseRetryAfter(
+  value: string | null | undefined,
+  now: () => number = Date.now,
+): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  const text = value.trim();
+  if (text === "") return undefined;
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, at - now());
+}
+
+/** Turns a vendor's HTTP failure into a {@link MailError} with the right code, status and Retry-After. */
+export function httpFailure(failure: HttpFailure): MailError {
+  const code = failure.code ?? codeForStatus(failure.status);
+  const detail = failure.detail?.trim();
+  const message = `${failure.provider} answered HTTP ${failure.status}${detail ? `: ${detail}` : ""}`;
+  return new MailError(code, message, {
+    provider: failure.provider,
+    status: failure.status,
+    retryAfterMs: parseRetryAfter(failure.retryAfter, failure.now),
+    cause: failure.cause,
+  });
+}
+
+/** Failures before a connection existed: the vendor certainly did not get the message. */
+const CONNECT_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ERR_SOCKET_CONNECTION_TIMEOUT",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+
+/** Failures of a connection that existed: the request may have arrived. */
+const BROKEN_CODES = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "UND_ERR_SOCKET"]);
+
+/** Finds a Node/undici error code (`ECONNREFUSED`, …) anywhere in an error's cause chain. */
+export function systemErrorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current && typeof current === "object"; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && /^[A-Z_]+$/.test(code)) return code;
+    const errors = (current as { errors?: unknown }).errors;
+    if (Array.isArray(errors) && errors.length > 0) {
+      current = errors[0];
+      continue;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** The `NETWORK` or `TIMEOUT` error for a request that got no HTTP answer; undefined if it is not one. */
+export function transportFailure(provider: string, error: unknown): MailError | undefined {
+  const code = systemErrorCode(error);
+  if (code === "ETIMEDOUT" || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") {
+    return new MailError("TIMEOUT", `${provider} did not answer in time (${code})`, {
+      provider,
+      cause: error,
+      outcomeUnknown: true,
+    });
+  }
+  if (code && CONNECT_CODES.has(code)) {
+    return new MailError("NETWORK", `could not reach ${provider} (${code})`, { provider, cause: error });
+  }
+  if (code && BROKEN_CODES.has(code)) {
+    return new MailError("NETWORK", `the connection to ${provider} broke (${code})`, {
+      provider,
+      cause: error,
+      outcomeUnknown: true,
+    });
+  }
+  return undefined;
+}

@@ -1,0 +1,93 @@
+import type { NormalizedMessage } from "./message.js";
+
+/** One environment variable a provider reads. */
+export interface EnvVar {
+  /** Variable name, e.g. `RESEND_API_KEY`. */
+  readonly name: string;
+  /** One line saying what it is. */
+  readonly description: string;
+  /** Needed whenever this provider is chosen. */
+  readonly required?: boolean;
+  /** Holds a credential: never printed, logged or put in an error. */
+  readonly secret?: boolean;
+  /** Value used when the variable is blank. */
+  readonly default?: string;
+}
+
+/** Trimmed values of a provider's variables: blank ones are absent, defaults applied. */
+export type EnvValues = Readonly<Record<string, string | undefined>>;
+
+/** What the core hands a provider when it creates a transport. */
+export interface ProviderContext {
+  /** Upper bound for one request, in milliseconds; also enforced by the core through the signal. */
+  readonly timeoutMs: number;
+}
+
+/** What the core hands a transport for each call. */
+export interface RequestContext {
+  /** Aborts on the caller's signal or the timeout; pass it to the vendor request. */
+  readonly signal: AbortSignal;
+  /** 1 for the first attempt, 2 for the first retry, … */
+  readonly attempt: number;
+}
+
+/** What a vendor said when it accepted a message. */
+export interface SendResult {
+  /** The vendor's id for the message. */
+  readonly messageId: string;
+}
+
+/** A provider's live connection to its vendor, made by `create` once per mailer. */
+export interface MailTransport {
+  /** Sends one message; throws a `MailError` on failure. */
+  send(message: NormalizedMessage, context: RequestContext): Promise<SendResult>;
+  /** Checks credentials and connectivity with the vendor's cheapest authenticated call. */
+  verify(context: RequestContext): Promise<void>;
+  /** Releases connections; optional. */
+  close?(): Promise<void> | void;
+}
+
+/** Everything the core needs to know about a provider; cheap to import, no vendor SDK inside. */
+export interface ProviderDefinition<Config = unknown> {
+  /** The `MAIL_PROVIDER` value, e.g. `postmark` (lower case, digits and `_`). */
+  readonly id: string;
+  /** Human name, e.g. `Postmark`. */
+  readonly label: string;
+  /** The npm package that ships it, for install hints. */
+  readonly packageName?: string;
+  /** Variables it reads, in the order docs should list them. */
+  readonly env: readonly EnvVar[];
+  /** Variables that must all be set for blank `MAIL_PROVIDER` to pick it; defaults to the required ones. */
+  readonly detectWith?: readonly string[];
+  /** Largest total attachment size the vendor accepts, in bytes. */
+  readonly maxAttachmentBytes?: number;
+  /** Config properties that hold credentials, redacted from every error. */
+  readonly secretKeys?: readonly (keyof Config & string)[];
+  /** Builds the config from env values; throws a `CONFIG` MailError for combinations that cannot work. */
+  configFromEnv(values: EnvValues): Config;
+  /** Loads the vendor SDK (dynamically) and returns a transport. */
+  create(config: Config, context: ProviderContext): MailTransport | Promise<MailTransport>;
+}
+
+const ID = /^[a-z][a-z0-9_]*$/;
+
+/** Declares a provider; checks the definition's shape so mistakes surface at import time. */
+export function defineProvider<Config>(definition: ProviderDefinition<Config>): ProviderDefinition<Config> {
+  if (!ID.test(definition.id)) throw new TypeError(`provider id "${definition.id}" must match ${ID}`);
+  const names = new Set(definition.env.map((variable) => variable.name));
+  for (const name of definition.detectWith ?? []) {
+    if (!names.has(name)) throw new TypeError(`provider ${definition.id}: detectWith names unknown ${name}`);
+  }
+  return Object.freeze({ ...definition });
+}
+
+/** The variables whose presence selects a provider when `MAIL_PROVIDER` is blank. */
+export function detectionVariables(
+  definition: Pick<ProviderDefinition, "env" | "detectWith">,
+): readonly string[] {
+  return definition.detectWith ?? definition.env.filter((variable) => variable.required).map((v) => v.name);
+}
+
+/** A provider definition whatever its config type, as the registry stores it. */
+// biome-ignore lint/suspicious/noExplicitAny: config types differ per provider; the registry is heterogeneous.
+export type AnyProviderDefinition = ProviderDefinition<any>;

@@ -1,0 +1,62 @@
+export {
+  type AddressInput,
+  formatAddress,
+  isValidAddress,
+  type MailAddress,
+  parseAddress,
+} from "./address.js";
+export { BUILTIN_PROVIDERS, type BuiltinProvider, builtinProvider } from "./builtin-providers.js";
+export {
+  codeForStatus,
+  type HttpFailure,
+  httpFailure,
+  parseRetryAfter,
+  systemErrorCode,
+  transportFailure,
+} from "./classify-http.js";
+export { type Clock, systemClock } from "./clock.js";
+export {
+  type CreateMailerFromEnvOptions,
+  createMailerFromEnv,
+  fromAddressFromEnv,
+} from "./create-mailer-from-env.js";
+export {
+  defineProvider,
+  detectionVariables,
+  type EnvValues,
+  type EnvVar,
+  type MailTransport,
+  type ProviderContext,
+  type ProviderDefinition,
+  type RequestContext,
+  type SendResult,
+} from "./define-provider.js";
+export { type EnvSource, envValue, isDetected, missingVariables } from "./env-values.js";
+export {
+  isMailError,
+  MailError,
+  type MailErrorCode,
+  type MailErrorOptions,
+  unsupportedField,
+} from "./errors.js";
+export type { MailEventBase, MailerHooks, SendErrorEvent, SendEvent, SentEvent } from "./events.js";
+export {
+  type CreateMailerOptions,
+  createMailer,
+  type Mailer,
+  type MailerOptions,
+  type ProviderSetup,
+  type SendOptions,
+  type SendReceipt,
+} from "./mailer.js";
+export {
+  type MailAttachment,
+  type MailMessage,
+  type NormalizedAttachment,
+  type NormalizedMessage,
+  normalizeMessage,
+  type Recipients,
+} from "./message.js";
+export { getRegisteredProvider, listProviders, type ProviderInfo, registerProvider } from "./registry.js";
+export { type MailProviderResolution, parseProviderList, resolveMailProvider } from "./resolve-provider.js";
+export { DEFAULT_RETRY, type RetryOptions, type RetryPolicy } from "./retry-policy.js";

@@ -1,0 +1,235 @@
+import { type AddressInput, type MailAddress, parseAddress } from "./address.js";
+import { type Clock, systemClock } from "./clock.js";
+import type { ProviderDefinition } from "./define-provider.js";
+import { isMailError, MailError } from "./errors.js";
+import { emit, type MailerHooks } from "./events.js";
+import { attachmentBytes, type MailMessage, type NormalizedMessage, normalizeMessage } from "./message.js";
+import { secretPatterns } from "./redact.js";
+import { backoffDelay, canSendAgain, type RetryOptions, retryPolicy } from "./retry-policy.js";
+import { abortedError, type ProviderLink, runAttempt, toMailError } from "./send-attempt.js";
+
+/** A provider definition with its config, ready to become part of a mailer. */
+export interface ProviderSetup<Config = unknown> {
+  /** The provider. */
+  readonly definition: ProviderDefinition<Config>;
+  /** Its config (what `configFromEnv` returns, or your own). */
+  readonly config: Config;
+  /** Extra strings to mask in its errors (the env's secret values). */
+  readonly secrets?: readonly string[];
+}
+
+/** Behaviour shared by every mailer, however it was made. */
+export interface MailerOptions {
+  /** Per-request timeout in ms. Default 30 000. */
+  readonly timeoutMs?: number;
+  /** Retry policy; `MAIL_RETRY_ATTEMPTS` sets `attempts` for env mailers. */
+  readonly retry?: RetryOptions;
+  /** How long a provider that failed with a transient error is tried last, in ms. Default 30 000. */
+  readonly cooldownMs?: number;
+  /** Event listeners. */
+  readonly hooks?: MailerHooks;
+  /** Put the normalized message in events (it may hold personal data). Default false. */
+  readonly eventsIncludeMessage?: boolean;
+  /** Clock for timeouts, backoff and cool-downs. */
+  readonly clock?: Clock;
+  /** Random source in [0, 1) for backoff jitter. */
+  readonly random?: () => number;
+}
+
+/** Options of {@link createMailer}. */
+export interface CreateMailerOptions extends MailerOptions {
+  /** Default sender. */
+  readonly from: AddressInput;
+  /** One provider, or several in failover order. */
+  // biome-ignore lint/suspicious/noExplicitAny: each setup pairs a definition with its own config type.
+  readonly providers: ProviderSetup<any> | readonly ProviderSetup<any>[];
+}
+
+/** Per-send options. */
+export interface SendOptions {
+  /** Cancels the send; it then rejects with `ABORTED` at once. */
+  readonly signal?: AbortSignal;
+}
+
+/** What a successful send returns. */
+export interface SendReceipt {
+  /** The provider that accepted the message. */
+  readonly provider: string;
+  /** That vendor's message id. */
+  readonly messageId: string;
+}
+
+/** Sends e-mail through one provider, or several in failover order. */
+export interface Mailer {
+  /** Id of the first provider. */
+  readonly provider: string;
+  /** Every provider, in failover order. */
+  readonly providers: readonly string[];
+  /** Default sender. */
+  readonly from: MailAddress;
+  /** Validates and sends a message; rejects with a `MailError`. */
+  send(message: MailMessage, options?: SendOptions): Promise<SendReceipt>;
+  /** Checks every provider's credentials and connection; rejects with the first `MailError`. */
+  verify(options?: SendOptions): Promise<void>;
+  /** Forgets which providers failed recently. */
+  resetCooldowns(): void;
+  /** Releases connections. */
+  close(): Promise<void>;
+}
+
+const NO_FAILOVER = new Set(["INVALID_MESSAGE", "UNSUPPORTED", "ABORTED", "CONFIG"]);
+
+async function createLink(setup: ProviderSetup<unknown>, timeoutMs: number): Promise<ProviderLink> {
+  const { definition, config } = setup;
+  const configSecrets = (definition.secretKeys ?? []).map((key) => (config as Record<string, unknown>)[key]);
+  const patterns = secretPatterns([
+    ...(setup.secrets ?? []),
+    ...configSecrets.filter((value): value is string => typeof value === "string"),
+  ]);
+  const link = {
+    id: definition.id,
+    secretPatterns: patterns,
+    maxAttachmentBytes: definition.maxAttachmentBytes,
+  };
+  try {
+    return { ...link, transport: await definition.create(config, { timeoutMs }) };
+  } catch (error) {
+    const failure = toMailError(error, { ...link, transport: undefined as never });
+    throw isMailError(error)
+      ? failure
+      : new MailError("CONFIG", failure.message, { provider: link.id, cause: failure });
+  }
+}
+
+function failoverError(errors: readonly MailError[], stoppedBecause?: string): MailError {
+  const last = errors.at(-1)!;
+  const summary = errors.map((error) => `${error.provider}: ${error.message}`).join("; ");
+  return new MailError(last.code, `${stoppedBecause ?? "every provider failed"} (${summary})`, {
+    provider: last.provider,
+    retryable: last.retryable,
+    status: last.status,
+    retryAfterMs: last.retryAfterMs,
+    outcomeUnknown: errors.some((error) => error.outcomeUnknown),
+    errors,
+  });
+}
+
+/** Builds a mailer from provider definitions and configs you already have (no environment). */
+export async function createMailer(options: CreateMailerOptions): Promise<Mailer> {
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? Math.random;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const cooldownMs = options.cooldownMs ?? 30_000;
+  const policy = retryPolicy({}, options.retry);
+  const hooks = options.hooks ?? {};
+  let from: MailAddress;
+  try {
+    from = parseAddress(options.from, "from");
+  } catch (error) {
+    throw new MailError("CONFIG", "the default sender is not a valid address", { cause: error });
+  }
+  const setups = (
+    Array.isArray(options.providers) ? options.providers : [options.providers]
+  ) as ProviderSetup[];
+  if (setups.length === 0) throw new MailError("CONFIG", "a mailer needs at least one provider");
+  const links = await Promise.all(setups.map((setup) => createLink(setup, timeoutMs)));
+  const coolingUntil = new Map<string, number>();
+
+  async function sendThrough(link: ProviderLink, message: NormalizedMessage, signal?: AbortSignal) {
+    if (link.maxAttachmentBytes !== undefined && attachmentBytes(message) > link.maxAttachmentBytes) {
+      throw new MailError(
+        "UNSUPPORTED",
+        `attachments total ${attachmentBytes(message)} bytes; ${link.id} accepts at most ${link.maxAttachmentBytes}`,
+        { provider: link.id, field: "attachments" },
+      );
+    }
+    const started = clock.now();
+    const withMessage = options.eventsIncludeMessage ? { message } : {};
+    for (let attempt = 1; ; attempt++) {
+      const base = { provider: link.id, attempt, ...withMessage };
+      emit(hooks.onSend, base);
+      const attemptStarted = clock.now();
+      try {
+        const result = await runAttempt(link, (context) => link.transport.send(message, context), {
+          attempt,
+          timeoutMs,
+          signal,
+          clock,
+        });
+        emit(hooks.onSent, {
+          ...base,
+          durationMs: clock.now() - attemptStarted,
+          messageId: result.messageId,
+        });
+        return { provider: link.id, messageId: result.messageId };
+      } catch (caught) {
+        const error = caught as MailError;
+        const delay = backoffDelay(policy, attempt, error, random);
+        const willRetry =
+          attempt < policy.attempts &&
+          canSendAgain(error, message.idempotencyKey !== undefined) &&
+          clock.now() + delay - started <= policy.deadlineMs;
+        emit(hooks.onError, { ...base, durationMs: clock.now() - attemptStarted, error, willRetry });
+        if (!willRetry) throw error;
+        try {
+          await clock.sleep(delay, signal);
+        } catch (reason) {
+          throw abortedError(link.id, reason);
+        }
+      }
+    }
+  }
+
+  function inFailoverOrder(): ProviderLink[] {
+    const now = clock.now();
+    const cooling = (link: ProviderLink) => (coolingUntil.get(link.id) ?? 0) > now;
+    return [...links.filter((link) => !cooling(link)), ...links.filter(cooling)];
+  }
+
+  return {
+    provider: links[0]!.id,
+    providers: links.map((link) => link.id),
+    from,
+    async send(input, sendOptions = {}) {
+      const message = normalizeMessage(input, from);
+      const hasKey = message.idempotencyKey !== undefined;
+      const errors: MailError[] = [];
+      for (const link of inFailoverOrder()) {
+        try {
+          const receipt = await sendThrough(link, message, sendOptions.signal);
+          coolingUntil.delete(link.id);
+          return receipt;
+        } catch (caught) {
+          const error = caught as MailError;
+          errors.push(error);
+          if (links.length === 1) throw error;
+          if (NO_FAILOVER.has(error.code)) throw errors.length === 1 ? error : failoverError(errors);
+          if (error.retryable) coolingUntil.set(link.id, clock.now() + cooldownMs);
+          if (error.outcomeUnknown && !hasKey) {
+            throw failoverError(
+              errors,
+              `${link.id} may have accepted the message; not failing over without an idempotencyKey`,
+            );
+          }
+        }
+      }
+      throw failoverError(errors);
+    },
+    async verify(verifyOptions = {}) {
+      for (const link of links) {
+        await runAttempt(link, (context) => link.transport.verify(context), {
+          attempt: 1,
+          timeoutMs,
+          signal: verifyOptions.signal,
+          clock,
+        });
+      }
+    },
+    resetCooldowns() {
+      coolingUntil.clear();
+    },
+    async close() {
+      await Promise.all(links.map((link) => link.transport.close?.()));
+    },
+  };
+}

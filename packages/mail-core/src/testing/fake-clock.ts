@@ -1,0 +1,81 @@
+import type { Clock } from "../clock.js";
+
+/** A clock that only moves when told to; `sleeps` records every wait that completed. */
+export interface FakeClock extends Clock {
+  /** Waits that ran to completion, in ms, in order. */
+  readonly sleeps: number[];
+  /** Moves time forward by `ms`, firing due timers in order. */
+  advance(ms: number): Promise<void>;
+  /** Fires timers one by one, earliest first, until `promise` settles; returns its outcome. */
+  settle<T>(promise: Promise<T>): Promise<T>;
+}
+
+interface Timer {
+  at: number;
+  ms: number;
+  resolve(): void;
+}
+
+const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Makes a {@link FakeClock} starting at `start` ms since the epoch. */
+export function createFakeClock(start = Date.UTC(2026, 0, 1)): FakeClock {
+  let now = start;
+  const timers: Timer[] = [];
+  const sleeps: number[] = [];
+
+  async function fireNext(limit: number): Promise<boolean> {
+    timers.sort((a, b) => a.at - b.at);
+    const next = timers[0];
+    if (!next || next.at > limit) return false;
+    timers.shift();
+    now = Math.max(now, next.at);
+    sleeps.push(next.ms);
+    next.resolve();
+    await flush();
+    return true;
+  }
+
+  return {
+    sleeps,
+    now: () => now,
+    sleep(ms, signal) {
+      return new Promise<void>((resolve, reject) => {
+        if (signal?.aborted) return reject(signal.reason);
+        const timer: Timer = { at: now + ms, ms, resolve };
+        timers.push(timer);
+        signal?.addEventListener(
+          "abort",
+          () => {
+            timers.splice(timers.indexOf(timer), 1);
+            reject(signal.reason);
+          },
+          { once: true },
+        );
+      });
+    },
+    async advance(ms) {
+      const target = now + ms;
+      await flush();
+      while (await fireNext(target)) {}
+      now = target;
+    },
+    async settle(promise) {
+      let settled = false;
+      const outcome = promise.then(
+        (value) => {
+          settled = true;
+          return value;
+        },
+        (error: unknown) => {
+          settled = true;
+          throw error;
+        },
+      );
+      outcome.catch(() => {});
+      await flush();
+      while (!settled && (await fireNext(Number.POSITIVE_INFINITY))) {}
+      return outcome;
+    },
+  };
+}

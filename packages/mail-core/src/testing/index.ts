@@ -1,0 +1,11 @@
+export { createFakeClock, type FakeClock } from "./fake-clock.js";
+export { findSecret } from "./find-secret.js";
+export { CONTRACT_FROM, fullMessage, minimalMessage, PDF_BYTES, PNG_BYTES } from "./fixtures.js";
+export {
+  createTestMailer,
+  type FailureRule,
+  type MemoryConfig,
+  memoryProvider,
+  type TestMailer,
+  type TestMailerOptions,
+} from "./memory-provider.js";
