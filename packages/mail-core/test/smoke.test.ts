@@ -10,6 +10,8 @@ describe("smoke", () => {
     });
     const receipt = await mailer.send({ to: "a@example.com", subject: "Hi", text: "x" });
     expect(receipt).toEqual({ provider: "smoketest", messageId: "smoketest-1" });
-    await expect(createMailerFromEnv({ env: { MAIL_FROM_ADDRESS: "a@example.com" } })).rejects.toBeInstanceOf(MailError);
+    await expect(createMailerFromEnv({ env: { MAIL_FROM_ADDRESS: "a@example.com" } })).rejects.toBeInstanceOf(
+      MailError,
+    );
   });
 });

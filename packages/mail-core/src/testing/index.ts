@@ -9,3 +9,4 @@ export {
   type TestMailer,
   type TestMailerOptions,
 } from "./memory-provider.js";
+export { type SdkLoadReport, sdkLoadReport } from "./sdk-load-report.js";

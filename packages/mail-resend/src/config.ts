@@ -1,0 +1,14 @@
+import type { EnvValues } from "@posse/mail-core";
+
+/** Settings of the Resend provider. */
+export interface ResendConfig {
+  /** API key (`re_…`), from `RESEND_API_KEY`. */
+  readonly apiKey: string;
+  /** API base URL; default `https://api.resend.com`. For tests and proxies. */
+  readonly endpoint?: string;
+}
+
+/** Builds the config from `RESEND_API_KEY`. */
+export function configFromEnv(values: EnvValues): ResendConfig {
+  return { apiKey: values.RESEND_API_KEY! };
+}

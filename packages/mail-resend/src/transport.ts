@@ -1,0 +1,28 @@
+import type { MailTransport, ProviderContext } from "@posse/mail-core";
+import type { ResendConfig } from "./config.js";
+import { fromResendError } from "./map-error.js";
+import { toResendEmail } from "./map-message.js";
+
+/** Loads the Resend SDK and returns a transport over it. */
+export async function createTransport(
+  config: ResendConfig,
+  _context: ProviderContext,
+): Promise<MailTransport> {
+  const { Resend } = await import("resend");
+  const client = new Resend(config.apiKey, config.endpoint ? { baseUrl: config.endpoint } : undefined);
+  return {
+    async send(message, { signal }) {
+      const { data, error, headers } = await client.emails.send(toResendEmail(message), {
+        ...(message.idempotencyKey !== undefined && { idempotencyKey: message.idempotencyKey }),
+        signal,
+      } as { idempotencyKey?: string });
+      if (error) throw fromResendError(error, headers);
+      return { messageId: data.id };
+    },
+    async verify({ signal }) {
+      const { error, headers } = await client.domains.list(undefined, { signal } as never);
+      // A sending-only key may not list domains; Resend says so with restricted_api_key, which proves the key.
+      if (error && error.name !== "restricted_api_key") throw fromResendError(error, headers);
+    },
+  };
+}

@@ -1,0 +1,240 @@
+// Contract tests: MSW stands in for https://api.resend.com at the network layer and checks each
+// request as Resend's API reference defines it (POST /emails, Bearer auth, snake_case JSON body).
+import { createMailer, MailError, type Mailer } from "@posse/mail-core";
+import {
+  CONTRACT_FROM,
+  createFakeClock,
+  findSecret,
+  fullMessage,
+  minimalMessage,
+  PDF_BYTES,
+  PNG_BYTES,
+} from "@posse/mail-core/testing";
+import { delay, HttpResponse, http } from "msw";
+import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { resendProvider } from "../src/index.js";
+
+const API = "https://api.resend.test";
+const API_KEY = "re_contract_SECRET_5f1c";
+const server = setupServer();
+
+interface Captured {
+  method: string;
+  url: string;
+  headers: Headers;
+  body: unknown;
+}
+
+function captureSend(status = 200, body: unknown = { id: "4ef9a417-02e9-4d39-ad75-9611e0fcc33c" }) {
+  const captured: Captured[] = [];
+  server.use(
+    http.post(`${API}/emails`, async ({ request }) => {
+      captured.push({
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+        body: await request.json(),
+      });
+      return HttpResponse.json(body as never, { status });
+    }),
+  );
+  return captured;
+}
+
+function mailer(options: Partial<Parameters<typeof createMailer>[0]> = {}): Promise<Mailer> {
+  return createMailer({
+    from: CONTRACT_FROM,
+    providers: { definition: resendProvider, config: { apiKey: API_KEY, endpoint: API } },
+    retry: { attempts: 1 },
+    ...options,
+  });
+}
+
+beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+describe("resend contract", () => {
+  it("sends a minimal message as a minimal request", async () => {
+    const captured = captureSend();
+    const receipt = await (await mailer()).send(minimalMessage);
+    expect(receipt).toEqual({ provider: "resend", messageId: "4ef9a417-02e9-4d39-ad75-9611e0fcc33c" });
+    expect(captured).toHaveLength(1);
+    const [request] = captured;
+    expect(request!.method).toBe("POST");
+    expect(request!.url).toBe(`${API}/emails`);
+    expect(request!.headers.get("authorization")).toBe(`Bearer ${API_KEY}`);
+    expect(request!.headers.get("content-type")).toBe("application/json");
+    expect(request!.headers.get("user-agent")).toMatch(/^resend-node:/);
+    expect(request!.headers.has("idempotency-key")).toBe(false);
+    expect(request!.body).toEqual({
+      from: "Possy <possy@posseparty.example>",
+      to: ["ann@example.com"],
+      subject: "Hello",
+      text: "Hi Ann",
+    });
+  });
+
+  it("sends every field of a full message", async () => {
+    const captured = captureSend();
+    await (await mailer()).send({ ...fullMessage, idempotencyKey: "login-42-1" });
+    const [request] = captured;
+    expect(request!.headers.get("idempotency-key")).toBe("login-42-1");
+    expect(request!.body).toEqual({
+      from: '"«Possy» Party" <possy@posseparty.example>',
+      to: ['"Doe, Ann \\"Annie\\"" <ann@example.com>', "bob@example.com"],
+      cc: ['"Carol Ünïcode" <carol@example.com>'],
+      bcc: ["dave@example.com"],
+      reply_to: ['"Support, Team" <support@posseparty.example>'],
+      subject: "Sign in to POSSE Party ✓ — ünïcødé",
+      text: "Your link: https://posseparty.example/login/abc",
+      html: '<p>Your <a href="https://posseparty.example/login/abc">link</a> <img src="cid:logo@posse"></p>',
+      headers: { "X-Entity-Ref-ID": "ref-123" },
+      attachments: [
+        {
+          filename: "report.pdf",
+          content: Buffer.from(PDF_BYTES).toString("base64"),
+          content_type: "application/pdf",
+        },
+        {
+          filename: "logo.png",
+          content: Buffer.from(PNG_BYTES).toString("base64"),
+          content_type: "image/png",
+          content_id: "logo@posse",
+        },
+      ],
+      tags: [
+        { name: "login", value: "true" },
+        { name: "user_id", value: "42" },
+      ],
+    });
+  });
+
+  it("refuses tags Resend cannot carry before any request", async () => {
+    const captured = captureSend();
+    const error = await (await mailer()).send({ ...minimalMessage, tags: ["has space"] }).catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({ code: "UNSUPPORTED", field: "tags[0]", provider: "resend" });
+    expect(captured).toHaveLength(0);
+  });
+
+  const failures: [string, number, Record<string, unknown>, Record<string, string>, Partial<MailError>][] = [
+    [
+      "missing key",
+      401,
+      { name: "missing_api_key", message: "Missing API key in the authorization header" },
+      {},
+      { code: "AUTH", retryable: false },
+    ],
+    ["invalid key", 403, { name: "invalid_api_key", message: "API key is invalid" }, {}, { code: "AUTH" }],
+    [
+      "testing domain",
+      403,
+      { name: "validation_error", message: "You can only send testing emails to your own email address" },
+      {},
+      { code: "REJECTED" },
+    ],
+    [
+      "validation",
+      422,
+      { name: "validation_error", message: "Invalid `to` field." },
+      {},
+      { code: "REJECTED", retryable: false },
+    ],
+    [
+      "rate limit",
+      429,
+      { name: "rate_limit_exceeded", message: "Too many requests." },
+      { "retry-after": "2" },
+      { code: "RATE_LIMITED", retryable: true, retryAfterMs: 2000 },
+    ],
+    [
+      "server error",
+      500,
+      { name: "internal_server_error", message: "An unexpected error occurred." },
+      {},
+      { code: "UNAVAILABLE", retryable: true },
+    ],
+  ];
+
+  it.each(failures)("maps %s (HTTP %i) to a MailError", async (_, status, body, headers, expected) => {
+    server.use(
+      http.post(`${API}/emails`, () =>
+        HttpResponse.json({ statusCode: status, ...body }, { status, headers }),
+      ),
+    );
+    const error = await (await mailer()).send(minimalMessage).catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({ provider: "resend", status, ...expected });
+    expect(error.message).toContain(String(body.message));
+    expect(findSecret(error, [API_KEY])).toBeUndefined();
+  });
+
+  it("maps a non-JSON 502 to UNAVAILABLE", async () => {
+    server.use(
+      http.post(`${API}/emails`, () => new HttpResponse("<html>Bad gateway</html>", { status: 502 })),
+    );
+    const error = await (await mailer()).send(minimalMessage).catch((e) => e);
+    expect(error).toMatchObject({ code: "UNAVAILABLE", status: 502, retryable: true });
+  });
+
+  it("maps a network failure to NETWORK with an unknown outcome", async () => {
+    server.use(http.post(`${API}/emails`, () => HttpResponse.error()));
+    const error = await (await mailer()).send(minimalMessage).catch((e) => e);
+    expect(error).toMatchObject({ code: "NETWORK", provider: "resend", outcomeUnknown: true });
+    expect(findSecret(error, [API_KEY])).toBeUndefined();
+  });
+
+  it("times out on the injected clock with an unknown outcome, aborting the request", async () => {
+    let aborted = false;
+    server.use(
+      http.post(`${API}/emails`, async ({ request }) => {
+        request.signal.addEventListener("abort", () => {
+          aborted = true;
+        });
+        await delay("infinite");
+        return HttpResponse.json({ id: "never" });
+      }),
+    );
+    const clock = createFakeClock();
+    const send = (await mailer({ clock, timeoutMs: 5_000 })).send(minimalMessage);
+    const error = await clock.settle(send).catch((e) => e);
+    expect(error).toMatchObject({
+      code: "TIMEOUT",
+      provider: "resend",
+      outcomeUnknown: true,
+      retryable: true,
+    });
+    expect(clock.sleeps).toEqual([5_000]);
+    expect(aborted).toBe(true);
+  });
+
+  it("verifies the key by listing domains, accepting a sending-only key", async () => {
+    const seen: string[] = [];
+    server.use(
+      http.get(`${API}/domains`, ({ request }) => {
+        seen.push(request.headers.get("authorization") ?? "");
+        return HttpResponse.json(
+          {
+            statusCode: 401,
+            name: "restricted_api_key",
+            message: "This API key is restricted to only send emails",
+          },
+          { status: 401 },
+        );
+      }),
+    );
+    await expect((await mailer()).verify()).resolves.toBeUndefined();
+    expect(seen).toEqual([`Bearer ${API_KEY}`]);
+    server.use(
+      http.get(`${API}/domains`, () =>
+        HttpResponse.json(
+          { statusCode: 403, name: "invalid_api_key", message: "API key is invalid" },
+          { status: 403 },
+        ),
+      ),
+    );
+    await expect((await mailer()).verify()).rejects.toMatchObject({ code: "AUTH", provider: "resend" });
+  });
+});

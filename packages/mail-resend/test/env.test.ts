@@ -1,0 +1,48 @@
+// MAIL_PROVIDER=resend (or a blank MAIL_PROVIDER with RESEND_API_KEY set) sends through Resend.
+import { createMailerFromEnv, MailError } from "@posse/mail-core";
+import { findSecret } from "@posse/mail-core/testing";
+import { HttpResponse, http } from "msw";
+import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import "../src/index.js";
+
+const API = "https://api.resend.test";
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+const env = { MAIL_FROM_ADDRESS: "App <app@example.com>", RESEND_API_KEY: "re_env_SECRET_77" };
+const config = { resend: { endpoint: API } };
+
+describe("resend from the environment", () => {
+  it.each([
+    ["explicit", { MAIL_PROVIDER: " Resend " }],
+    ["detected", { MAIL_PROVIDER: "" }],
+  ])("sends when %s", async (_, extra) => {
+    const keys: string[] = [];
+    server.use(
+      http.post(`${API}/emails`, ({ request }) => {
+        keys.push(request.headers.get("authorization") ?? "");
+        return HttpResponse.json({ id: "env-1" });
+      }),
+    );
+    const mailer = await createMailerFromEnv({ env: { ...env, ...extra }, config });
+    expect(mailer.provider).toBe("resend");
+    await expect(mailer.send({ to: "a@example.com", subject: "s", text: "t" })).resolves.toEqual({
+      provider: "resend",
+      messageId: "env-1",
+    });
+    expect(keys).toEqual(["Bearer re_env_SECRET_77"]);
+  });
+
+  it("names the missing key without printing any value", async () => {
+    const error = await createMailerFromEnv({
+      env: { MAIL_PROVIDER: "resend", MAIL_FROM_ADDRESS: "app@example.com", RESEND_API_KEY: "  " },
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({ code: "CONFIG" });
+    expect(error.message).toContain("RESEND_API_KEY");
+    expect(findSecret(error, ["app@example.com"])).toBeUndefined();
+  });
+});
