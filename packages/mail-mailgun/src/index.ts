@@ -1,0 +1,7 @@
+import { registerProvider } from "@posse/mail-core";
+import { mailgunProvider } from "./provider.js";
+
+registerProvider(mailgunProvider);
+
+export type { MailgunConfig, MailgunRegion } from "./config.js";
+export { mailgunProvider };

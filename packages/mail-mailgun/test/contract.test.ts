@@ -1,0 +1,380 @@
+// Contract tests: MSW stands in for https://api.mailgun.net (and the EU host) at the network layer and
+// checks each request as Mailgun's API reference defines it (POST /v3/{domain}/messages, Basic api:KEY,
+// multipart/form-data with repeated fields and raw file parts).
+import { createMailer, MailError, type Mailer, normalizeMessage } from "@posse/mail-core";
+import {
+  CONTRACT_FROM,
+  createFakeClock,
+  findSecret,
+  fullMessage,
+  minimalMessage,
+  PDF_BYTES,
+  PNG_BYTES,
+} from "@posse/mail-core/testing";
+import { HttpResponse, http } from "msw";
+import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { MailgunConfig } from "../src/index.js";
+import { mailgunProvider } from "../src/index.js";
+
+const US = "https://api.mailgun.net";
+const EU = "https://api.eu.mailgun.net";
+const DOMAIN = "mg.example.com";
+const API_KEY = "key-contract-SECRET-5f1c9d";
+const BASIC = `Basic ${Buffer.from(`api:${API_KEY}`).toString("base64")}`;
+const MESSAGE_ID = "<20260101000000.1.ABCDEF0123@mg.example.com>";
+const server = setupServer();
+
+type Field = string | { name: string; type: string; bytes: Uint8Array };
+
+interface Captured {
+  method: string;
+  url: string;
+  headers: Headers;
+  /** Each form field: one value, or an array when the field repeats. */
+  fields: Record<string, Field | Field[]>;
+}
+
+async function readForm(request: Request): Promise<Captured["fields"]> {
+  const fields: Record<string, Field[]> = {};
+  for (const [key, value] of (await request.formData()).entries()) {
+    const field: Field =
+      typeof value === "string"
+        ? value
+        : { name: value.name, type: value.type, bytes: new Uint8Array(await value.arrayBuffer()) };
+    fields[key] = [...(fields[key] ?? []), field];
+  }
+  return Object.fromEntries(
+    Object.entries(fields).map(([key, values]) => [key, values.length === 1 ? values[0]! : values]),
+  );
+}
+
+function captureSend(base = US) {
+  const captured: Captured[] = [];
+  server.use(
+    http.post(`${base}/v3/${DOMAIN}/messages`, async ({ request }) => {
+      captured.push({
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+        fields: await readForm(request),
+      });
+      return HttpResponse.json({ id: MESSAGE_ID, message: "Queued. Thank you." });
+    }),
+  );
+  return captured;
+}
+
+function mailer(
+  options: Partial<Parameters<typeof createMailer>[0]> = {},
+  config: Partial<MailgunConfig> = {},
+): Promise<Mailer> {
+  return createMailer({
+    from: CONTRACT_FROM,
+    providers: { definition: mailgunProvider, config: { apiKey: API_KEY, domain: DOMAIN, ...config } },
+    retry: { attempts: 1 },
+    ...options,
+  });
+}
+
+// RFC 5322 `display-name <addr>`, with the display name a quoted-string or plain words, as Mailgun reads it.
+function parseMailbox(value: string): { name?: string; address: string } {
+  const match = /^(?:"((?:[^"\\]|\\.)*)"|([^"<]*?))\s*<([^<>]+)>$/.exec(value);
+  if (!match) return { address: value };
+  const name = match[1] !== undefined ? match[1].replace(/\\(.)/g, "$1") : match[2]!;
+  return { name, address: match[3]! };
+}
+
+beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+describe("mailgun contract", () => {
+  it("sends a minimal message as a minimal request", async () => {
+    const captured = captureSend();
+    const receipt = await (await mailer()).send(minimalMessage);
+    expect(receipt).toEqual({ provider: "mailgun", messageId: MESSAGE_ID });
+    expect(captured).toHaveLength(1);
+    const [request] = captured;
+    expect(request!.method).toBe("POST");
+    expect(request!.url).toBe(`${US}/v3/${DOMAIN}/messages`);
+    expect(request!.headers.get("authorization")).toBe(BASIC);
+    expect(request!.headers.get("content-type")).toMatch(/^multipart\/form-data; boundary=-+[0-9a-f]+$/);
+    expect(request!.fields).toEqual({
+      from: "Possy <possy@posseparty.example>",
+      to: "ann@example.com",
+      subject: "Hello",
+      text: "Hi Ann",
+    });
+  });
+
+  it("sends every field of a full message", async () => {
+    const captured = captureSend();
+    await (await mailer()).send({ ...fullMessage, idempotencyKey: "login-42-1" });
+    const [request] = captured;
+    expect(request!.fields).toEqual({
+      from: '"«Possy» Party" <possy@posseparty.example>',
+      to: ['"Doe, Ann \\"Annie\\"" <ann@example.com>', "bob@example.com"],
+      cc: '"Carol Ünïcode" <carol@example.com>',
+      bcc: "dave@example.com",
+      "h:Reply-To": '"Support, Team" <support@posseparty.example>',
+      subject: "Sign in to POSSE Party ✓ — ünïcødé",
+      text: "Your link: https://posseparty.example/login/abc",
+      html: '<p>Your <a href="https://posseparty.example/login/abc">link</a> <img src="cid:logo@posse"></p>',
+      "h:X-Entity-Ref-ID": "ref-123",
+      "h:X-Idempotency-Key": "login-42-1",
+      "o:tag": "login",
+      "v:user_id": "42",
+      attachment: { name: "report.pdf", type: "application/pdf", bytes: PDF_BYTES },
+      // Mailgun gives an inline part the Content-ID of its file name: the HTML's cid:logo@posse.
+      inline: { name: "logo@posse", type: "image/png", bytes: PNG_BYTES },
+    });
+    // Mailgun reads the strings as RFC 5322 mailboxes: the hostile names come back intact.
+    const to = request!.fields.to as string[];
+    expect(to.map(parseMailbox)).toEqual([
+      { name: 'Doe, Ann "Annie"', address: "ann@example.com" },
+      { address: "bob@example.com" },
+    ]);
+    expect(parseMailbox(request!.fields.from as string)).toEqual({
+      name: "«Possy» Party",
+      address: "possy@posseparty.example",
+    });
+    expect(parseMailbox(request!.fields["h:Reply-To"] as string)).toEqual({
+      name: "Support, Team",
+      address: "support@posseparty.example",
+    });
+  });
+
+  it("repeats to, cc, bcc, o:tag and file parts and joins several Reply-To addresses", async () => {
+    const captured = captureSend();
+    await (await mailer()).send({
+      to: ["a@example.com", "b@example.com"],
+      cc: ["c@example.com", "d@example.com"],
+      bcc: ["e@example.com", "f@example.com"],
+      replyTo: ["Help, Desk <help@example.com>", "g@example.com"],
+      subject: "s",
+      html: "<p>h</p>",
+      tags: ["one", "two"],
+      attachments: [
+        { filename: "a.pdf", content: PDF_BYTES, contentType: "application/pdf" },
+        { filename: "b.pdf", content: PDF_BYTES, contentType: "application/pdf" },
+      ],
+    });
+    expect(captured[0]!.fields).toEqual({
+      from: "Possy <possy@posseparty.example>",
+      to: ["a@example.com", "b@example.com"],
+      cc: ["c@example.com", "d@example.com"],
+      bcc: ["e@example.com", "f@example.com"],
+      "h:Reply-To": '"Help, Desk" <help@example.com>, g@example.com',
+      subject: "s",
+      html: "<p>h</p>",
+      "o:tag": ["one", "two"],
+      attachment: [
+        { name: "a.pdf", type: "application/pdf", bytes: PDF_BYTES },
+        { name: "b.pdf", type: "application/pdf", bytes: PDF_BYTES },
+      ],
+    });
+  });
+
+  it("sends to the EU host when the region is eu", async () => {
+    const captured = captureSend(EU);
+    await (await mailer({}, { region: "eu" })).send(minimalMessage);
+    expect(captured.map((request) => request.url)).toEqual([`${EU}/v3/${DOMAIN}/messages`]);
+    expect(captured[0]!.headers.get("authorization")).toBe(BASIC);
+  });
+
+  const unsupported: [string, Parameters<Mailer["send"]>[0], string][] = [
+    ["a non-ASCII tag", { ...minimalMessage, tags: ["ünï"] }, "tags[0]"],
+    ["a tag over 128 characters", { ...minimalMessage, tags: ["x".repeat(129)] }, "tags[0]"],
+    ["more than 10 tags", { ...minimalMessage, tags: Array.from({ length: 11 }, (_, i) => `t${i}`) }, "tags"],
+    [
+      "a contentId with a slash",
+      { ...minimalMessage, attachments: [{ filename: "a.png", content: PNG_BYTES, contentId: "a/b@c" }] },
+      "attachments[0].contentId",
+    ],
+    [
+      "a file name with a slash",
+      { ...minimalMessage, attachments: [{ filename: "dir/a.pdf", content: PDF_BYTES }] },
+      "attachments[0].filename",
+    ],
+    [
+      "an X-Idempotency-Key header that contradicts idempotencyKey",
+      { ...minimalMessage, headers: { "x-idempotency-key": "other" }, idempotencyKey: "key-1" },
+      "headers.x-idempotency-key",
+    ],
+  ];
+
+  it.each(unsupported)("refuses %s before any request", async (_, message, field) => {
+    const captured = captureSend();
+    const error = await (await mailer()).send(message).catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({ code: "UNSUPPORTED", field, provider: "mailgun" });
+    expect(captured).toHaveLength(0);
+  });
+
+  const failures: [
+    string,
+    number,
+    string | Record<string, unknown>,
+    Record<string, string>,
+    Partial<MailError>,
+  ][] = [
+    [
+      "an invalid address",
+      400,
+      { message: "to parameter is not a valid address. please check documentation" },
+      {},
+      { code: "REJECTED", retryable: false },
+    ],
+    ["a wrong key (text body)", 401, "Forbidden", {}, { code: "AUTH", retryable: false }],
+    [
+      "the free-plan recipient restriction",
+      403,
+      {
+        message:
+          "Domain mg.example.com is not allowed to send: Free accounts are for test purposes only. Please upgrade or add the address to authorized recipients in Account Settings.",
+      },
+      {},
+      { code: "REJECTED", retryable: false },
+    ],
+    ["an unknown domain", 404, { message: "Domain not found: mg.example.com" }, {}, { code: "REJECTED" }],
+    [
+      "a rate limit",
+      429,
+      { message: "Too many requests" },
+      { "retry-after": "2" },
+      // mailgun.js drops response headers: Retry-After never reaches the provider.
+      { code: "RATE_LIMITED", retryable: true, retryAfterMs: undefined },
+    ],
+    [
+      "a server error",
+      500,
+      { message: "Internal Server Error" },
+      {},
+      { code: "UNAVAILABLE", retryable: true },
+    ],
+    ["a gateway page", 502, "<html>Bad gateway</html>", {}, { code: "UNAVAILABLE", retryable: true }],
+  ];
+
+  it.each(failures)(
+    "maps %s (HTTP %i) to a MailError, in one request",
+    async (_, status, body, headers, expected) => {
+      let requests = 0;
+      server.use(
+        http.post(`${US}/v3/${DOMAIN}/messages`, () => {
+          requests++;
+          return typeof body === "string"
+            ? new HttpResponse(body, { status, headers })
+            : HttpResponse.json(body, { status, headers });
+        }),
+      );
+      const error = await (await mailer()).send(minimalMessage).catch((e) => e);
+      expect(error).toBeInstanceOf(MailError);
+      expect(error).toMatchObject({ provider: "mailgun", status, ...expected });
+      expect(error.message).toContain(typeof body === "string" ? body : String(body.message));
+      expect(findSecret(error, [API_KEY, BASIC])).toBeUndefined();
+      expect(requests).toBe(1);
+    },
+  );
+
+  it("says that a 401 may be a region mismatch", async () => {
+    server.use(
+      http.post(`${US}/v3/${DOMAIN}/messages`, () => new HttpResponse("Forbidden", { status: 401 })),
+    );
+    const error = await (await mailer()).send(minimalMessage).catch((e) => e);
+    expect(error.message).toContain("Forbidden");
+    expect(error.message).toContain("MAILGUN_REGION");
+  });
+
+  it("maps a network failure to NETWORK with an unknown outcome, not to a 400", async () => {
+    server.use(http.post(`${US}/v3/${DOMAIN}/messages`, () => HttpResponse.error()));
+    const error = await (await mailer()).send(minimalMessage).catch((e) => e);
+    expect(error).toMatchObject({
+      code: "NETWORK",
+      provider: "mailgun",
+      outcomeUnknown: true,
+      retryable: true,
+    });
+    expect(error.status).toBeUndefined();
+    expect(findSecret(error, [API_KEY, BASIC])).toBeUndefined();
+  });
+
+  it("maps an endpoint that is not the API (the SDK's 'Incorrect url') to CONFIG", async () => {
+    server.use(http.post(`${US}/v3/${DOMAIN}/messages`, () => new HttpResponse("Mailgun Magnificent API")));
+    const error = await (await mailer()).send(minimalMessage).catch((e) => e);
+    expect(error).toMatchObject({ code: "CONFIG", provider: "mailgun", retryable: false });
+  });
+
+  it("times out on the injected clock with an unknown outcome", async () => {
+    let requests = 0;
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    server.use(
+      http.post(`${US}/v3/${DOMAIN}/messages`, async () => {
+        requests++;
+        await released;
+        return HttpResponse.json({ id: "late", message: "Queued. Thank you." });
+      }),
+    );
+    const clock = createFakeClock();
+    const send = (await mailer({ clock, timeoutMs: 5_000 })).send(minimalMessage);
+    const error = await clock.settle(send).catch((e) => e);
+    release();
+    expect(error).toMatchObject({
+      code: "TIMEOUT",
+      provider: "mailgun",
+      outcomeUnknown: true,
+      retryable: true,
+    });
+    expect(clock.sleeps).toEqual([5_000]);
+    expect(requests).toBe(1);
+  });
+
+  it("passes the timeout to the SDK, whose own timeout maps to TIMEOUT", async () => {
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    server.use(
+      http.post(`${US}/v3/${DOMAIN}/messages`, async () => {
+        await released;
+        return HttpResponse.json({ id: "late", message: "Queued. Thank you." });
+      }),
+    );
+    // The server never answers, so the only way out is the SDK's timeout: the result does not depend on time.
+    const transport = await mailgunProvider.create({ apiKey: API_KEY, domain: DOMAIN }, { timeoutMs: 1 });
+    const message = normalizeMessage(minimalMessage, { address: "possy@posseparty.example" });
+    const error = await transport
+      .send(message, { signal: new AbortController().signal, attempt: 1 })
+      .catch((e) => e);
+    release();
+    expect(error).toMatchObject({ code: "TIMEOUT", provider: "mailgun", outcomeUnknown: true });
+    expect(error.message).toContain("timeout of 1ms exceeded");
+  });
+
+  it("verifies key, domain and region with GET /v4/domains/{domain}", async () => {
+    const seen: string[] = [];
+    server.use(
+      http.get(`${EU}/v4/domains/${DOMAIN}`, ({ request }) => {
+        seen.push(`${request.method} ${request.url} ${request.headers.get("authorization")}`);
+        return HttpResponse.json({
+          domain: { name: DOMAIN, state: "active", created_at: "Thu, 01 Jan 2026 00:00:00 GMT" },
+          receiving_dns_records: [],
+          sending_dns_records: [],
+        });
+      }),
+    );
+    await expect((await mailer({}, { region: "eu" })).verify()).resolves.toBeUndefined();
+    expect(seen).toEqual([`GET ${EU}/v4/domains/${DOMAIN} ${BASIC}`]);
+  });
+
+  it("fails verify with AUTH on a wrong key or region", async () => {
+    server.use(http.get(`${US}/v4/domains/${DOMAIN}`, () => new HttpResponse("Forbidden", { status: 401 })));
+    const error = await (await mailer()).verify().catch((e) => e);
+    expect(error).toMatchObject({ code: "AUTH", provider: "mailgun", status: 401 });
+    expect(error.message).toContain("MAILGUN_REGION");
+    expect(findSecret(error, [API_KEY, BASIC])).toBeUndefined();
+  });
+});

@@ -1,0 +1,18 @@
+// Start-up cost: importing the package must not load mailgun.js (nor form-data); creating a mailer does.
+import { fileURLToPath } from "node:url";
+import { sdkLoadReport } from "@posse/mail-core/testing";
+import { describe, expect, it } from "vitest";
+
+const SDK = "/node_modules/mailgun.js/";
+const FORM_DATA = "/node_modules/form-data/";
+const config = { apiKey: "key-lazy-test", domain: "mg.example.com" };
+
+describe.each(["index.js", "index.cjs"])("dist/%s", (file) => {
+  it("loads the SDK only when a transport is created", async () => {
+    const entry = fileURLToPath(new URL(`../dist/${file}`, import.meta.url));
+    const report = await sdkLoadReport({ entry, providerId: "mailgun", config });
+    expect(report.afterImport.filter((url) => url.includes(SDK) || url.includes(FORM_DATA))).toEqual([]);
+    expect(report.afterCreate.some((url) => url.includes(SDK))).toBe(true);
+    expect(report.afterCreate.some((url) => url.includes(FORM_DATA))).toBe(true);
+  });
+});
