@@ -1,0 +1,13 @@
+import { builtinProvider, defineProvider } from "@posse/mail-core";
+import { type AmazonSesConfig, configFromEnv } from "./config.js";
+import { createTransport } from "./transport.js";
+
+/** The Amazon SES provider: `MAIL_PROVIDER=amazon_ses` with `AWS_SES_REGION` and IAM credentials. */
+export const amazonSesProvider = defineProvider<AmazonSesConfig>({
+  ...builtinProvider("amazon_ses"),
+  // SES v2 accepts messages up to 40 MB including base64 encoding, i.e. about 30 MB of attachments.
+  maxAttachmentBytes: 30 * 1024 * 1024,
+  secretKeys: ["secretAccessKey", "sessionToken"],
+  configFromEnv,
+  create: createTransport,
+});
