@@ -1,0 +1,7 @@
+import { registerProvider } from "@posse/mail-core";
+import { smtpProvider } from "./provider.js";
+
+registerProvider(smtpProvider);
+
+export type { SmtpConfig, SmtpPoolConfig } from "./config.js";
+export { smtpProvider };
