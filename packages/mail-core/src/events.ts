@@ -42,11 +42,17 @@ export interface MailerHooks {
   onError?(event: SendErrorEvent): void;
 }
 
-/** Calls a hook, swallowing anything it throws: observing a send must never break it. */
+/**
+ * Calls a hook, swallowing anything it throws: observing a send must never break it. An async hook's
+ * rejection is swallowed too, so it cannot surface as an unhandled rejection (which ends the process).
+ */
 export function emit<E>(hook: ((event: E) => void) | undefined, event: E): void {
   if (!hook) return;
   try {
-    hook(event);
+    const result: unknown = hook(event);
+    if (typeof (result as PromiseLike<unknown> | undefined)?.then === "function") {
+      (result as PromiseLike<unknown>).then(undefined, () => {});
+    }
   } catch {
     // A logging bug must not turn a sent e-mail into a failure.
   }

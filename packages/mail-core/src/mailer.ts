@@ -135,7 +135,12 @@ export async function createMailer(options: CreateMailerOptions): Promise<Mailer
   const links = await Promise.all(setups.map((setup) => createLink(setup, timeoutMs)));
   const coolingUntil = new Map<string, number>();
 
-  async function sendThrough(link: ProviderLink, message: NormalizedMessage, signal?: AbortSignal) {
+  async function sendThrough(
+    link: ProviderLink,
+    message: NormalizedMessage,
+    started: number,
+    signal: AbortSignal | undefined,
+  ) {
     if (link.maxAttachmentBytes !== undefined && attachmentBytes(message) > link.maxAttachmentBytes) {
       throw new MailError(
         "UNSUPPORTED",
@@ -143,7 +148,6 @@ export async function createMailer(options: CreateMailerOptions): Promise<Mailer
         { provider: link.id, field: "attachments" },
       );
     }
-    const started = clock.now();
     const withMessage = options.eventsIncludeMessage ? { message } : {};
     for (let attempt = 1; ; attempt++) {
       const base = { provider: link.id, attempt, ...withMessage };
@@ -194,9 +198,11 @@ export async function createMailer(options: CreateMailerOptions): Promise<Mailer
       const message = normalizeMessage(input, from);
       const hasKey = message.idempotencyKey !== undefined;
       const errors: MailError[] = [];
+      // The retry deadline counts from here, across every provider of the chain.
+      const started = clock.now();
       for (const link of inFailoverOrder()) {
         try {
-          const receipt = await sendThrough(link, message, sendOptions.signal);
+          const receipt = await sendThrough(link, message, started, sendOptions.signal);
           coolingUntil.delete(link.id);
           return receipt;
         } catch (caught) {

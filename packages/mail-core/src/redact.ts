@@ -2,13 +2,32 @@ import { MailError } from "./errors.js";
 
 const MASK = "[redacted]";
 
-/** The strings to hide for a set of secrets: each value, and its base64 forms as in HTTP Basic auth. */
+/**
+ * The base64 runs that encode `secret` wherever it sits in a longer value, as in HTTP Basic auth
+ * (`base64("user:" + secret)`): base64 maps 3 bytes to 4 characters, so the secret's characters depend on
+ * its byte offset modulo 3. For each offset, keep only the characters made from the secret's bits alone.
+ */
+function base64Forms(secret: string): string[] {
+  const bytes = Buffer.from(secret);
+  const forms = [bytes.toString("base64").replace(/=+$/, "")];
+  for (const offset of [0, 1, 2]) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes])
+      .toString("base64")
+      .replace(/=+$/, "");
+    const first = Math.ceil((offset * 8) / 6);
+    const end = Math.floor(((offset + bytes.length) * 8) / 6);
+    forms.push(encoded.slice(first, end));
+  }
+  return forms.filter((form) => form.length >= 4);
+}
+
+/** The strings to hide for a set of secrets: each value, its URL-encoded and its base64 forms. */
 export function secretPatterns(secrets: Iterable<string | undefined>): string[] {
   const patterns = new Set<string>();
   for (const secret of secrets) {
     if (!secret || secret.length < 4) continue;
     patterns.add(secret);
-    patterns.add(Buffer.from(secret).toString("base64").replace(/=+$/, ""));
+    for (const form of base64Forms(secret)) patterns.add(form);
     patterns.add(encodeURIComponent(secret));
   }
   return [...patterns].sort((a, b) => b.length - a.length);
@@ -39,7 +58,7 @@ export function safeCause(cause: unknown, patterns: readonly string[], depth = 0
       ? { cause: safeCause(cause.cause, patterns, depth + 1) }
       : undefined,
   );
-  copy.name = cause.name;
+  copy.name = redactText(String(cause.name), patterns);
   if (cause.stack !== undefined) copy.stack = redactText(cause.stack, patterns);
   for (const key of KEPT_PROPERTIES) {
     const value = (cause as unknown as Record<string, unknown>)[key];

@@ -42,16 +42,22 @@ export function createFakeClock(start = Date.UTC(2026, 0, 1)): FakeClock {
     sleep(ms, signal) {
       return new Promise<void>((resolve, reject) => {
         if (signal?.aborted) return reject(signal.reason);
-        const timer: Timer = { at: now + ms, ms, resolve };
-        timers.push(timer);
-        signal?.addEventListener(
-          "abort",
-          () => {
-            timers.splice(timers.indexOf(timer), 1);
-            reject(signal.reason);
+        // Once fired, the timer is gone: a later abort must not remove another timer (indexOf -1).
+        const onAbort = () => {
+          const index = timers.indexOf(timer);
+          if (index >= 0) timers.splice(index, 1);
+          reject(signal?.reason);
+        };
+        const timer: Timer = {
+          at: now + ms,
+          ms,
+          resolve: () => {
+            signal?.removeEventListener("abort", onAbort);
+            resolve();
           },
-          { once: true },
-        );
+        };
+        timers.push(timer);
+        signal?.addEventListener("abort", onAbort, { once: true });
       });
     },
     async advance(ms) {
