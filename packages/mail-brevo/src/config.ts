@@ -1,0 +1,14 @@
+import type { EnvValues } from "@posse/mail-core";
+
+/** Settings of the Brevo provider. */
+export interface BrevoConfig {
+  /** API v3 key (`xkeysib-…`), from `BREVO_API_KEY`. */
+  readonly apiKey: string;
+  /** API base URL including `/v3`; default `https://api.brevo.com/v3`. For tests and proxies. */
+  readonly endpoint?: string;
+}
+
+/** Builds the config from `BREVO_API_KEY`. */
+export function configFromEnv(values: EnvValues): BrevoConfig {
+  return { apiKey: values.BREVO_API_KEY! };
+}

@@ -1,0 +1,7 @@
+import { registerProvider } from "@posse/mail-core";
+import { brevoProvider } from "./provider.js";
+
+registerProvider(brevoProvider);
+
+export type { BrevoConfig } from "./config.js";
+export { brevoProvider };

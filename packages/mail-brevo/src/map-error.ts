@@ -1,0 +1,53 @@
+import { httpFailure, MailError, transportFailure } from "@posse/mail-core";
+
+/** What a thrown `BrevoError` (or its `BadRequestError` subclass) carries; read by shape, not by class. */
+interface BrevoErrorShape {
+  name?: string;
+  message?: string;
+  statusCode?: number;
+  body?: unknown;
+  rawResponse?: { headers?: { get(name: string): string | null } };
+}
+
+/** Brevo's `{ code, message }` error body, or a short piece of a non-JSON one. */
+function describe(body: unknown): string | undefined {
+  if (body && typeof body === "object") {
+    const { code, message } = body as { code?: unknown; message?: unknown };
+    if (typeof message === "string") return typeof code === "string" ? `${message} (${code})` : message;
+    return undefined;
+  }
+  if (typeof body === "string") return body.replace(/\s+/g, " ").trim().slice(0, 200) || undefined;
+  return undefined;
+}
+
+/** Any failure thrown by the Brevo SDK as a MailError. */
+export function fromBrevoError(error: unknown): MailError {
+  const failure = (error ?? {}) as BrevoErrorShape;
+  if (typeof failure.statusCode === "number") {
+    const headers = failure.rawResponse?.headers;
+    return httpFailure({
+      provider: "brevo",
+      status: failure.statusCode,
+      detail: describe(failure.body),
+      // Brevo documents x-sib-ratelimit-reset (seconds until the window resets) on its 429 answers.
+      retryAfter: headers?.get("retry-after") ?? headers?.get("x-sib-ratelimit-reset"),
+      cause: error,
+    });
+  }
+  if (failure.name === "BrevoTimeoutError") {
+    return new MailError("TIMEOUT", "brevo did not answer in time", {
+      provider: "brevo",
+      outcomeUnknown: true,
+      cause: error,
+    });
+  }
+  // No status: fetch failed. A refused connection is certain not to have arrived; anything else may have.
+  return (
+    transportFailure("brevo", error) ??
+    new MailError("NETWORK", `could not complete the request to brevo: ${failure.message ?? String(error)}`, {
+      provider: "brevo",
+      outcomeUnknown: true,
+      cause: error,
+    })
+  );
+}

@@ -1,0 +1,138 @@
+import type { Brevo } from "@getbrevo/brevo";
+import { type MailAddress, type NormalizedMessage, unsupportedField } from "@posse/mail-core";
+
+/** Header that Brevo returns, as `X-Mailin-custom`, in every transactional webhook event. */
+const METADATA_HEADER = "X-Mailin-custom";
+/** Key in the body's `headers` that Brevo reads as its idempotency key (repeat → `duplicate_parameter`). */
+const IDEMPOTENCY_KEY = "idempotencyKey";
+
+// Brevo takes no content type: it labels an attachment by its file extension, from this allow-list
+// (API reference of POST /v3/smtp/email). Each extension lists the MIME types that mean the same thing.
+const EXTENSION_TYPES: Readonly<Record<string, readonly string[]>> = {
+  xlsx: ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"],
+  xls: ["application/vnd.ms-excel"],
+  xlsm: ["application/vnd.ms-excel.sheet.macroenabled.12"],
+  ods: ["application/vnd.oasis.opendocument.spreadsheet"],
+  odt: ["application/vnd.oasis.opendocument.text"],
+  docx: ["application/vnd.openxmlformats-officedocument.wordprocessingml.document"],
+  docm: ["application/vnd.ms-word.document.macroenabled.12"],
+  doc: ["application/msword"],
+  ppt: ["application/vnd.ms-powerpoint"],
+  pptx: ["application/vnd.openxmlformats-officedocument.presentationml.presentation"],
+  csv: ["text/csv", "application/csv"],
+  pdf: ["application/pdf"],
+  txt: ["text/plain"],
+  rtf: ["application/rtf", "text/rtf"],
+  css: ["text/css"],
+  shtml: ["text/html"],
+  html: ["text/html"],
+  htm: ["text/html"],
+  xml: ["application/xml", "text/xml"],
+  ics: ["text/calendar"],
+  gif: ["image/gif"],
+  jpg: ["image/jpeg"],
+  jpeg: ["image/jpeg"],
+  png: ["image/png"],
+  tif: ["image/tiff"],
+  tiff: ["image/tiff"],
+  bmp: ["image/bmp", "image/x-ms-bmp"],
+  cgm: ["image/cgm"],
+  eps: ["application/postscript"],
+  zip: ["application/zip", "application/x-zip-compressed"],
+  tar: ["application/x-tar"],
+  ez: ["application/andrew-inset"],
+  mobi: ["application/x-mobipocket-ebook"],
+  msg: ["application/vnd.ms-outlook"],
+  pub: ["application/vnd.ms-publisher", "application/x-mspublisher"],
+  pkpass: ["application/vnd.apple.pkpass"],
+  mp3: ["audio/mpeg"],
+  m4a: ["audio/mp4", "audio/x-m4a"],
+  wma: ["audio/x-ms-wma"],
+  ogg: ["audio/ogg", "video/ogg", "application/ogg"],
+  flac: ["audio/flac", "audio/x-flac"],
+  wav: ["audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave"],
+  aif: ["audio/aiff", "audio/x-aiff"],
+  aifc: ["audio/aiff", "audio/x-aiff"],
+  aiff: ["audio/aiff", "audio/x-aiff"],
+  m4v: ["video/mp4", "video/x-m4v"],
+  mp4: ["video/mp4", "audio/mp4"],
+  mov: ["video/quicktime"],
+  avi: ["video/x-msvideo", "video/avi"],
+  mkv: ["video/x-matroska"],
+  mpeg: ["video/mpeg"],
+  mpg: ["video/mpeg"],
+  wmv: ["video/x-ms-wmv"],
+};
+
+function attachment(item: NormalizedMessage["attachments"][number], i: number) {
+  const field = `attachments[${i}]`;
+  if (item.contentId !== undefined) {
+    throw unsupportedField("brevo", `${field}.contentId`, "Brevo has no inline (Content-ID) attachments");
+  }
+  const extension = /\.([^.]+)$/.exec(item.filename)?.[1]?.toLowerCase() ?? "";
+  const types = EXTENSION_TYPES[extension];
+  if (!types) {
+    throw unsupportedField(
+      "brevo",
+      `${field}.filename`,
+      `Brevo does not accept the extension ".${extension}"`,
+    );
+  }
+  // application/octet-stream says nothing about the type, so Brevo's choice from the extension stands.
+  const type = item.contentType?.split(";")[0]?.trim().toLowerCase();
+  if (type !== undefined && type !== "application/octet-stream" && !types.includes(type)) {
+    throw unsupportedField(
+      "brevo",
+      `${field}.contentType`,
+      `Brevo sends a ".${extension}" file as ${types[0]}, not ${item.contentType}`,
+    );
+  }
+  return { name: item.filename, content: Buffer.from(item.content).toString("base64") };
+}
+
+function contact(address: MailAddress) {
+  return { email: address.address, ...(address.name !== undefined && { name: address.name }) };
+}
+
+function hasHeader(headers: Readonly<Record<string, string>>, name: string): boolean {
+  return Object.keys(headers).some((key) => key.toLowerCase() === name.toLowerCase());
+}
+
+/** The `headers` object: the caller's, plus metadata and the idempotency key in Brevo's own keys. */
+function headers(message: NormalizedMessage): Record<string, string> {
+  const result = { ...message.headers };
+  if (Object.keys(message.metadata).length > 0) {
+    if (hasHeader(result, METADATA_HEADER)) {
+      throw unsupportedField("brevo", "metadata", `headers already set ${METADATA_HEADER}, which carries it`);
+    }
+    result[METADATA_HEADER] = JSON.stringify(message.metadata);
+  }
+  if (message.idempotencyKey !== undefined) {
+    if (hasHeader(result, IDEMPOTENCY_KEY)) {
+      throw unsupportedField("brevo", "idempotencyKey", `headers already set ${IDEMPOTENCY_KEY}`);
+    }
+    result[IDEMPOTENCY_KEY] = message.idempotencyKey;
+  }
+  return result;
+}
+
+/** The `sendTransacEmail` request for a message: only the fields the caller set. */
+export function toBrevoEmail(message: NormalizedMessage): Brevo.SendTransacEmailRequest {
+  if (message.replyTo.length > 1) {
+    throw unsupportedField("brevo", "replyTo", "Brevo takes a single reply-to address");
+  }
+  const extra = headers(message);
+  return {
+    sender: contact(message.from),
+    to: message.to.map(contact),
+    subject: message.subject,
+    ...(message.cc.length > 0 && { cc: message.cc.map(contact) }),
+    ...(message.bcc.length > 0 && { bcc: message.bcc.map(contact) }),
+    ...(message.replyTo[0] !== undefined && { replyTo: contact(message.replyTo[0]) }),
+    ...(message.text !== undefined && { textContent: message.text }),
+    ...(message.html !== undefined && { htmlContent: message.html }),
+    ...(Object.keys(extra).length > 0 && { headers: extra }),
+    ...(message.attachments.length > 0 && { attachment: message.attachments.map(attachment) }),
+    ...(message.tags.length > 0 && { tags: [...message.tags] }),
+  };
+}

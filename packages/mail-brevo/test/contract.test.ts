@@ -1,0 +1,329 @@
+// Contract tests: MSW stands in for https://api.brevo.com/v3 at the network layer and checks each
+// request as Brevo's API reference defines it (POST /v3/smtp/email, `api-key` header, camelCase JSON body).
+import { type AddressInfo, createServer } from "node:net";
+import { createMailer, MailError, type Mailer } from "@posse/mail-core";
+import {
+  CONTRACT_FROM,
+  createFakeClock,
+  findSecret,
+  fullMessage,
+  minimalMessage,
+  PDF_BYTES,
+} from "@posse/mail-core/testing";
+import { delay, HttpResponse, http, passthrough } from "msw";
+import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { brevoProvider } from "../src/index.js";
+
+const API = "https://api.brevo.com/v3";
+const API_KEY = "xkeysib-contract-SECRET-5f1c";
+const MESSAGE_ID = "<202601010000.12345678901@smtp-relay.mailin.fr>";
+const server = setupServer();
+
+interface Captured {
+  method: string;
+  url: string;
+  headers: Headers;
+  body: unknown;
+}
+
+function captureSend(status = 201, body: unknown = { messageId: MESSAGE_ID }, headers = {}) {
+  const captured: Captured[] = [];
+  server.use(
+    http.post(`${API}/smtp/email`, async ({ request }) => {
+      captured.push({
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+        body: await request.json(),
+      });
+      return HttpResponse.json(body as never, { status, headers });
+    }),
+  );
+  return captured;
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+function mailer(options: Partial<Parameters<typeof createMailer>[0]> = {}): Promise<Mailer> {
+  return createMailer({
+    from: CONTRACT_FROM,
+    providers: { definition: brevoProvider, config: { apiKey: API_KEY } },
+    retry: { attempts: 1 },
+    ...options,
+  });
+}
+
+beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+describe("brevo contract", () => {
+  it("sends a minimal message as a minimal request", async () => {
+    const captured = captureSend();
+    const receipt = await (await mailer()).send(minimalMessage);
+    expect(receipt).toEqual({ provider: "brevo", messageId: MESSAGE_ID });
+    expect(captured).toHaveLength(1);
+    const [request] = captured;
+    expect(request!.method).toBe("POST");
+    expect(request!.url).toBe(`${API}/smtp/email`);
+    expect(request!.headers.get("api-key")).toBe(API_KEY);
+    expect(request!.headers.has("authorization")).toBe(false);
+    expect(request!.headers.get("content-type")).toBe("application/json");
+    expect(request!.body).toEqual({
+      sender: { email: "possy@posseparty.example", name: "Possy" },
+      to: [{ email: "ann@example.com" }],
+      subject: "Hello",
+      textContent: "Hi Ann",
+    });
+  });
+
+  it("sends every field of a full message Brevo can carry", async () => {
+    const captured = captureSend();
+    await (await mailer()).send({
+      ...fullMessage,
+      // Brevo has no inline parts: the logo (with a contentId) is refused in its own test below.
+      attachments: fullMessage.attachments!.slice(0, 1),
+      idempotencyKey: "login-42-1",
+    });
+    const [request] = captured;
+    expect(request!.body).toEqual({
+      sender: { email: "possy@posseparty.example", name: "«Possy» Party" },
+      to: [{ email: "ann@example.com", name: 'Doe, Ann "Annie"' }, { email: "bob@example.com" }],
+      cc: [{ email: "carol@example.com", name: "Carol Ünïcode" }],
+      bcc: [{ email: "dave@example.com" }],
+      replyTo: { email: "support@posseparty.example", name: "Support, Team" },
+      subject: "Sign in to POSSE Party ✓ — ünïcødé",
+      textContent: "Your link: https://posseparty.example/login/abc",
+      htmlContent:
+        '<p>Your <a href="https://posseparty.example/login/abc">link</a> <img src="cid:logo@posse"></p>',
+      headers: {
+        "X-Entity-Ref-ID": "ref-123",
+        "X-Mailin-custom": '{"user_id":"42"}',
+        idempotencyKey: "login-42-1",
+      },
+      attachment: [{ name: "report.pdf", content: Buffer.from(PDF_BYTES).toString("base64") }],
+      tags: ["login"],
+    });
+  });
+
+  const refused: [string, Parameters<Mailer["send"]>[0]][] = [
+    ["replyTo", { ...minimalMessage, replyTo: ["one@posseparty.example", "two@posseparty.example"] }],
+    ["attachments[1].contentId", { ...minimalMessage, attachments: fullMessage.attachments }],
+    [
+      "attachments[0].contentType",
+      {
+        ...minimalMessage,
+        attachments: [{ filename: "report.pdf", content: "x", contentType: "text/plain" }],
+      },
+    ],
+    [
+      "attachments[0].filename",
+      { ...minimalMessage, attachments: [{ filename: "setup.exe", content: "x" }] },
+    ],
+    ["metadata", { ...minimalMessage, headers: { "X-Mailin-Custom": "mine" }, metadata: { a: "1" } }],
+  ];
+
+  it.each(refused)("refuses %s before any request", async (field, message) => {
+    const captured = captureSend();
+    const error = await (await mailer()).send(message).catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({ code: "UNSUPPORTED", field, provider: "brevo" });
+    expect(captured).toHaveLength(0);
+  });
+
+  it("accepts a content type that matches the extension, or says nothing (octet-stream)", async () => {
+    const captured = captureSend();
+    await (await mailer()).send({
+      ...minimalMessage,
+      attachments: [
+        { filename: "notes.TXT", content: "a", contentType: "text/plain; charset=utf-8" },
+        { filename: "data.csv", content: "b", contentType: "application/octet-stream" },
+      ],
+    });
+    expect((captured[0]!.body as { attachment: unknown }).attachment).toEqual([
+      { name: "notes.TXT", content: Buffer.from("a").toString("base64") },
+      { name: "data.csv", content: Buffer.from("b").toString("base64") },
+    ]);
+  });
+
+  const failures: [string, number, Record<string, unknown>, Record<string, string>, Partial<MailError>][] = [
+    [
+      "invalid parameter",
+      400,
+      { code: "invalid_parameter", message: "email is not valid in to" },
+      {},
+      { code: "REJECTED", retryable: false },
+    ],
+    [
+      "reused idempotency key",
+      400,
+      { code: "duplicate_parameter", message: "Duplicate idempotency key" },
+      {},
+      { code: "REJECTED", retryable: false },
+    ],
+    [
+      "bad key",
+      401,
+      { code: "unauthorized", message: "Key not found" },
+      {},
+      { code: "AUTH", retryable: false },
+    ],
+    [
+      "unknown IP",
+      403,
+      { code: "permission_denied", message: "unrecognised IP address" },
+      {},
+      { code: "AUTH" },
+    ],
+    [
+      "rate limit",
+      429,
+      { code: "too_many_requests", message: "The expected rate limit is exceeded." },
+      { "x-sib-ratelimit-limit": "1000", "x-sib-ratelimit-remaining": "0", "x-sib-ratelimit-reset": "3" },
+      { code: "RATE_LIMITED", retryable: true, retryAfterMs: 3000 },
+    ],
+    [
+      "server error",
+      500,
+      { code: "internal_error", message: "Internal server error" },
+      {},
+      { code: "UNAVAILABLE", retryable: true },
+    ],
+  ];
+
+  it.each(failures)("maps %s (HTTP %i) to a MailError", async (_, status, body, headers, expected) => {
+    captureSend(status, body, headers);
+    const error = await (await mailer()).send(minimalMessage).catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({ provider: "brevo", status, ...expected });
+    expect(error.message).toContain(String(body.message));
+    expect(error.message).toContain(String(body.code));
+    expect(findSecret(error, [API_KEY])).toBeUndefined();
+  });
+
+  it("honours Retry-After over Brevo's reset header", async () => {
+    captureSend(
+      429,
+      { code: "too_many_requests", message: "slow down" },
+      {
+        "retry-after": "7",
+        "x-sib-ratelimit-reset": "3",
+      },
+    );
+    const error = await (await mailer()).send(minimalMessage).catch((e) => e);
+    expect(error).toMatchObject({ code: "RATE_LIMITED", retryAfterMs: 7000 });
+  });
+
+  it("maps a non-JSON 502 to UNAVAILABLE", async () => {
+    server.use(
+      http.post(`${API}/smtp/email`, () => new HttpResponse("<html>Bad gateway</html>", { status: 502 })),
+    );
+    const error = await (await mailer()).send(minimalMessage).catch((e) => e);
+    expect(error).toMatchObject({ code: "UNAVAILABLE", status: 502, retryable: true });
+    expect(error.message).toContain("Bad gateway");
+  });
+
+  it("makes exactly one request per attempt (SDK retries are off)", async () => {
+    const captured = captureSend(500, { code: "internal_error", message: "boom" }, { "retry-after": "0" });
+    await (await mailer()).send(minimalMessage).catch((e) => e);
+    expect(captured).toHaveLength(1);
+    const clock = createFakeClock();
+    const twice = (await mailer({ clock, retry: { attempts: 2 } })).send(minimalMessage);
+    await clock.settle(twice).catch((e) => e);
+    expect(captured).toHaveLength(3);
+  });
+
+  it("maps a network failure to NETWORK with an unknown outcome", async () => {
+    server.use(http.post(`${API}/smtp/email`, () => HttpResponse.error()));
+    const error = await (await mailer()).send(minimalMessage).catch((e) => e);
+    expect(error).toMatchObject({ code: "NETWORK", provider: "brevo", outcomeUnknown: true });
+    expect(findSecret(error, [API_KEY])).toBeUndefined();
+  });
+
+  it("maps a refused connection to NETWORK, known not to have arrived", async () => {
+    // A loopback port that was just freed: nothing listens, so the connection is refused before any byte.
+    const endpoint = `http://127.0.0.1:${await freePort()}/v3`;
+    server.use(http.post(`${endpoint}/smtp/email`, () => passthrough()));
+    const refused = await mailer({
+      providers: { definition: brevoProvider, config: { apiKey: API_KEY, endpoint } },
+    });
+    const error = await refused.send(minimalMessage).catch((e) => e);
+    expect(error).toMatchObject({
+      code: "NETWORK",
+      provider: "brevo",
+      outcomeUnknown: false,
+      retryable: true,
+    });
+    expect(error.message).toContain("ECONNREFUSED");
+    expect(findSecret(error, [API_KEY])).toBeUndefined();
+  });
+
+  it("times out on the injected clock with an unknown outcome, aborting the request", async () => {
+    let aborted = false;
+    server.use(
+      http.post(`${API}/smtp/email`, async ({ request }) => {
+        request.signal.addEventListener("abort", () => {
+          aborted = true;
+        });
+        await delay("infinite");
+        return HttpResponse.json({ messageId: "never" }, { status: 201 });
+      }),
+    );
+    const clock = createFakeClock();
+    const send = (await mailer({ clock, timeoutMs: 5_000 })).send(minimalMessage);
+    const error = await clock.settle(send).catch((e) => e);
+    expect(error).toMatchObject({
+      code: "TIMEOUT",
+      provider: "brevo",
+      outcomeUnknown: true,
+      retryable: true,
+    });
+    expect(clock.sleeps).toEqual([5_000]);
+    expect(aborted).toBe(true);
+  });
+
+  it("sends to a configured endpoint", async () => {
+    const urls: string[] = [];
+    server.use(
+      http.post("https://brevo-proxy.example/v3/smtp/email", ({ request }) => {
+        urls.push(request.url);
+        return HttpResponse.json({ messageId: MESSAGE_ID }, { status: 201 });
+      }),
+    );
+    const proxied = await mailer({
+      providers: {
+        definition: brevoProvider,
+        config: { apiKey: API_KEY, endpoint: "https://brevo-proxy.example/v3" },
+      },
+    });
+    await proxied.send(minimalMessage);
+    expect(urls).toEqual(["https://brevo-proxy.example/v3/smtp/email"]);
+  });
+
+  it("verifies the key by reading the account", async () => {
+    const seen: string[] = [];
+    server.use(
+      http.get(`${API}/account`, ({ request }) => {
+        seen.push(request.headers.get("api-key") ?? "");
+        return HttpResponse.json({ email: "owner@posseparty.example", companyName: "POSSE", plan: [] });
+      }),
+    );
+    await expect((await mailer()).verify()).resolves.toBeUndefined();
+    expect(seen).toEqual([API_KEY]);
+    server.use(
+      http.get(`${API}/account`, () =>
+        HttpResponse.json({ code: "unauthorized", message: "Key not found" }, { status: 401 }),
+      ),
+    );
+    const error = await (await mailer()).verify().catch((e) => e);
+    expect(error).toMatchObject({ code: "AUTH", provider: "brevo", status: 401 });
+    expect(findSecret(error, [API_KEY])).toBeUndefined();
+  });
+});

@@ -1,0 +1,366 @@
+// Contract tests: MSW stands in for https://api.mailjet.com at the network layer and checks each request
+// as Mailjet's Send API v3.1 reference defines it (POST /v3.1/send, Basic auth, PascalCase `Messages[]`).
+import { type AddressInfo, createServer } from "node:net";
+import { createMailer, IDEMPOTENCY_HEADER, MailError, type Mailer } from "@posse/mail-core";
+import {
+  CONTRACT_FROM,
+  createFakeClock,
+  findSecret,
+  fullMessage,
+  minimalMessage,
+  PDF_BYTES,
+  PNG_BYTES,
+} from "@posse/mail-core/testing";
+import { delay, HttpResponse, http, passthrough } from "msw";
+import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { mailjetProvider } from "../src/index.js";
+
+const API = "https://api.mailjet.com";
+const API_KEY = "mj-public-contract-5f1c";
+const API_SECRET = "mj-private-contract-SECRET-9a7e";
+const BASIC = `Basic ${Buffer.from(`${API_KEY}:${API_SECRET}`).toString("base64")}`;
+const SECRETS = [API_SECRET, BASIC.slice("Basic ".length)];
+// A 64-bit id beyond Number.MAX_SAFE_INTEGER, as raw JSON: it must survive parsing digit for digit.
+const MESSAGE_ID = "1152921504606846977";
+const SUCCESS = `{"Messages":[{"Status":"success","CustomID":"","To":[{"Email":"ann@example.com","MessageUUID":"1ab23cd4-e567-8901-2345-6789f0gh1i2j","MessageID":${MESSAGE_ID},"MessageHref":"https://api.mailjet.com/v3/REST/message/${MESSAGE_ID}"}],"Cc":[],"Bcc":[]}]}`;
+const server = setupServer();
+
+interface Captured {
+  method: string;
+  url: string;
+  headers: Headers;
+  body: unknown;
+}
+
+function json(body: unknown, status: number, headers: Record<string, string> = {}) {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  return new HttpResponse(text, { status, headers: { "Content-Type": "application/json", ...headers } });
+}
+
+function captureSend(status = 200, body: unknown = SUCCESS, headers: Record<string, string> = {}) {
+  const captured: Captured[] = [];
+  server.use(
+    http.post(`${API}/v3.1/send`, async ({ request }) => {
+      captured.push({
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+        body: await request.json(),
+      });
+      return json(body, status, headers);
+    }),
+  );
+  return captured;
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+function mailer(options: Partial<Parameters<typeof createMailer>[0]> = {}): Promise<Mailer> {
+  return createMailer({
+    from: CONTRACT_FROM,
+    providers: { definition: mailjetProvider, config: { apiKey: API_KEY, apiSecret: API_SECRET } },
+    retry: { attempts: 1 },
+    ...options,
+  });
+}
+
+function withEndpoint(endpoint: string): Promise<Mailer> {
+  return mailer({
+    providers: { definition: mailjetProvider, config: { apiKey: API_KEY, apiSecret: API_SECRET, endpoint } },
+  });
+}
+
+beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+describe("mailjet contract", () => {
+  it("sends a minimal message as a minimal request", async () => {
+    const captured = captureSend();
+    const receipt = await (await mailer()).send(minimalMessage);
+    expect(receipt).toEqual({ provider: "mailjet", messageId: MESSAGE_ID });
+    expect(captured).toHaveLength(1);
+    const [request] = captured;
+    expect(request!.method).toBe("POST");
+    expect(request!.url).toBe(`${API}/v3.1/send`);
+    expect(request!.headers.get("authorization")).toBe(BASIC);
+    expect(request!.headers.get("content-type")).toBe("application/json");
+    expect(request!.headers.get("user-agent")).toMatch(/^mailjet-api-v3-nodejs\//);
+    expect(request!.body).toEqual({
+      Messages: [
+        {
+          From: { Email: "possy@posseparty.example", Name: "Possy" },
+          To: [{ Email: "ann@example.com" }],
+          Subject: "Hello",
+          TextPart: "Hi Ann",
+        },
+      ],
+    });
+  });
+
+  it("sends every field of a full message", async () => {
+    const captured = captureSend();
+    await (await mailer()).send({ ...fullMessage, idempotencyKey: "login-42-1" });
+    const [request] = captured;
+    expect(request!.body).toEqual({
+      Messages: [
+        {
+          From: { Email: "possy@posseparty.example", Name: "«Possy» Party" },
+          To: [{ Email: "ann@example.com", Name: 'Doe, Ann "Annie"' }, { Email: "bob@example.com" }],
+          Cc: [{ Email: "carol@example.com", Name: "Carol Ünïcode" }],
+          Bcc: [{ Email: "dave@example.com" }],
+          ReplyTo: { Email: "support@posseparty.example", Name: "Support, Team" },
+          Subject: "Sign in to POSSE Party ✓ — ünïcødé",
+          TextPart: "Your link: https://posseparty.example/login/abc",
+          HTMLPart:
+            '<p>Your <a href="https://posseparty.example/login/abc">link</a> <img src="cid:logo@posse"></p>',
+          Headers: { "X-Entity-Ref-ID": "ref-123", [IDEMPOTENCY_HEADER]: "login-42-1" },
+          Attachments: [
+            {
+              ContentType: "application/pdf",
+              Filename: "report.pdf",
+              Base64Content: Buffer.from(PDF_BYTES).toString("base64"),
+            },
+          ],
+          InlinedAttachments: [
+            {
+              ContentType: "image/png",
+              Filename: "logo.png",
+              Base64Content: Buffer.from(PNG_BYTES).toString("base64"),
+              ContentID: "logo@posse",
+            },
+          ],
+          CustomCampaign: "login",
+          EventPayload: '{"user_id":"42"}',
+          CustomID: "login-42-1",
+        },
+      ],
+    });
+  });
+
+  it("labels an attachment without a content type as generic binary (Mailjet requires one)", async () => {
+    const captured = captureSend();
+    await (await mailer()).send({
+      ...minimalMessage,
+      attachments: [{ filename: "notes.txt", content: "a" }],
+    });
+    expect((captured[0]!.body as { Messages: { Attachments: unknown }[] }).Messages[0]!.Attachments).toEqual([
+      { ContentType: "application/octet-stream", Filename: "notes.txt", Base64Content: "YQ==" },
+    ]);
+  });
+
+  const refused: [string, Parameters<Mailer["send"]>[0]][] = [
+    ["replyTo", { ...minimalMessage, replyTo: ["one@posseparty.example", "two@posseparty.example"] }],
+    ["tags", { ...minimalMessage, tags: ["login", "security"] }],
+  ];
+
+  it.each(refused)("refuses %s before any request", async (field, message) => {
+    const captured = captureSend();
+    const error = await (await mailer()).send(message).catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({ code: "UNSUPPORTED", field, provider: "mailjet" });
+    expect(captured).toHaveLength(0);
+  });
+
+  const perMessage = {
+    Messages: [
+      {
+        Status: "error",
+        Errors: [
+          {
+            ErrorIdentifier: "f987008f-251a-4dff-8ffc-40f1583ad7bc",
+            ErrorCode: "mj-0013",
+            StatusCode: 400,
+            ErrorMessage: '"ann@example" is an invalid email address.',
+            ErrorRelatedTo: ["To[0].Email"],
+          },
+        ],
+      },
+    ],
+  };
+
+  it("maps a per-message error on HTTP 400 to REJECTED with Mailjet's message and field", async () => {
+    captureSend(400, perMessage);
+    const error = await (await mailer()).send(minimalMessage).catch((e) => e);
+    expect(error).toMatchObject({ code: "REJECTED", provider: "mailjet", status: 400, retryable: false });
+    expect(error.message).toContain('"ann@example" is an invalid email address.');
+    expect(error.message).toContain("mj-0013");
+    expect(error.message).toContain("To[0].Email");
+    expect(findSecret(error, SECRETS)).toBeUndefined();
+  });
+
+  it("maps a per-message error inside an HTTP 200 to REJECTED", async () => {
+    captureSend(200, perMessage);
+    const error = await (await mailer()).send(minimalMessage).catch((e) => e);
+    expect(error).toMatchObject({ code: "REJECTED", provider: "mailjet", status: 400 });
+    expect(error.message).toContain("To[0].Email");
+  });
+
+  const failures: [string, number, Record<string, unknown>, Record<string, string>, Partial<MailError>][] = [
+    [
+      "malformed request",
+      400,
+      {
+        ErrorIdentifier: "06df1144-c6f3-4ca7-8885-7ec5d4344113",
+        ErrorCode: "mj-0002",
+        StatusCode: 400,
+        ErrorMessage: "Malformed JSON, please review the syntax and properties types.",
+      },
+      {},
+      { code: "REJECTED", retryable: false },
+    ],
+    [
+      "wrong key pair",
+      401,
+      {
+        ErrorMessage:
+          "API key authentication/authorization failure. You may be unauthorized to access the API or your API key may be expired. Visit API keys management section to check your keys.",
+        StatusCode: 401,
+      },
+      {},
+      { code: "AUTH", retryable: false },
+    ],
+    [
+      "forbidden",
+      403,
+      { ErrorMessage: "Access to this resource is forbidden", StatusCode: 403 },
+      {},
+      { code: "AUTH" },
+    ],
+    [
+      "rate limit",
+      429,
+      { ErrorMessage: "Too many requests", StatusCode: 429 },
+      { "Retry-After": "4" },
+      { code: "RATE_LIMITED", retryable: true, retryAfterMs: 4000 },
+    ],
+    [
+      "server error",
+      500,
+      { ErrorIdentifier: "a1b2", StatusCode: 500, ErrorMessage: "Internal Server Error" },
+      {},
+      { code: "UNAVAILABLE", retryable: true },
+    ],
+  ];
+
+  it.each(failures)("maps %s (HTTP %i) to a MailError", async (_, status, body, headers, expected) => {
+    captureSend(status, body, headers);
+    const error = await (await mailer()).send(minimalMessage).catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({ provider: "mailjet", status, ...expected });
+    expect(error.message).toContain(String(body.ErrorMessage));
+    expect(findSecret(error, SECRETS)).toBeUndefined();
+  });
+
+  it("maps an empty 401 to AUTH", async () => {
+    server.use(http.post(`${API}/v3.1/send`, () => new HttpResponse(null, { status: 401 })));
+    const error = await (await mailer()).send(minimalMessage).catch((e) => e);
+    expect(error).toMatchObject({ code: "AUTH", status: 401 });
+    expect(findSecret(error, SECRETS)).toBeUndefined();
+  });
+
+  it("maps a non-JSON 502 to UNAVAILABLE", async () => {
+    server.use(
+      http.post(`${API}/v3.1/send`, () => new HttpResponse("<html>Bad gateway</html>", { status: 502 })),
+    );
+    const error = await (await mailer()).send(minimalMessage).catch((e) => e);
+    expect(error).toMatchObject({ code: "UNAVAILABLE", status: 502, retryable: true });
+  });
+
+  it("makes exactly one request per attempt", async () => {
+    const captured = captureSend(500, { StatusCode: 500, ErrorMessage: "boom" });
+    await (await mailer()).send(minimalMessage).catch((e) => e);
+    expect(captured).toHaveLength(1);
+    const clock = createFakeClock();
+    const twice = (await mailer({ clock, retry: { attempts: 2 } })).send(minimalMessage);
+    await clock.settle(twice).catch((e) => e);
+    expect(captured).toHaveLength(3);
+  });
+
+  it("maps a network failure to NETWORK with an unknown outcome", async () => {
+    server.use(http.post(`${API}/v3.1/send`, () => HttpResponse.error()));
+    const error = await (await mailer()).send(minimalMessage).catch((e) => e);
+    expect(error).toMatchObject({ code: "NETWORK", provider: "mailjet", outcomeUnknown: true });
+    expect(findSecret(error, SECRETS)).toBeUndefined();
+  });
+
+  it("maps a refused connection to NETWORK, known not to have arrived", async () => {
+    // A loopback port that was just freed: nothing listens, so the connection is refused before any byte.
+    const endpoint = `https://127.0.0.1:${await freePort()}`;
+    server.use(http.post(`${endpoint}/v3.1/send`, () => passthrough()));
+    const error = await (await withEndpoint(endpoint)).send(minimalMessage).catch((e) => e);
+    expect(error).toMatchObject({
+      code: "NETWORK",
+      provider: "mailjet",
+      outcomeUnknown: false,
+      retryable: true,
+    });
+    expect(error.message).toContain("ECONNREFUSED");
+    expect(findSecret(error, SECRETS)).toBeUndefined();
+  });
+
+  it("times out on the injected clock with an unknown outcome", async () => {
+    // The SDK takes no AbortSignal: the core stops waiting, and axios' own timeout ends the request later.
+    server.use(
+      http.post(`${API}/v3.1/send`, async () => {
+        await delay("infinite");
+        return json(SUCCESS, 200);
+      }),
+    );
+    const clock = createFakeClock();
+    const send = (await mailer({ clock, timeoutMs: 5_000 })).send(minimalMessage);
+    const error = await clock.settle(send).catch((e) => e);
+    expect(error).toMatchObject({
+      code: "TIMEOUT",
+      provider: "mailjet",
+      outcomeUnknown: true,
+      retryable: true,
+    });
+    expect(clock.sleeps).toEqual([5_000]);
+  });
+
+  it("sends to a configured https endpoint, keeping its path", async () => {
+    const urls: string[] = [];
+    server.use(
+      http.post("https://api.us.mailjet.com/proxy/v3.1/send", ({ request }) => {
+        urls.push(request.url);
+        return json(SUCCESS, 200);
+      }),
+    );
+    await (await withEndpoint("https://api.us.mailjet.com/proxy/")).send(minimalMessage);
+    expect(urls).toEqual(["https://api.us.mailjet.com/proxy/v3.1/send"]);
+  });
+
+  it("refuses a plain-http endpoint as a CONFIG error", async () => {
+    const error = await withEndpoint("http://127.0.0.1:8080").catch((e) => e);
+    expect(error).toMatchObject({ code: "CONFIG" });
+    expect(findSecret(error, SECRETS)).toBeUndefined();
+  });
+
+  it("verifies the key pair by reading one sender", async () => {
+    const seen: string[] = [];
+    server.use(
+      http.get(`${API}/v3/REST/sender`, ({ request }) => {
+        seen.push(`${request.headers.get("authorization")} ${new URL(request.url).search}`);
+        return json({ Count: 1, Data: [{ ID: 1, Email: "possy@posseparty.example" }], Total: 3 }, 200);
+      }),
+    );
+    await expect((await mailer()).verify()).resolves.toBeUndefined();
+    expect(seen).toEqual([`${BASIC} ?Limit=1`]);
+    server.use(
+      http.get(`${API}/v3/REST/sender`, () =>
+        json({ ErrorMessage: "API key authentication/authorization failure.", StatusCode: 401 }, 401),
+      ),
+    );
+    const error = await (await mailer()).verify().catch((e) => e);
+    expect(error).toMatchObject({ code: "AUTH", provider: "mailjet", status: 401 });
+    expect(findSecret(error, SECRETS)).toBeUndefined();
+  });
+});
