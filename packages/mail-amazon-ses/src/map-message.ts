@@ -1,10 +1,12 @@
 import { domainToASCII } from "node:url";
 import type { SendEmailCommandInput } from "@aws-sdk/client-sesv2";
 import {
+  encodeWords,
   formatAddress,
   IDEMPOTENCY_HEADER,
   type MailAddress,
   type NormalizedMessage,
+  needsEncodedWords,
   unsupportedField,
 } from "@posse/mail-core";
 
@@ -13,27 +15,6 @@ const PROVIDER = "amazon_ses";
 const TAG_TEXT = /^[A-Za-z0-9_-]{1,256}$/;
 // SES header values: printable ASCII only.
 const HEADER_VALUE = /^[\x20-\x7e]*$/;
-// RFC 2047: an encoded-word is at most 75 characters; "=?UTF-8?B?" + "?=" leaves 63, i.e. 45 bytes of base64.
-const ENCODED_WORD_BYTES = 45;
-
-/**
- * A display name as RFC 2047 encoded-words (`=?UTF-8?B?…?=`), split on character boundaries so each word
- * stays within 75 characters. SES does not support SMTPUTF8: non-ASCII names must be encoded this way.
- */
-export function encodeWords(name: string): string {
-  const words: string[] = [];
-  let chunk = "";
-  for (const char of name) {
-    if (Buffer.byteLength(chunk + char) > ENCODED_WORD_BYTES) {
-      words.push(chunk);
-      chunk = "";
-    }
-    chunk += char;
-  }
-  words.push(chunk);
-  return words.map((word) => `=?UTF-8?B?${Buffer.from(word).toString("base64")}?=`).join(" ");
-}
-
 /**
  * One mailbox as the 7-bit ASCII string SES wants: an IDN domain in Punycode, a non-ASCII name (or one that
  * looks like an encoded-word) as RFC 2047 encoded-words, any other name quoted by `formatAddress`.
@@ -45,7 +26,7 @@ export function sesAddress(mailbox: MailAddress): string {
     ? mailbox.address
     : `${mailbox.address.slice(0, at)}@${domainToASCII(domain)}`;
   const name = mailbox.name;
-  if (name !== undefined && (/[^\x20-\x7e]/.test(name) || name.includes("=?"))) {
+  if (name !== undefined && needsEncodedWords(name)) {
     return `${encodeWords(name)} <${address}>`;
   }
   return formatAddress(name === undefined ? { address } : { address, name });

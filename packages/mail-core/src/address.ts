@@ -44,6 +44,19 @@ function unquote(name: string): string {
   return trimmed;
 }
 
+/** Where the angle address starts: the last `<` outside a quoted string (a quoted local part may hold one). */
+function angleStart(text: string): number {
+  let quoted = false;
+  let last = -1;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (quoted && char === "\\") i++;
+    else if (char === '"') quoted = !quoted;
+    else if (char === "<" && !quoted) last = i;
+  }
+  return last >= 0 ? last : text.lastIndexOf("<");
+}
+
 /** Parses and validates one address; `field` names it in the `INVALID_MESSAGE` error. */
 export function parseAddress(input: AddressInput, field: string): MailAddress {
   let address: string;
@@ -51,7 +64,7 @@ export function parseAddress(input: AddressInput, field: string): MailAddress {
   if (typeof input === "string") {
     if (FORBIDDEN.test(input)) throw invalid(field, "must not contain CR, LF or NUL");
     const text = input.trim();
-    const open = text.lastIndexOf("<");
+    const open = angleStart(text);
     if (text.endsWith(">") && open >= 0) {
       address = text.slice(open + 1, -1).trim();
       name = unquote(text.slice(0, open));

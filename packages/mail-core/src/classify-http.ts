@@ -28,6 +28,8 @@ export function codeForStatus(status: number): MailErrorCode {
   return "UNKNOWN";
 }
 
+const HTTP_DATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /i;
+
 /** Milliseconds to wait from a `Retry-After` value (delta-seconds or HTTP-date), or undefined. */
 export function parseRetryAfter(
   value: string | null | undefined,
@@ -37,6 +39,9 @@ export function parseRetryAfter(
   const text = value.trim();
   if (text === "") return undefined;
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  // An HTTP-date starts with the day name (IMF-fixdate, RFC 850, asctime); Date.parse alone reads "-5" or
+  // "foo 2020" as dates.
+  if (!HTTP_DATE.test(text)) return undefined;
   const at = Date.parse(text);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - now());
@@ -52,6 +57,8 @@ export function httpFailure(failure: HttpFailure): MailError {
     status: failure.status,
     retryAfterMs: parseRetryAfter(failure.retryAfter, failure.now),
     cause: failure.cause,
+    // A gateway timeout says only that the gateway gave up waiting: the vendor may have accepted it.
+    outcomeUnknown: failure.status === 504,
   });
 }
 

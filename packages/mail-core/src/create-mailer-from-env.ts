@@ -3,7 +3,7 @@ import { BUILTIN_PROVIDERS } from "./builtin-providers.js";
 import { detectionVariables } from "./define-provider.js";
 import { type EnvSource, envValue, readProviderEnv } from "./env-values.js";
 import { isMailError, MailError } from "./errors.js";
-import { defaultResolveFrom, loadProvider } from "./load-provider.js";
+import { defaultResolveFrom, loadProvider, unknownProviderError } from "./load-provider.js";
 import { createMailer, type Mailer, type MailerOptions, type ProviderSetup } from "./mailer.js";
 import { redactMailError, secretPatterns } from "./redact.js";
 import { resolveMailProvider } from "./resolve-provider.js";
@@ -54,6 +54,7 @@ export async function createMailerFromEnv(options: CreateMailerFromEnvOptions = 
   const from = fromAddressFromEnv(env);
   const resolution = resolveMailProvider(env);
   if (!resolution) throw nothingConfigured();
+  if (resolution.unknown.length > 0) throw unknownProviderError(resolution.unknown[0]!);
   if (resolution.missing.length > 0) {
     throw new MailError(
       "CONFIG",

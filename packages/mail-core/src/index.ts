@@ -31,6 +31,7 @@ export {
   type RequestContext,
   type SendResult,
 } from "./define-provider.js";
+export { encodeWords, needsEncodedWords } from "./encoded-words.js";
 export { type EnvSource, envValue, isDetected, missingVariables } from "./env-values.js";
 export {
   isMailError,
@@ -50,6 +51,7 @@ export {
   type SendReceipt,
 } from "./mailer.js";
 export {
+  IDEMPOTENCY_HEADER,
   type MailAttachment,
   type MailMessage,
   type NormalizedAttachment,

@@ -46,6 +46,15 @@ export function defaultResolveFrom(): string[] {
   return directories;
 }
 
+/** The `CONFIG` error for a `MAIL_PROVIDER` id that is neither first-party nor registered. */
+export function unknownProviderError(id: string): MailError {
+  const known = listProviders().map((provider) => provider.id);
+  return new MailError(
+    "CONFIG",
+    `MAIL_PROVIDER names unknown provider "${id}"; known providers: ${known.join(", ")}`,
+  );
+}
+
 /**
  * The definition for a provider id: already registered, or a first-party package imported on demand.
  * A `CONFIG` error says which package to install, or lists the known ids.
@@ -57,13 +66,7 @@ export async function loadProvider(
   const registered = getRegisteredProvider(id);
   if (registered) return registered;
   const builtin = BUILTIN_PROVIDERS.find((provider) => provider.id === id);
-  if (!builtin) {
-    const known = listProviders().map((provider) => provider.id);
-    throw new MailError(
-      "CONFIG",
-      `MAIL_PROVIDER names unknown provider "${id}"; known providers: ${known.join(", ")}`,
-    );
-  }
+  if (!builtin) throw unknownProviderError(id);
   let found: boolean;
   try {
     found = await importFrom(builtin.packageName, resolveFrom);
@@ -75,6 +78,13 @@ export async function loadProvider(
   }
   const definition = getRegisteredProvider(id);
   if (found && definition) return definition;
+  if (found) {
+    throw new MailError(
+      "CONFIG",
+      `${builtin.packageName} loaded but did not register ${id}: install versions of it and @posse/mail-core that match`,
+      { provider: id },
+    );
+  }
   throw new MailError(
     "CONFIG",
     `MAIL_PROVIDER selects ${id}, but ${builtin.packageName} is not installed: run \`npm install ${builtin.packageName}\``,

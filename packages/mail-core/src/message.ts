@@ -134,8 +134,10 @@ function normalizeHeaders(headers: MailMessage["headers"]): Record<string, strin
   if (headers === undefined) return result;
   if (typeof headers !== "object" || headers === null) throw invalid("headers", "must be an object");
   for (const [name, value] of Object.entries(headers)) {
+    // An invalid name is quoted in the error so control characters in it cannot reach a log line raw.
+    if (!HEADER_NAME.test(name))
+      throw invalid(`headers[${JSON.stringify(name)}]`, "is not a valid header name");
     const field = `headers.${name}`;
-    if (!HEADER_NAME.test(name)) throw invalid(field, "is not a valid header name");
     if (RESERVED_HEADERS.has(name.toLowerCase()))
       throw invalid(field, "is set by the message fields, not by headers");
     result[name] = checkText(value, field, { required: true }) ?? "";
@@ -220,3 +222,9 @@ export function normalizeMessage(message: MailMessage, defaultFrom: MailAddress)
 export function attachmentBytes(message: NormalizedMessage): number {
   return message.attachments.reduce((sum, attachment) => sum + attachment.content.byteLength, 0);
 }
+
+/**
+ * The e-mail header that records `idempotencyKey` for vendors with no native idempotency, so a
+ * duplicate delivery can be traced to its key.
+ */
+export const IDEMPOTENCY_HEADER = "X-Idempotency-Key";

@@ -15,7 +15,7 @@ import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { resendProvider } from "../src/index.js";
 
-const API = "https://api.resend.test";
+const API = "https://api.resend.com";
 const API_KEY = "re_contract_SECRET_5f1c";
 const server = setupServer();
 
@@ -45,7 +45,7 @@ function captureSend(status = 200, body: unknown = { id: "4ef9a417-02e9-4d39-ad7
 function mailer(options: Partial<Parameters<typeof createMailer>[0]> = {}): Promise<Mailer> {
   return createMailer({
     from: CONTRACT_FROM,
-    providers: { definition: resendProvider, config: { apiKey: API_KEY, endpoint: API } },
+    providers: { definition: resendProvider, config: { apiKey: API_KEY } },
     retry: { attempts: 1 },
     ...options,
   });

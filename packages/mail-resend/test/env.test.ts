@@ -6,14 +6,14 @@ import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import "../src/index.js";
 
-const API = "https://api.resend.test";
+const API = "https://api.resend.com";
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
 const env = { MAIL_FROM_ADDRESS: "App <app@example.com>", RESEND_API_KEY: "re_env_SECRET_77" };
-const config = { resend: { endpoint: API } };
+const config = {};
 
 describe("resend from the environment", () => {
   it.each([

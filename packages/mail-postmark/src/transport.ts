@@ -1,0 +1,62 @@
+import type { MailTransport, ProviderContext } from "@posse/mail-core";
+import type { Errors } from "postmark";
+import type { PostmarkConfig } from "./config.js";
+import { fromPostmarkError, type SeenExchange } from "./map-error.js";
+import { toPostmarkEmail } from "./map-message.js";
+
+/** Loads the Postmark SDK and returns a transport over it. */
+export async function createTransport(
+  config: PostmarkConfig,
+  context: ProviderContext,
+): Promise<MailTransport> {
+  const { ServerClient } = await import("postmark");
+  const endpoint = new URL(config.endpoint ?? "https://api.postmarkapp.com");
+  const options = {
+    useHttps: endpoint.protocol === "https:",
+    requestHost: `${endpoint.host}${endpoint.pathname.replace(/\/+$/, "")}`,
+    // The SDK's own timeout, in whole seconds; core enforces the exact one through the signal.
+    timeout: Math.max(1, Math.ceil(context.timeoutMs / 1000)),
+  };
+
+  // The SDK takes no per-call signal, only a custom fetch: a client per call joins the core's signal to
+  // the SDK's timeout signal, and keeps what the SDK drops: the fetch error and the Retry-After header.
+  async function call<T>(
+    signal: AbortSignal,
+    run: (client: InstanceType<typeof ServerClient>) => Promise<T>,
+  ) {
+    const seen: SeenExchange = {};
+    const client = new ServerClient(config.serverToken, {
+      ...options,
+      fetch: async (input, init) => {
+        try {
+          const response = await fetch(input, {
+            ...init,
+            signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal,
+          });
+          seen.retryAfter = response.headers.get("retry-after");
+          return response;
+        } catch (error) {
+          seen.networkCause = error;
+          throw error;
+        }
+      },
+    });
+    try {
+      return await run(client);
+    } catch (error) {
+      throw fromPostmarkError(error as Errors.PostmarkError, seen);
+    }
+  }
+
+  return {
+    async send(message, { signal }) {
+      const email = toPostmarkEmail(message, config.messageStream);
+      const result = await call(signal, (client) => client.sendEmail(email));
+      return { messageId: result.MessageID };
+    },
+    async verify({ signal }) {
+      // GET /server: the cheapest call a server token is allowed to make.
+      await call(signal, (client) => client.getServer());
+    },
+  };
+}

@@ -1,0 +1,360 @@
+// Contract tests: MSW stands in for https://api.postmarkapp.com at the network layer and checks each
+// request as Postmark's API reference defines it (POST /email, X-Postmark-Server-Token, PascalCase JSON).
+import { createMailer, MailError, type Mailer } from "@posse/mail-core";
+import {
+  CONTRACT_FROM,
+  createFakeClock,
+  findSecret,
+  fullMessage,
+  minimalMessage,
+  PDF_BYTES,
+  PNG_BYTES,
+} from "@posse/mail-core/testing";
+import { delay, HttpResponse, http } from "msw";
+import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { postmarkProvider } from "../src/index.js";
+
+const API = "https://api.postmarkapp.com";
+const TOKEN = "pm-contract-SECRET-5f1c";
+const MESSAGE_ID = "b7bc2f4a-e38e-4336-af7d-e6c392c2f817";
+const server = setupServer();
+
+interface Captured {
+  method: string;
+  url: string;
+  headers: Headers;
+  body: unknown;
+}
+
+function captureSend(status = 200, body: unknown = okBody()) {
+  const captured: Captured[] = [];
+  server.use(
+    http.post(`${API}/email`, async ({ request }) => {
+      captured.push({
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+        body: await request.json(),
+      });
+      return HttpResponse.json(body as never, { status });
+    }),
+  );
+  return captured;
+}
+
+function okBody() {
+  return {
+    To: "ann@example.com",
+    SubmittedAt: "2014-02-17T07:25:01.4178645-05:00",
+    MessageID: MESSAGE_ID,
+    ErrorCode: 0,
+    Message: "OK",
+  };
+}
+
+function mailer(
+  options: Partial<Parameters<typeof createMailer>[0]> = {},
+  config: Record<string, unknown> = {},
+): Promise<Mailer> {
+  return createMailer({
+    from: CONTRACT_FROM,
+    providers: { definition: postmarkProvider, config: { serverToken: TOKEN, ...config } },
+    retry: { attempts: 1 },
+    ...options,
+  });
+}
+
+/**
+ * Splits an RFC 5322 address list the way a mail parser does: commas inside quoted strings do not
+ * separate mailboxes, and a quoted display name loses its quotes and backslash escapes.
+ */
+function parseAddressList(header: string): { name?: string; address: string }[] {
+  const mailboxes: string[] = [];
+  let current = "";
+  let quoted = false;
+  for (let i = 0; i < header.length; i++) {
+    const char = header[i]!;
+    if (quoted && char === "\\") {
+      current += char + header[++i];
+      continue;
+    }
+    if (char === '"') quoted = !quoted;
+    if (char === "," && !quoted) {
+      mailboxes.push(current);
+      current = "";
+      continue;
+    }
+    current += char;
+  }
+  mailboxes.push(current);
+  return mailboxes.map((mailbox) => {
+    const match = /^\s*(.*?)\s*<([^<>]+)>\s*$/.exec(mailbox);
+    if (!match) return { address: mailbox.trim() };
+    const phrase = match[1]!;
+    const name = phrase.startsWith('"') ? phrase.slice(1, -1).replace(/\\(.)/g, "$1") : phrase;
+    return { name, address: match[2]! };
+  });
+}
+
+beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+describe("postmark contract", () => {
+  it("sends a minimal message as a minimal request", async () => {
+    const captured = captureSend();
+    const receipt = await (await mailer()).send(minimalMessage);
+    expect(receipt).toEqual({ provider: "postmark", messageId: MESSAGE_ID });
+    expect(captured).toHaveLength(1);
+    const [request] = captured;
+    expect(request!.method).toBe("POST");
+    expect(request!.url).toBe(`${API}/email`);
+    expect(request!.headers.get("x-postmark-server-token")).toBe(TOKEN);
+    expect(request!.headers.get("content-type")).toBe("application/json");
+    expect(request!.headers.get("accept")).toBe("application/json");
+    expect(request!.headers.get("user-agent")).toMatch(/^Postmark\.JS - /);
+    expect(request!.body).toEqual({
+      From: "Possy <possy@posseparty.example>",
+      To: "ann@example.com",
+      Subject: "Hello",
+      TextBody: "Hi Ann",
+    });
+  });
+
+  it("sends every field of a full message", async () => {
+    const captured = captureSend();
+    await (await mailer()).send({ ...fullMessage, idempotencyKey: "login-42-1" });
+    const [request] = captured;
+    expect(request!.body).toEqual({
+      From: '"«Possy» Party" <possy@posseparty.example>',
+      To: '"Doe, Ann \\"Annie\\"" <ann@example.com>, bob@example.com',
+      Cc: '"Carol Ünïcode" <carol@example.com>',
+      Bcc: "dave@example.com",
+      ReplyTo: '"Support, Team" <support@posseparty.example>',
+      Subject: "Sign in to POSSE Party ✓ — ünïcødé",
+      TextBody: "Your link: https://posseparty.example/login/abc",
+      HtmlBody:
+        '<p>Your <a href="https://posseparty.example/login/abc">link</a> <img src="cid:logo@posse"></p>',
+      Headers: [
+        { Name: "X-Entity-Ref-ID", Value: "ref-123" },
+        { Name: "X-Idempotency-Key", Value: "login-42-1" },
+      ],
+      Attachments: [
+        {
+          Name: "report.pdf",
+          Content: Buffer.from(PDF_BYTES).toString("base64"),
+          ContentType: "application/pdf",
+        },
+        {
+          Name: "logo.png",
+          Content: Buffer.from(PNG_BYTES).toString("base64"),
+          ContentType: "image/png",
+          ContentID: "cid:logo@posse",
+        },
+      ],
+      Tag: "login",
+      Metadata: { user_id: "42" },
+    });
+    // Postmark reads each list as RFC 5322: the hostile display names come back intact.
+    const body = request!.body as Record<string, string>;
+    expect(parseAddressList(body.To!)).toEqual([
+      { name: 'Doe, Ann "Annie"', address: "ann@example.com" },
+      { address: "bob@example.com" },
+    ]);
+    expect(parseAddressList(body.From!)).toEqual([
+      { name: "«Possy» Party", address: "possy@posseparty.example" },
+    ]);
+    expect(parseAddressList(body.ReplyTo!)).toEqual([
+      { name: "Support, Team", address: "support@posseparty.example" },
+    ]);
+    expect(parseAddressList(body.Cc!)).toEqual([{ name: "Carol Ünïcode", address: "carol@example.com" }]);
+  });
+
+  it("sends an attachment without a type as application/octet-stream", async () => {
+    const captured = captureSend();
+    await (await mailer()).send({
+      ...minimalMessage,
+      attachments: [{ filename: "notes.txt", content: "hello" }],
+    });
+    expect((captured[0]!.body as { Attachments: unknown }).Attachments).toEqual([
+      { Name: "notes.txt", Content: "aGVsbG8=", ContentType: "application/octet-stream" },
+    ]);
+  });
+
+  it("sends MessageStream only when configured", async () => {
+    const captured = captureSend();
+    await (await mailer({}, { messageStream: "broadcast" })).send(minimalMessage);
+    expect(captured[0]!.body).toMatchObject({ MessageStream: "broadcast" });
+  });
+
+  it("sends to a configured endpoint", async () => {
+    const seen: string[] = [];
+    server.use(
+      http.post("http://postmark.proxy.test:8080/base/email", ({ request }) => {
+        seen.push(request.url);
+        return HttpResponse.json(okBody());
+      }),
+    );
+    await (await mailer({}, { endpoint: "http://postmark.proxy.test:8080/base/" })).send(minimalMessage);
+    expect(seen).toEqual(["http://postmark.proxy.test:8080/base/email"]);
+  });
+
+  const unsupported: [string, Record<string, unknown>, string][] = [
+    ["two tags", { tags: ["a", "b"] }, "tags"],
+    ["a tag over 1000 characters", { tags: ["t".repeat(1001)] }, "tags[0]"],
+    [
+      "more than 10 metadata fields",
+      { metadata: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, "v"])) },
+      "metadata",
+    ],
+    [
+      "a metadata name over 20 characters",
+      { metadata: { ["k".repeat(21)]: "v" } },
+      `metadata.${"k".repeat(21)}`,
+    ],
+    ["a metadata value over 80 characters", { metadata: { key: "v".repeat(81) } }, "metadata.key"],
+    ["metadata names equal but for case", { metadata: { key: "1", KEY: "2" } }, "metadata.KEY"],
+  ];
+
+  it.each(unsupported)("refuses %s before any request", async (_, extra, field) => {
+    const captured = captureSend();
+    const error = await (await mailer()).send({ ...minimalMessage, ...extra }).catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({ code: "UNSUPPORTED", field, provider: "postmark" });
+    expect(captured).toHaveLength(0);
+  });
+
+  const failures: [string, number, Record<string, unknown>, Record<string, string>, Partial<MailError>][] = [
+    [
+      "bad token",
+      401,
+      {
+        ErrorCode: 10,
+        Message: "The Server Token you provided in the X-Postmark-Server-Token request header was invalid.",
+      },
+      {},
+      { code: "AUTH", retryable: false },
+    ],
+    [
+      "invalid request",
+      422,
+      { ErrorCode: 300, Message: "Invalid email request" },
+      {},
+      { code: "REJECTED", retryable: false },
+    ],
+    [
+      "unconfirmed sender signature",
+      422,
+      {
+        ErrorCode: 400,
+        Message: "The 'From' address you supplied is not a Sender Signature on your account.",
+      },
+      {},
+      { code: "REJECTED", retryable: false },
+    ],
+    [
+      "inactive recipient",
+      422,
+      {
+        ErrorCode: 406,
+        Message:
+          "You tried to send to recipient(s) that have been marked as inactive. Found inactive addresses: ann@example.com.",
+      },
+      {},
+      { code: "REJECTED", retryable: false },
+    ],
+    [
+      "rate limit",
+      429,
+      { ErrorCode: 0, Message: "Rate limit exceeded" },
+      { "retry-after": "2" },
+      { code: "RATE_LIMITED", retryable: true, retryAfterMs: 2000 },
+    ],
+    [
+      "server error",
+      500,
+      { ErrorCode: 0, Message: "Internal server error" },
+      {},
+      { code: "UNAVAILABLE", retryable: true },
+    ],
+  ];
+
+  it.each(failures)("maps %s (HTTP %i) to a MailError", async (_, status, body, headers, expected) => {
+    server.use(http.post(`${API}/email`, () => HttpResponse.json(body, { status, headers })));
+    const error = await (await mailer()).send(minimalMessage).catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({ provider: "postmark", status, ...expected });
+    expect(error.message).toContain(String(body.Message));
+    if (body.ErrorCode) expect(error.message).toContain(`ErrorCode ${body.ErrorCode}`);
+    expect(findSecret(error, [TOKEN])).toBeUndefined();
+  });
+
+  it("maps a non-JSON 503 to UNAVAILABLE", async () => {
+    server.use(
+      http.post(`${API}/email`, () => new HttpResponse("<html>Service Unavailable</html>", { status: 503 })),
+    );
+    const error = await (await mailer()).send(minimalMessage).catch((e) => e);
+    expect(error).toMatchObject({ code: "UNAVAILABLE", status: 503, retryable: true });
+  });
+
+  it("makes exactly one request per attempt (no SDK retries)", async () => {
+    const captured = captureSend(500, { ErrorCode: 0, Message: "Internal server error" });
+    await (await mailer()).send(minimalMessage).catch(() => {});
+    expect(captured).toHaveLength(1);
+  });
+
+  it("maps a network failure to NETWORK with an unknown outcome", async () => {
+    server.use(http.post(`${API}/email`, () => HttpResponse.error()));
+    const error = await (await mailer()).send(minimalMessage).catch((e) => e);
+    expect(error).toMatchObject({ code: "NETWORK", provider: "postmark", outcomeUnknown: true });
+    expect(findSecret(error, [TOKEN])).toBeUndefined();
+  });
+
+  it("times out on the injected clock with an unknown outcome, aborting the request", async () => {
+    let aborted = false;
+    server.use(
+      http.post(`${API}/email`, async ({ request }) => {
+        request.signal.addEventListener("abort", () => {
+          aborted = true;
+        });
+        await delay("infinite");
+        return HttpResponse.json(okBody());
+      }),
+    );
+    const clock = createFakeClock();
+    const send = (await mailer({ clock, timeoutMs: 5_000 })).send(minimalMessage);
+    const error = await clock.settle(send).catch((e) => e);
+    expect(error).toMatchObject({
+      code: "TIMEOUT",
+      provider: "postmark",
+      outcomeUnknown: true,
+      retryable: true,
+    });
+    expect(clock.sleeps).toEqual([5_000]);
+    expect(aborted).toBe(true);
+  });
+
+  it("verifies the token by reading the server", async () => {
+    const seen: string[] = [];
+    server.use(
+      http.get(`${API}/server`, ({ request }) => {
+        seen.push(request.headers.get("x-postmark-server-token") ?? "");
+        return HttpResponse.json({ ID: 1, Name: "Production", ApiTokens: [TOKEN] });
+      }),
+    );
+    await expect((await mailer()).verify()).resolves.toBeUndefined();
+    expect(seen).toEqual([TOKEN]);
+    server.use(
+      http.get(`${API}/server`, () =>
+        HttpResponse.json(
+          { ErrorCode: 10, Message: "The Server Token you provided was invalid." },
+          { status: 401 },
+        ),
+      ),
+    );
+    const error = await (await mailer()).verify().catch((e) => e);
+    expect(error).toMatchObject({ code: "AUTH", provider: "postmark", status: 401 });
+    expect(findSecret(error, [TOKEN])).toBeUndefined();
+  });
+});

@@ -1,0 +1,16 @@
+// Start-up cost: importing the package must not load the Postmark SDK; creating a mailer does.
+import { fileURLToPath } from "node:url";
+import { sdkLoadReport } from "@posse/mail-core/testing";
+import { describe, expect, it } from "vitest";
+
+const SDK = "/node_modules/postmark/";
+const config = { serverToken: "pm-lazy-test" };
+
+describe.each(["index.js", "index.cjs"])("dist/%s", (file) => {
+  it("loads the SDK only when a transport is created", async () => {
+    const entry = fileURLToPath(new URL(`../dist/${file}`, import.meta.url));
+    const report = await sdkLoadReport({ entry, providerId: "postmark", config });
+    expect(report.afterImport.filter((url) => url.includes(SDK))).toEqual([]);
+    expect(report.afterCreate.some((url) => url.includes(SDK))).toBe(true);
+  });
+});

@@ -1,0 +1,14 @@
+import type { EnvValues } from "@posse/mail-core";
+
+/** Settings of the SendGrid provider. */
+export interface SendgridConfig {
+  /** API key (`SG.…`) with the Mail Send permission, from `SENDGRID_API_KEY`. */
+  readonly apiKey: string;
+  /** API base URL; default `https://api.sendgrid.com` (EU subusers: `https://api.eu.sendgrid.com`). */
+  readonly endpoint?: string;
+}
+
+/** Builds the config from `SENDGRID_API_KEY`. */
+export function configFromEnv(values: EnvValues): SendgridConfig {
+  return { apiKey: values.SENDGRID_API_KEY! };
+}

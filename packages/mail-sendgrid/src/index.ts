@@ -1,0 +1,7 @@
+import { registerProvider } from "@posse/mail-core";
+import { sendgridProvider } from "./provider.js";
+
+registerProvider(sendgridProvider);
+
+export type { SendgridConfig } from "./config.js";
+export { sendgridProvider };

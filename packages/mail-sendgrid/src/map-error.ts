@@ -1,0 +1,68 @@
+import { httpFailure, MailError, transportFailure } from "@posse/mail-core";
+import type { ResponseError } from "@sendgrid/mail";
+
+interface SendgridErrorBody {
+  errors?: { message?: string; field?: string | null; help?: unknown }[];
+}
+
+function header(headers: unknown, name: string): string | undefined {
+  const value = (headers as Record<string, unknown> | undefined)?.[name];
+  return typeof value === "string" ? value : undefined;
+}
+
+function detail(error: ResponseError): string {
+  const body = error.response?.body as SendgridErrorBody | string | undefined;
+  const errors = typeof body === "object" && Array.isArray(body?.errors) ? body.errors : [];
+  const messages = errors
+    .filter((item) => item?.message)
+    .map((item) => (item.field ? `${item.message} (field ${item.field})` : item.message));
+  if (messages.length > 0) return messages.join("; ");
+  return typeof body === "string" && body.trim() !== "" ? body.trim().slice(0, 300) : error.message;
+}
+
+// X-RateLimit-Reset is epoch seconds; core reads Retry-After as delta-seconds.
+function retryAfter(headers: unknown, now: () => number): string | undefined {
+  const explicit = header(headers, "retry-after");
+  if (explicit !== undefined) return explicit;
+  const reset = Number(header(headers, "x-ratelimit-reset"));
+  return Number.isFinite(reset) && reset > 0
+    ? String(Math.max(0, Math.ceil(reset - now() / 1000)))
+    : undefined;
+}
+
+/** A SendGrid `ResponseError` (HTTP status in `code`, `response.body.errors[]`) as a MailError. */
+function fromResponseError(error: ResponseError, now: () => number): MailError {
+  const status = error.code;
+  const body = error.response?.body as SendgridErrorBody | undefined;
+  // A 403 naming the from field is an unverified Sender Identity, not a bad key.
+  const senderRefused =
+    status === 403 && Array.isArray(body?.errors) && body.errors.some((item) => item?.field === "from");
+  return httpFailure({
+    provider: "sendgrid",
+    status,
+    detail: detail(error),
+    retryAfter: status === 429 ? retryAfter(error.response?.headers, now) : undefined,
+    code: senderRefused ? "REJECTED" : undefined,
+    cause: error,
+  });
+}
+
+/** Any failure of `MailService.send` or `client.request` as a MailError (or the error itself, if not the SDK's). */
+export function fromSendgridError(error: unknown, now: () => number = Date.now): unknown {
+  const candidate = error as Partial<ResponseError> & { isAxiosError?: boolean };
+  if (typeof candidate?.code === "number" && candidate.response) {
+    return fromResponseError(error as ResponseError, now);
+  }
+  // axios failed without an HTTP answer (connection refused, reset, …).
+  if (candidate?.isAxiosError) {
+    return (
+      transportFailure("sendgrid", error) ??
+      new MailError("NETWORK", `could not complete the request to sendgrid: ${candidate.message}`, {
+        provider: "sendgrid",
+        cause: error,
+        outcomeUnknown: true,
+      })
+    );
+  }
+  return error;
+}

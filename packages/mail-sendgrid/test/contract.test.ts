@@ -1,0 +1,342 @@
+// Contract tests: MSW stands in for https://api.sendgrid.com at the network layer and checks each
+// request as SendGrid's API reference defines it (POST /v3/mail/send, Bearer auth, personalizations JSON).
+import { createMailer, MailError, type Mailer } from "@posse/mail-core";
+import {
+  CONTRACT_FROM,
+  createFakeClock,
+  findSecret,
+  fullMessage,
+  minimalMessage,
+  PDF_BYTES,
+  PNG_BYTES,
+} from "@posse/mail-core/testing";
+import { delay, HttpResponse, http } from "msw";
+import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { sendgridProvider } from "../src/index.js";
+
+const API = "https://api.sendgrid.com";
+const API_KEY = "SG.contract_SECRET_5f1c";
+const MESSAGE_ID = "14c5d75ce93.dfd.64b469.filter0001.16648.5515E0B88.0";
+const server = setupServer();
+
+interface Captured {
+  method: string;
+  url: string;
+  headers: Headers;
+  body: unknown;
+}
+
+function captureSend() {
+  const captured: Captured[] = [];
+  server.use(
+    http.post(`${API}/v3/mail/send`, async ({ request }) => {
+      captured.push({
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+        body: await request.json(),
+      });
+      return new HttpResponse(null, { status: 202, headers: { "X-Message-Id": MESSAGE_ID } });
+    }),
+  );
+  return captured;
+}
+
+function mailer(
+  options: Partial<Parameters<typeof createMailer>[0]> = {},
+  config: Record<string, unknown> = {},
+): Promise<Mailer> {
+  return createMailer({
+    from: CONTRACT_FROM,
+    providers: { definition: sendgridProvider, config: { apiKey: API_KEY, ...config } },
+    retry: { attempts: 1 },
+    ...options,
+  });
+}
+
+beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+afterEach(() => {
+  server.resetHandlers();
+  vi.restoreAllMocks();
+});
+afterAll(() => server.close());
+
+describe("sendgrid contract", () => {
+  it("sends a minimal message as a minimal request", async () => {
+    const captured = captureSend();
+    const receipt = await (await mailer()).send(minimalMessage);
+    expect(receipt).toEqual({ provider: "sendgrid", messageId: MESSAGE_ID });
+    expect(captured).toHaveLength(1);
+    const [request] = captured;
+    expect(request!.method).toBe("POST");
+    expect(request!.url).toBe(`${API}/v3/mail/send`);
+    expect(request!.headers.get("authorization")).toBe(`Bearer ${API_KEY}`);
+    expect(request!.headers.get("content-type")).toBe("application/json");
+    expect(request!.headers.get("user-agent")).toMatch(/^sendgrid\/[\d.]+;nodejs$/);
+    expect(request!.body).toEqual({
+      from: { email: "possy@posseparty.example", name: "Possy" },
+      subject: "Hello",
+      personalizations: [{ to: [{ email: "ann@example.com" }] }],
+      content: [{ type: "text/plain", value: "Hi Ann" }],
+    });
+  });
+
+  it("sends every field of a full message", async () => {
+    const captured = captureSend();
+    await (await mailer()).send({ ...fullMessage, idempotencyKey: "login-42-1" });
+    const [request] = captured;
+    expect(request!.body).toEqual({
+      from: { email: "possy@posseparty.example", name: "«Possy» Party" },
+      subject: "Sign in to POSSE Party ✓ — ünïcødé",
+      personalizations: [
+        {
+          to: [{ email: "ann@example.com", name: 'Doe, Ann "Annie"' }, { email: "bob@example.com" }],
+          cc: [{ email: "carol@example.com", name: "Carol Ünïcode" }],
+          bcc: [{ email: "dave@example.com" }],
+          headers: { "X-Entity-Ref-ID": "ref-123", "X-Idempotency-Key": "login-42-1" },
+        },
+      ],
+      reply_to: { email: "support@posseparty.example", name: "Support, Team" },
+      content: [
+        { type: "text/plain", value: "Your link: https://posseparty.example/login/abc" },
+        {
+          type: "text/html",
+          value:
+            '<p>Your <a href="https://posseparty.example/login/abc">link</a> <img src="cid:logo@posse"></p>',
+        },
+      ],
+      attachments: [
+        {
+          content: Buffer.from(PDF_BYTES).toString("base64"),
+          filename: "report.pdf",
+          type: "application/pdf",
+        },
+        {
+          content: Buffer.from(PNG_BYTES).toString("base64"),
+          filename: "logo.png",
+          type: "image/png",
+          disposition: "inline",
+          content_id: "logo@posse",
+        },
+      ],
+      categories: ["login"],
+      custom_args: { user_id: "42" },
+    });
+    // The e-mail's headers stay in the body: none leaks into the HTTP request's headers.
+    expect(request!.headers.has("x-entity-ref-id")).toBe(false);
+    expect(request!.headers.has("x-idempotency-key")).toBe(false);
+  });
+
+  it("sends several reply-to addresses as reply_to_list", async () => {
+    const captured = captureSend();
+    await (await mailer()).send({
+      ...minimalMessage,
+      replyTo: [{ address: "a@example.com", name: "Team, A" }, "b@example.com"],
+    });
+    const body = captured[0]!.body as Record<string, unknown>;
+    expect(body.reply_to_list).toEqual([
+      { email: "a@example.com", name: "Team, A" },
+      { email: "b@example.com" },
+    ]);
+    expect(body).not.toHaveProperty("reply_to");
+  });
+
+  it("sends to a configured endpoint", async () => {
+    const seen: string[] = [];
+    server.use(
+      http.post("https://api.eu.sendgrid.com/v3/mail/send", ({ request }) => {
+        seen.push(request.url);
+        return new HttpResponse(null, { status: 202, headers: { "X-Message-Id": "eu-1" } });
+      }),
+    );
+    const receipt = await (await mailer({}, { endpoint: "https://api.eu.sendgrid.com" })).send(
+      minimalMessage,
+    );
+    expect(receipt.messageId).toBe("eu-1");
+    expect(seen).toEqual(["https://api.eu.sendgrid.com/v3/mail/send"]);
+  });
+
+  const unsupported: [string, Record<string, unknown>, string][] = [
+    ["more than 10 categories", { tags: Array.from({ length: 11 }, (_, i) => `t${i}`) }, "tags"],
+    ["a category over 255 characters", { tags: ["t".repeat(256)] }, "tags[0]"],
+    ["custom_args over 10,000 bytes", { metadata: { big: "v".repeat(10_000) } }, "metadata"],
+  ];
+
+  it.each(unsupported)("refuses %s before any request", async (_, extra, field) => {
+    const captured = captureSend();
+    const error = await (await mailer()).send({ ...minimalMessage, ...extra }).catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({ code: "UNSUPPORTED", field, provider: "sendgrid" });
+    expect(captured).toHaveLength(0);
+  });
+
+  const failures: [string, number, { message: string; field: string | null }, Partial<MailError>][] = [
+    [
+      "bad key",
+      401,
+      { message: "The provided authorization grant is invalid, expired, or revoked", field: null },
+      { code: "AUTH", retryable: false },
+    ],
+    ["key without permission", 403, { message: "access forbidden", field: null }, { code: "AUTH" }],
+    [
+      "unverified sender",
+      403,
+      {
+        message:
+          "The from address does not match a verified Sender Identity. Mail cannot be sent until this error is resolved.",
+        field: "from",
+      },
+      { code: "REJECTED", retryable: false },
+    ],
+    [
+      "validation",
+      400,
+      {
+        message: "Does not contain a valid address.",
+        field: "personalizations.0.to.0.email",
+      },
+      { code: "REJECTED", retryable: false },
+    ],
+    ["payload too large", 413, { message: "Payload Too Large", field: null }, { code: "REJECTED" }],
+    [
+      "server error",
+      500,
+      { message: "internal server error", field: null },
+      { code: "UNAVAILABLE", retryable: true },
+    ],
+  ];
+
+  it.each(failures)("maps %s (HTTP %i) to a MailError", async (_, status, item, expected) => {
+    server.use(
+      http.post(`${API}/v3/mail/send`, () =>
+        HttpResponse.json({ errors: [{ ...item, help: null }] }, { status }),
+      ),
+    );
+    const error = await (await mailer()).send(minimalMessage).catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({ provider: "sendgrid", status, ...expected });
+    expect(error.message).toContain(item.message);
+    if (item.field) expect(error.message).toContain(item.field);
+    expect(findSecret(error, [API_KEY])).toBeUndefined();
+  });
+
+  it("maps 429 to RATE_LIMITED, waiting until X-RateLimit-Reset", async () => {
+    const now = 1_767_225_600_000;
+    vi.spyOn(Date, "now").mockReturnValue(now);
+    server.use(
+      http.post(`${API}/v3/mail/send`, () =>
+        HttpResponse.json(
+          { errors: [{ field: null, message: "too many requests" }] },
+          {
+            status: 429,
+            headers: {
+              "X-RateLimit-Limit": "600",
+              "X-RateLimit-Remaining": "0",
+              "X-RateLimit-Reset": String(now / 1000 + 30),
+            },
+          },
+        ),
+      ),
+    );
+    const error = await (await mailer()).send(minimalMessage).catch((e) => e);
+    expect(error).toMatchObject({ code: "RATE_LIMITED", status: 429, retryable: true, retryAfterMs: 30_000 });
+    expect(error.message).toContain("too many requests");
+    expect(findSecret(error, [API_KEY])).toBeUndefined();
+  });
+
+  it("makes exactly one request per attempt (no SDK retries)", async () => {
+    let requests = 0;
+    server.use(
+      http.post(`${API}/v3/mail/send`, () => {
+        requests++;
+        return HttpResponse.json({ errors: [{ message: "internal server error" }] }, { status: 500 });
+      }),
+    );
+    await (await mailer()).send(minimalMessage).catch(() => {});
+    expect(requests).toBe(1);
+  });
+
+  it("maps a network failure to NETWORK with an unknown outcome", async () => {
+    server.use(http.post(`${API}/v3/mail/send`, () => HttpResponse.error()));
+    const error = await (await mailer()).send(minimalMessage).catch((e) => e);
+    expect(error).toMatchObject({ code: "NETWORK", provider: "sendgrid", outcomeUnknown: true });
+    expect(findSecret(error, [API_KEY])).toBeUndefined();
+  });
+
+  it("times out on the injected clock with an unknown outcome", async () => {
+    server.use(
+      http.post(`${API}/v3/mail/send`, async () => {
+        await delay("infinite");
+        return new HttpResponse(null, { status: 202 });
+      }),
+    );
+    const clock = createFakeClock();
+    const send = (await mailer({ clock, timeoutMs: 5_000 })).send(minimalMessage);
+    const error = await clock.settle(send).catch((e) => e);
+    expect(error).toMatchObject({
+      code: "TIMEOUT",
+      provider: "sendgrid",
+      outcomeUnknown: true,
+      retryable: true,
+    });
+    expect(clock.sleeps).toEqual([5_000]);
+  });
+
+  it("cancels the HTTP request when the core's signal aborts", async () => {
+    // MSW's http interceptor does not report an axios abort to the handler, so this checks the transport
+    // itself: with a server that never answers, only the signal can settle the send.
+    let arrived!: () => void;
+    const reached = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    server.use(
+      http.post(`${API}/v3/mail/send`, async () => {
+        arrived();
+        await delay("infinite");
+        return new HttpResponse(null, { status: 202 });
+      }),
+    );
+    const transport = await sendgridProvider.create({ apiKey: API_KEY }, { timeoutMs: 60_000 });
+    const controller = new AbortController();
+    const message = {
+      from: { address: "possy@posseparty.example" },
+      to: [{ address: "ann@example.com" }],
+      cc: [],
+      bcc: [],
+      replyTo: [],
+      subject: "Hello",
+      text: "Hi Ann",
+      headers: {},
+      attachments: [],
+      tags: [],
+      metadata: {},
+    };
+    const send = transport.send(message, { signal: controller.signal, attempt: 1 }).catch((e) => e);
+    await reached;
+    controller.abort();
+    const error = await send;
+    expect(error).toBeInstanceOf(MailError);
+    expect(error.cause).toMatchObject({ code: "ERR_CANCELED" });
+  });
+
+  it("verifies the key by listing its scopes", async () => {
+    const seen: string[] = [];
+    server.use(
+      http.get(`${API}/v3/scopes`, ({ request }) => {
+        seen.push(request.headers.get("authorization") ?? "");
+        return HttpResponse.json({ scopes: ["mail.send"] });
+      }),
+    );
+    await expect((await mailer()).verify()).resolves.toBeUndefined();
+    expect(seen).toEqual([`Bearer ${API_KEY}`]);
+    server.use(
+      http.get(`${API}/v3/scopes`, () =>
+        HttpResponse.json({ errors: [{ field: null, message: "authorization required" }] }, { status: 401 }),
+      ),
+    );
+    const error = await (await mailer()).verify().catch((e) => e);
+    expect(error).toMatchObject({ code: "AUTH", provider: "sendgrid", status: 401 });
+    expect(findSecret(error, [API_KEY])).toBeUndefined();
+  });
+});
