@@ -34,13 +34,23 @@ process.stdout.write(JSON.stringify({ importMs: t1 - t0, createMs: t2 - t1, impo
 
 const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
 console.log(`import cost, median of ${RUNS} fresh processes (node ${process.version})`);
-console.log("package".padEnd(26), "import ms".padStart(10), "heap KB".padStart(9), "create ms".padStart(10), "heap KB".padStart(9));
+console.log(
+  "package".padEnd(26),
+  "import ms".padStart(10),
+  "heap KB".padStart(9),
+  "create ms".padStart(10),
+  "heap KB".padStart(9),
+);
 for (const [pkg, id, config] of targets) {
   const runs = [];
   for (let i = 0; i < RUNS; i++) {
-    const out = execFileSync(process.execPath, ["--input-type=module", "-e", child, pkg, id ?? "", JSON.stringify(config ?? {})], {
-      encoding: "utf8",
-    });
+    const out = execFileSync(
+      process.execPath,
+      ["--input-type=module", "-e", child, pkg, id ?? "", JSON.stringify(config ?? {})],
+      {
+        encoding: "utf8",
+      },
+    );
     runs.push(JSON.parse(out));
   }
   const pick = (key) => median(runs.map((run) => run[key])).toFixed(key.endsWith("Ms") ? 1 : 0);

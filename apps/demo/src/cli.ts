@@ -1,9 +1,180 @@
-import { resolveMailProvider } from "@posse/mail-core";
+#!/usr/bin/env node
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import type { EnvSource } from "@posse/mail-core";
+import { doctor } from "./doctor.js";
+import { type TextOutput, writeLine } from "./output.js";
+import { reportError, UsageError } from "./report-error.js";
+import { printInboxSummary, runDemo } from "./run-demo.js";
+import { sendOne } from "./send-one.js";
 
-// Placeholder until the demo issue lands: shows what the environment would choose.
-const resolution = resolveMailProvider();
-console.log(
-  resolution
-    ? `posse-mail demo: MAIL_PROVIDER resolves to ${resolution.chain.join(", ")} (${resolution.reason})`
-    : "posse-mail demo: no e-mail provider is configured (the local inbox arrives with the demo issue)",
-);
+export const USAGE = `Usage: demo [command] [options]
+
+Commands:
+  (none)    send three e-mails (sign-in link, credential renewal, error report) through the
+            configured provider; with none configured, to a local inbox shown on a web page
+  doctor    show which providers are configured, which one is chosen and why, and verify it
+  send      send one message: demo send --to <address> --subject <text> --text <text> [--html <html>]
+  help      show this help
+
+Options:
+  --to <address>     recipient (default: MAIL_FROM_ADDRESS; a local address for the local inbox)
+  --exit             local inbox: send, list what arrived, then stop (for scripts and tests)
+  --port <n>         local inbox web port (default: any free port)
+  --smtp-port <n>    local inbox SMTP port (default: any free port)
+  --verbose          print stack traces of errors
+  -h, --help         show this help
+
+Providers are configured by environment variables; see \`demo doctor\` and the README.`;
+
+/** What `main` reads and writes, injected so tests need not spawn a process. */
+export interface MainContext {
+  readonly env: EnvSource;
+  readonly stdout: TextOutput;
+  readonly stderr: TextOutput;
+  /** Ends the local inbox's serving (Ctrl-C); without it, serving lasts until the process ends. */
+  readonly signal?: AbortSignal;
+}
+
+const OPTIONS = {
+  to: { type: "string" },
+  subject: { type: "string" },
+  text: { type: "string" },
+  html: { type: "string" },
+  exit: { type: "boolean" },
+  port: { type: "string" },
+  "smtp-port": { type: "string" },
+  verbose: { type: "boolean", short: "v" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+function parsePort(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new UsageError(`${flag} must be a port number (0-65535), got "${value}"`);
+  }
+  return port;
+}
+
+function parse(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function waitForAbort(signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return new Promise(() => {});
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+}
+
+async function dispatch(argv: readonly string[], context: MainContext, verbose: boolean): Promise<number> {
+  const { values, positionals } = parse(argv);
+  const [command = "demo", ...rest] = positionals;
+  if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+  if (values.help || command === "help") {
+    writeLine(context.stdout, USAGE);
+    return 0;
+  }
+  const { env, stdout, stderr } = context;
+  switch (command) {
+    case "doctor":
+      return doctor({ env, out: stdout, err: stderr, verbose });
+    case "send": {
+      if (!values.to) throw new UsageError("send needs --to <address>");
+      if (!values.subject) throw new UsageError("send needs --subject <text>");
+      if (values.text === undefined && values.html === undefined) {
+        throw new UsageError("send needs --text <text> (or --html <html>)");
+      }
+      await sendOne({
+        env,
+        out: stdout,
+        to: values.to,
+        subject: values.subject,
+        text: values.text,
+        html: values.html,
+      });
+      return 0;
+    }
+    case "demo": {
+      const smtpPort = parsePort(values["smtp-port"], "--smtp-port");
+      const webPort = parsePort(values.port, "--port");
+      const run = await runDemo({
+        env,
+        out: stdout,
+        to: values.to,
+        ...(smtpPort !== undefined && { smtpPort }),
+        ...(webPort !== undefined && { webPort }),
+      });
+      if (!run.inbox) return 0;
+      if (values.exit) {
+        printInboxSummary(run.inbox, stdout);
+        await run.inbox.close();
+        return 0;
+      }
+      writeLine(stdout, "Open the inbox URL in a browser to read them. Serving until Ctrl-C.");
+      await waitForAbort(context.signal);
+      writeLine(stdout, "Stopping the local inbox.");
+      await run.inbox.close();
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+/** Runs the demo CLI with `argv` (without node and script); resolves to the exit code. */
+export async function main(argv: readonly string[], context: MainContext): Promise<number> {
+  const verbose = argv.includes("--verbose") || argv.includes("-v");
+  try {
+    return await dispatch(argv, context, verbose);
+  } catch (error) {
+    reportError(error, context.stderr, { verbose });
+    return error instanceof UsageError ? 2 : 1;
+  }
+}
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+async function loadProviders(): Promise<boolean> {
+  try {
+    await import("./providers.js");
+    return true;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`error: a provider package failed to load: ${message}\n`);
+    process.stderr.write("hint: build the workspace first (`npm run demo` does), then run again\n");
+    return false;
+  }
+}
+
+if (isEntryPoint() && (await loadProviders())) {
+  const controller = new AbortController();
+  const stop = () => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  const code = await main(process.argv.slice(2), {
+    env: process.env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    signal: controller.signal,
+  });
+  process.off("SIGINT", stop);
+  process.off("SIGTERM", stop);
+  process.exitCode = code;
+}

@@ -1,4 +1,5 @@
 import {
+  encodeWords,
   IDEMPOTENCY_HEADER,
   type MailAddress,
   type NormalizedMessage,
@@ -6,9 +7,14 @@ import {
 } from "@posse/mail-core";
 import type { Address, SendMailOptions } from "nodemailer";
 
-// nodemailer encodes and quotes the display name itself (RFC 2047 for non-ASCII).
+// nodemailer encodes non-ASCII text itself (RFC 2047) but passes ASCII through, so text that reads as an
+// encoded-word ("=?UTF-8?B?…?=") would be decoded by the recipient into something else. Encode it first.
+function literal(text: string): string {
+  return text.includes("=?") ? encodeWords(text) : text;
+}
+
 function address(mailbox: MailAddress): Address {
-  return { name: mailbox.name ?? "", address: mailbox.address };
+  return { name: literal(mailbox.name ?? ""), address: mailbox.address };
 }
 
 /** The nodemailer message for a normalized message: only the fields the caller set. */
@@ -27,7 +33,7 @@ export function toNodemailerMessage(message: NormalizedMessage): SendMailOptions
   return {
     from: address(message.from),
     to: list(message.to),
-    subject: message.subject,
+    subject: literal(message.subject),
     ...(message.cc.length > 0 && { cc: list(message.cc) }),
     ...(message.bcc.length > 0 && { bcc: list(message.bcc) }),
     ...(message.replyTo.length > 0 && { replyTo: list(message.replyTo) }),

@@ -1,0 +1,164 @@
+import type { AddressObject, EmailAddress } from "mailparser";
+import { escapeHtml } from "../emails/html.js";
+import type { InboxMessage } from "./smtp-inbox.js";
+
+/**
+ * Policy inside the message iframe: nothing may run or load from anywhere; images only from `data:`
+ * (inline `cid:` parts are rewritten to `data:` URLs) and inline styles, as e-mail clients allow.
+ */
+export const MESSAGE_CSP =
+  "default-src 'none'; img-src data: cid:; style-src 'unsafe-inline'; font-src data:; base-uri 'none'; form-action 'none'";
+
+/** Policy of the inbox pages themselves (the iframe's `srcdoc` inherits it too). */
+export const PAGE_CSP =
+  "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; frame-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+const STYLE = `
+body{margin:0;font:14px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;color:#1f2330;background:#f4f4f7}
+header{background:#1f2330;color:#fff;padding:12px 20px;display:flex;gap:16px;align-items:baseline}
+header a{color:#fff;text-decoration:none;font-weight:600}
+header span{color:#aab0c0;font-size:13px}
+main{max-width:1100px;margin:0 auto;padding:20px}
+table.list{width:100%;border-collapse:collapse;background:#fff;border-radius:8px;overflow:hidden}
+table.list th,table.list td{padding:8px 12px;border-bottom:1px solid #e6e8ee;text-align:left;vertical-align:top}
+table.list th{background:#fafbfc;font-weight:600;color:#6b7080}
+table.list a{color:#3b5bdb;text-decoration:none;font-weight:600}
+section{background:#fff;border-radius:8px;padding:16px 20px;margin-bottom:16px}
+h1{font-size:20px;margin:0 0 12px}
+h2{font-size:15px;margin:0 0 10px;color:#6b7080}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}
+dt{color:#6b7080}dd{margin:0;word-break:break-word}
+pre{white-space:pre-wrap;word-break:break-word;background:#f4f4f7;padding:12px;border-radius:6px;margin:0;font-size:13px}
+iframe{width:100%;height:75vh;min-height:420px;border:1px solid #e6e8ee;border-radius:6px;background:#fff}
+ul.files{margin:0;padding-left:20px}
+.empty{color:#6b7080;background:#fff;border-radius:8px;padding:24px;text-align:center}
+.muted{color:#6b7080}
+`;
+
+function page(title: string, body: string, refreshSeconds?: number): string {
+  const refresh = refreshSeconds ? `<meta http-equiv="refresh" content="${refreshSeconds}">` : "";
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">${refresh}
+<title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
+<body>
+<header><a href="/">posse-mail inbox</a><span>local demo inbox: nothing leaves this machine</span></header>
+<main>
+${body}
+</main>
+</body>
+</html>
+`;
+}
+
+function mailbox(entry: EmailAddress): string {
+  if (entry.group) return `${entry.name}: ${entry.group.map(mailbox).join(", ")};`;
+  return entry.name ? `${entry.name} <${entry.address ?? ""}>` : (entry.address ?? "");
+}
+
+/** Addresses as people read them: `Name <address>`, unquoted (the page escapes them). */
+export function addresses(value: AddressObject | AddressObject[] | undefined): string {
+  if (!value) return "";
+  const list = Array.isArray(value) ? value : [value];
+  return list.flatMap((object) => object.value.map(mailbox)).join(", ");
+}
+
+function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** The list of received messages, newest first. */
+export function renderList(messages: readonly InboxMessage[]): string {
+  if (messages.length === 0) {
+    return page(
+      "Inbox (empty)",
+      `<p class="empty">No messages yet. This page refreshes itself every few seconds.</p>`,
+      3,
+    );
+  }
+  const rows = [...messages]
+    .reverse()
+    .map((message) => {
+      const { parsed } = message;
+      const files = parsed.attachments.length;
+      return `<tr>
+<td><a href="/messages/${message.id}">${escapeHtml(parsed.subject ?? "(no subject)")}</a></td>
+<td>${escapeHtml(addresses(parsed.from))}</td>
+<td>${escapeHtml(addresses(parsed.to))}</td>
+<td>${files === 0 ? "" : `${files} file${files === 1 ? "" : "s"}`}</td>
+<td class="muted">${escapeHtml(message.receivedAt.toISOString().slice(11, 19))}</td>
+</tr>`;
+    })
+    .join("\n");
+  return page(
+    `Inbox (${messages.length})`,
+    `<h1>Inbox <span class="muted">(${messages.length})</span></h1>
+<table class="list">
+<thead><tr><th>Subject</th><th>From</th><th>To</th><th>Files</th><th>Received</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>`,
+  );
+}
+
+/**
+ * The message's HTML as an iframe `srcdoc` document: its own CSP first, so that whatever the message
+ * contains, nothing runs and nothing loads; links open outside the sandbox.
+ */
+export function sandboxedDocument(html: string): string {
+  const head = `<meta http-equiv="Content-Security-Policy" content="${MESSAGE_CSP}"><base target="_blank">`;
+  return `<!doctype html><html><head>${head}</head><body>${html}</body></html>`;
+}
+
+/** One message: headers, HTML (sandboxed), text part and attachments. */
+export function renderMessage(message: InboxMessage): string {
+  const { parsed } = message;
+  const subject = parsed.subject ?? "(no subject)";
+  const summary: [string, string][] = [
+    ["From", addresses(parsed.from)],
+    ["To", addresses(parsed.to)],
+  ];
+  if (parsed.cc) summary.push(["Cc", addresses(parsed.cc)]);
+  if (parsed.replyTo) summary.push(["Reply-To", addresses(parsed.replyTo)]);
+  summary.push(["Date", parsed.date ? parsed.date.toISOString() : ""]);
+  summary.push(["Message-ID", parsed.messageId ?? ""]);
+  summary.push(["Envelope", `${message.envelopeFrom ?? "<>"} → ${message.envelopeTo.join(", ")}`]);
+  const headerList = parsed.headerLines.map((header) => header.line).join("\n");
+  const sections: string[] = [
+    `<section><h1 data-testid="subject">${escapeHtml(subject)}</h1>
+<dl>${summary.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join("")}</dl>
+<details><summary class="muted">All headers</summary><pre data-testid="headers">${escapeHtml(headerList)}</pre></details></section>`,
+  ];
+  if (typeof parsed.html === "string" && parsed.html !== "") {
+    sections.push(`<section><h2>HTML</h2>
+<iframe title="HTML body" sandbox="allow-popups allow-popups-to-escape-sandbox" referrerpolicy="no-referrer" srcdoc="${escapeHtml(sandboxedDocument(parsed.html))}"></iframe></section>`);
+  }
+  if (parsed.text !== undefined) {
+    sections.push(`<section><h2>Text</h2><pre data-testid="text">${escapeHtml(parsed.text)}</pre></section>`);
+  }
+  if (parsed.attachments.length > 0) {
+    const items = parsed.attachments.map((attachment, index) => {
+      const name = attachment.filename ?? `attachment-${index + 1}`;
+      const inline = attachment.related ? " (inline)" : "";
+      return `<li><a href="/messages/${message.id}/attachments/${index}" download="${escapeHtml(name)}">${escapeHtml(name)}</a> <span class="muted">${escapeHtml(attachment.contentType ?? "application/octet-stream")}, ${formatSize(attachment.size)}${inline}</span></li>`;
+    });
+    sections.push(
+      `<section><h2>Attachments</h2><ul class="files" data-testid="attachments">${items.join("")}</ul></section>`,
+    );
+  }
+  sections.push(
+    `<p><a href="/messages/${message.id}/raw">Download the raw message (.eml)</a> · <a href="/">Back to the inbox</a></p>`,
+  );
+  return page(subject, sections.join("\n"));
+}
+
+/** A small error page. */
+export function renderNotFound(what: string): string {
+  return page(
+    "Not found",
+    `<p class="empty">${escapeHtml(what)} was not found. <a href="/">Back to the inbox</a></p>`,
+  );
+}

@@ -1,0 +1,129 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { PAGE_CSP, renderList, renderMessage, renderNotFound } from "./inbox-html.js";
+import type { SmtpInbox } from "./smtp-inbox.js";
+
+/** The inbox's web page. */
+export interface InboxWeb {
+  /** E.g. `http://127.0.0.1:4321/`. */
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Options of {@link startInboxWeb}. */
+export interface InboxWebOptions {
+  /** Interface to bind; default `127.0.0.1`. */
+  readonly host?: string;
+  /** Port; default 0 (any free port). */
+  readonly port?: number;
+}
+
+const SECURITY_HEADERS = {
+  "Content-Security-Policy": PAGE_CSP,
+  "X-Content-Type-Options": "nosniff",
+  "Referrer-Policy": "no-referrer",
+  "Cross-Origin-Opener-Policy": "same-origin",
+  "Cache-Control": "no-store",
+};
+
+function send(
+  response: ServerResponse,
+  status: number,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+): void {
+  response.writeHead(status, {
+    ...SECURITY_HEADERS,
+    "Content-Type": "text/html; charset=utf-8",
+    "Content-Length": String(Buffer.byteLength(body)),
+    ...headers,
+  });
+  response.end(body);
+}
+
+/** `Content-Disposition: attachment` with an ASCII fallback and the UTF-8 name. */
+export function attachmentDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, "_");
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
+function isLoopback(host: string): boolean {
+  return host === "127.0.0.1" || host === "::1" || host === "localhost";
+}
+
+function route(inbox: SmtpInbox, request: IncomingMessage, response: ServerResponse): void {
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    send(response, 405, "Method not allowed", { Allow: "GET, HEAD", "Content-Type": "text/plain" });
+    return;
+  }
+  const path = new URL(request.url ?? "/", "http://inbox.invalid").pathname;
+  if (path === "/") {
+    send(response, 200, renderList(inbox.messages));
+    return;
+  }
+  const match = /^\/messages\/(\d+)(?:\/(raw|attachments\/(\d+)))?$/.exec(path);
+  const message = match ? inbox.get(match[1]!) : undefined;
+  if (!match || !message) {
+    send(response, 404, renderNotFound(match ? `Message ${match[1]}` : "This page"));
+    return;
+  }
+  if (match[2] === undefined) {
+    send(response, 200, renderMessage(message));
+  } else if (match[2] === "raw") {
+    send(response, 200, message.raw, {
+      "Content-Type": "message/rfc822",
+      "Content-Disposition": attachmentDisposition(`message-${message.id}.eml`),
+    });
+  } else {
+    const index = Number(match[3]);
+    const attachment = message.parsed.attachments[index];
+    if (!attachment) {
+      send(response, 404, renderNotFound(`Attachment ${index} of message ${message.id}`));
+      return;
+    }
+    // Always a download, never rendered in the inbox's origin, whatever type the sender claimed.
+    send(response, 200, attachment.content as Buffer, {
+      "Content-Type": attachment.contentType || "application/octet-stream",
+      "Content-Disposition": attachmentDisposition(attachment.filename ?? `attachment-${index + 1}`),
+    });
+  }
+}
+
+/** Serves the inbox over HTTP: `/` lists messages, `/messages/:id` shows one. */
+export async function startInboxWeb(inbox: SmtpInbox, options: InboxWebOptions = {}): Promise<InboxWeb> {
+  const host = options.host ?? "127.0.0.1";
+  let allowedHosts: Set<string> = new Set();
+  const server = createServer((request, response) => {
+    // On loopback, refuse other Host names: a web page elsewhere cannot read the inbox by DNS rebinding.
+    if (isLoopback(host) && !allowedHosts.has((request.headers.host ?? "").toLowerCase())) {
+      send(response, 421, "Misdirected request", { "Content-Type": "text/plain" });
+      return;
+    }
+    try {
+      route(inbox, request, response);
+    } catch {
+      if (!response.headersSent) send(response, 500, "Internal error", { "Content-Type": "text/plain" });
+      else response.destroy();
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost}:${port}/`,
+    port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

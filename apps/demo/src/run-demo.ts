@@ -1,0 +1,146 @@
+import {
+  type CreateMailerFromEnvOptions,
+  createMailerFromEnv,
+  type EnvSource,
+  envValue,
+  type MailProviderResolution,
+  resolveMailProvider,
+  type SendReceipt,
+} from "@posse/mail-core";
+import { type DemoEmail, type DemoEmailOptions, demoEmails } from "./emails/demo-emails.js";
+import { type LocalInbox, type LocalInboxOptions, startLocalInbox } from "./inbox/local-inbox.js";
+import { step, type TextOutput, writeLine } from "./output.js";
+
+/** Sender of the local demo when `MAIL_FROM_ADDRESS` is blank. */
+export const DEFAULT_FROM = "POSSE Party <possy@localhost.test>";
+/** Recipient of the local demo when `--to` is not given. */
+export const DEFAULT_LOCAL_TO = "Ada Lovelace <ada@localhost.test>";
+
+/** Options of {@link runDemo}. */
+export interface RunDemoOptions extends LocalInboxOptions {
+  /** Variables to read (never mutated); usually `process.env`. */
+  readonly env: EnvSource;
+  /** Where progress and results go. */
+  readonly out: TextOutput;
+  /** Recipient; default `MAIL_FROM_ADDRESS` (or a local address for the inbox). */
+  readonly to?: string | undefined;
+  /** Time and codes in the e-mails, for tests. */
+  readonly emails?: DemoEmailOptions;
+  /** Passed to `createMailerFromEnv` (endpoint overrides, hooks, …). */
+  readonly mailer?: Omit<CreateMailerFromEnvOptions, "env">;
+}
+
+/** What a demo run did. */
+export interface DemoRun {
+  /** `local`: no provider configured, sent to the embedded inbox; `provider`: sent for real. */
+  readonly mode: "local" | "provider";
+  /** One receipt per e-mail, in order. */
+  readonly receipts: readonly SendReceipt[];
+  /** The embedded inbox, still running (the caller closes it); only in `local` mode. */
+  readonly inbox?: LocalInbox;
+}
+
+/**
+ * The environment the local demo hands `createMailerFromEnv`: the SMTP provider pointed at the inbox,
+ * plain SMTP on loopback, no account. Only the sender is taken from the real environment.
+ */
+export function localInboxEnv(env: EnvSource, smtp: { host: string; port: number }): EnvSource {
+  return {
+    MAIL_PROVIDER: "smtp",
+    MAIL_FROM_ADDRESS: envValue(env, "MAIL_FROM_ADDRESS") ?? DEFAULT_FROM,
+    SMTP_HOST: smtp.host,
+    SMTP_PORT: String(smtp.port),
+    SMTP_ENABLE_STARTTLS: "false",
+    MAIL_RETRY_ATTEMPTS: "1",
+  };
+}
+
+function describeChoice(resolution: MailProviderResolution): string {
+  return resolution.reason === "explicit"
+    ? `MAIL_PROVIDER=${resolution.chain.join(",")}`
+    : "detected from its variables";
+}
+
+async function sendAll(
+  env: EnvSource,
+  emails: readonly DemoEmail[],
+  out: TextOutput,
+  options: RunDemoOptions,
+): Promise<SendReceipt[]> {
+  const mailer = await createMailerFromEnv({ ...options.mailer, env });
+  const receipts: SendReceipt[] = [];
+  try {
+    for (const [index, email] of emails.entries()) {
+      const receipt = await step(
+        out,
+        `  ${index + 1}/${emails.length} ${email.label}`,
+        () => mailer.send(email.message),
+        (sent) => `"${email.message.subject}" sent via ${sent.provider}, id ${sent.messageId}`,
+      );
+      receipts.push(receipt);
+    }
+  } finally {
+    await mailer.close();
+  }
+  return receipts;
+}
+
+/**
+ * Sends the three demo e-mails: through the configured provider, or, when none is configured, through
+ * the SMTP provider to an embedded local inbox that the caller keeps serving (or closes).
+ */
+export async function runDemo(options: RunDemoOptions): Promise<DemoRun> {
+  const { env, out } = options;
+  const resolution = resolveMailProvider(env);
+  if (resolution) {
+    const to = options.to ?? envValue(env, "MAIL_FROM_ADDRESS");
+    writeLine(
+      out,
+      `posse-mail demo: sending through ${resolution.chain.join(" → ")} (${describeChoice(resolution)})`,
+    );
+    const emails = demoEmails(to ?? "", options.emails);
+    writeLine(
+      out,
+      `Sending ${emails.length} e-mails to ${to ?? "(no recipient: set --to or MAIL_FROM_ADDRESS)"}`,
+    );
+    const receipts = await sendAll(env, emails, out, options);
+    writeLine(out, `Done: ${receipts.length} e-mails accepted. Check the inbox of ${to}.`);
+    return { mode: "provider", receipts };
+  }
+
+  writeLine(out, "posse-mail demo: no e-mail provider is configured, so the e-mails go to a local inbox.");
+  const inbox = await step(
+    out,
+    "Starting the local inbox",
+    () => startLocalInbox(options),
+    (started) => `SMTP on ${started.smtp.host}:${started.smtp.port}, web on ${started.web.url}`,
+  );
+  try {
+    const localEnv = localInboxEnv(env, inbox.smtp);
+    const to = options.to ?? DEFAULT_LOCAL_TO;
+    const emails = demoEmails(to, options.emails);
+    writeLine(
+      out,
+      `Sending ${emails.length} e-mails to ${to} through smtp (${inbox.smtp.host}:${inbox.smtp.port})`,
+    );
+    const receipts = await sendAll(localEnv, emails, out, options);
+    writeLine(out, `Inbox: ${inbox.web.url}`);
+    return { mode: "local", receipts, inbox };
+  } catch (error) {
+    await inbox.close();
+    throw error;
+  }
+}
+
+/** Prints what the local inbox holds, one line per message (for `--exit`). */
+export function printInboxSummary(inbox: LocalInbox, out: TextOutput): void {
+  const { messages } = inbox.smtp;
+  writeLine(out, `The inbox received ${messages.length} message${messages.length === 1 ? "" : "s"}:`);
+  for (const message of messages) {
+    const files = message.parsed.attachments.map((attachment) => attachment.filename).join(", ");
+    writeLine(
+      out,
+      `  #${message.id} "${message.parsed.subject ?? ""}" → ${message.envelopeTo.join(", ")}${files ? ` [${files}]` : ""}`,
+    );
+  }
+}

@@ -1,0 +1,49 @@
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import { envWithoutMail } from "./helpers.js";
+
+const appDir = fileURLToPath(new URL("..", import.meta.url));
+const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+
+function run(args: string[], env: NodeJS.ProcessEnv) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(process.execPath, [cli, ...args], { cwd: appDir, env }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+beforeAll(() => {
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: build the demo first (turbo's test task does)`);
+});
+
+describe("dist/cli.js, as `npm run demo` runs it", () => {
+  it("with no mail variables: sends three e-mails into the local inbox, lists them and exits 0", async () => {
+    const { code, stdout, stderr } = await run(["--exit"], envWithoutMail());
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    const sent = stdout.split("\n").filter((line) => / sent via smtp, id <[^>]+>$/.test(line));
+    expect(sent).toHaveLength(3);
+    expect(stdout).toMatch(
+      /Starting the local inbox… SMTP on 127\.0\.0\.1:\d+, web on http:\/\/127\.0\.0\.1:\d+\//,
+    );
+    expect(stdout).toMatch(/\nInbox: http:\/\/127\.0\.0\.1:\d+\/\n/);
+    expect(stdout).toContain("The inbox received 3 messages:");
+    expect(stdout).toContain('#1 "Your POSSE Party sign-in link" → ada@localhost.test\n');
+    expect(stdout).toContain('#2 "Your LinkedIn connection expires in 3 days" → ada@localhost.test\n');
+    expect(stdout).toContain(
+      '#3 "[POSSE Party] PublishError in POST /posts/42/syndicate?network=linkedin" → ada@localhost.test [stack-trace-req_7f3a9c.txt]\n',
+    );
+  });
+
+  it("doctor with nothing configured exits non-zero", async () => {
+    const { code, stdout } = await run(["doctor"], envWithoutMail());
+    expect(code).toBe(1);
+    expect(stdout).toContain("Chosen: nothing.");
+    // The CLI imports every provider package, so each shows its own definition.
+    expect(stdout).toMatch(/\nmailjet +Mailjet +no +MAILJET_API_KEY missing, MAILJET_API_SECRET missing\n/);
+  });
+});

@@ -1,0 +1,133 @@
+import { mkdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { LocalInbox } from "../src/inbox/local-inbox.js";
+import { runDemo } from "../src/run-demo.js";
+import { hostileMessage } from "./fixtures.js";
+import { collector } from "./helpers.js";
+
+const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const resultsDir = fileURLToPath(new URL("../test-results/", import.meta.url));
+
+let inbox: LocalInbox;
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(resultsDir, { recursive: true });
+  const run = await runDemo({
+    env: {},
+    out: collector(),
+    emails: { now: new Date("2025-03-01T12:00:00Z"), code: "271828", token: "browser-token" },
+  });
+  inbox = run.inbox!;
+  browser = await chromium.launch({
+    executablePath,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await inbox?.close();
+});
+
+async function openMessage(page: Page, subject: string): Promise<void> {
+  await page.goto(inbox.web.url);
+  await page.getByRole("link", { name: subject }).click();
+  await page.getByTestId("subject").filter({ hasText: subject }).waitFor();
+}
+
+describe("the inbox page in Chromium", () => {
+  it("lists the three e-mails and shows the sign-in e-mail's HTML inside the sandboxed iframe", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1700 } });
+    try {
+      await page.goto(inbox.web.url);
+      const subjects = await page.locator("table.list tbody a").allTextContents();
+      expect(subjects).toEqual(
+        expect.arrayContaining([
+          "Your POSSE Party sign-in link",
+          "Your LinkedIn connection expires in 3 days",
+          "[POSSE Party] PublishError in POST /posts/42/syndicate?network=linkedin",
+        ]),
+      );
+      await openMessage(page, "Your POSSE Party sign-in link");
+      const frame = page.frameLocator('iframe[title="HTML body"]');
+      await expect(frame.getByRole("heading", { level: 1 }).textContent()).resolves.toBe(
+        "Sign in to POSSE Party",
+      );
+      await expect(frame.getByTestId("code").textContent()).resolves.toBe("271828");
+      await expect(
+        frame.getByRole("link", { name: "Sign in to POSSE Party" }).getAttribute("href"),
+      ).resolves.toBe("https://posse-party.example/sign-in/browser-token");
+      await expect(page.getByTestId("text").textContent()).resolves.toContain("one-time code: 271828");
+      await page.screenshot({ path: `${resultsDir}inbox-sign-in.png` });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("shows the error report with its escaped message and a working attachment download", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1700 } });
+    try {
+      await openMessage(page, "[POSSE Party] PublishError in POST /posts/42/syndicate?network=linkedin");
+      const frame = page.frameLocator('iframe[title="HTML body"]');
+      await expect(frame.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("PublishError");
+      await expect(frame.getByTestId("error-message").textContent()).resolves.toBe(
+        'Could not publish post #42 to LinkedIn: token for "<ada>" & co. is missing',
+      );
+      await page.screenshot({ path: `${resultsDir}inbox-error-report.png` });
+      const link = page.getByRole("link", { name: "stack-trace-req_7f3a9c.txt" });
+      expect(await link.getAttribute("href")).toMatch(/^\/messages\/\d+\/attachments\/0$/);
+      const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
+      expect(download.suggestedFilename()).toBe("stack-trace-req_7f3a9c.txt");
+      const content = readFileSync(await download.path(), "utf8");
+      expect(content).toMatch(
+        /^PublishError: Could not publish post #42[\s\S]*\n\s+at [\s\S]*Caused by: TypeError/,
+      );
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("runs no script and loads nothing remote from a hostile message, but shows its inline image", async () => {
+    const tracker = new URL("tracker.png", inbox.web.url).href;
+    await inbox.smtp.deliver(hostileMessage(tracker), {
+      from: "mallory@evil.test",
+      to: ["ann@localhost.test"],
+    });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1700 } });
+    const requested: string[] = [];
+    page.on("request", (request) => requested.push(request.url()));
+    try {
+      await openMessage(page, "Hostile ✉ message");
+      const frameElement = await page.locator('iframe[title="HTML body"]').elementHandle();
+      const frame = (await frameElement!.contentFrame())!;
+      await frame.waitForLoadState("load");
+      await expect(frame.locator("#title").textContent()).resolves.toBe("Hostile & inline");
+      expect(await frame.title()).toBe("");
+      expect(await page.title()).toBe("Hostile ✉ message");
+      const inline = await frame
+        .locator("#inline")
+        .evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth);
+      const remote = await frame
+        .locator("#remote")
+        .evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth);
+      expect(inline).toBe(1);
+      expect(remote).toBe(0);
+      expect(requested.filter((url) => url.includes("tracker"))).toEqual([]);
+      await page.screenshot({ path: `${resultsDir}inbox-hostile.png` });
+    } finally {
+      await page.close();
+    }
+  });
+});
