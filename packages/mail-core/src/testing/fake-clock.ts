@@ -6,8 +6,12 @@ export interface FakeClock extends Clock {
   readonly sleeps: number[];
   /** Moves time forward by `ms`, firing due timers in order. */
   advance(ms: number): Promise<void>;
-  /** Fires timers one by one, earliest first, until `promise` settles; returns its outcome. */
-  settle<T>(promise: Promise<T>): Promise<T>;
+  /**
+   * Fires timers one by one, earliest first, until `promise` settles; returns its outcome. While real I/O
+   * is in flight (a mocked HTTP request), pass `maxTimerMs` below the mailer's timeout: longer timers then
+   * never fire, and the clock waits for the I/O instead of timing it out.
+   */
+  settle<T>(promise: Promise<T>, options?: { readonly maxTimerMs?: number }): Promise<T>;
 }
 
 interface Timer {
@@ -24,11 +28,11 @@ export function createFakeClock(start = Date.UTC(2026, 0, 1)): FakeClock {
   const timers: Timer[] = [];
   const sleeps: number[] = [];
 
-  async function fireNext(limit: number): Promise<boolean> {
+  async function fireNext(limit: number, maxMs = Number.POSITIVE_INFINITY): Promise<boolean> {
     timers.sort((a, b) => a.at - b.at);
-    const next = timers[0];
+    const next = timers.find((timer) => timer.ms <= maxMs);
     if (!next || next.at > limit) return false;
-    timers.shift();
+    timers.splice(timers.indexOf(next), 1);
     now = Math.max(now, next.at);
     sleeps.push(next.ms);
     next.resolve();
@@ -66,7 +70,7 @@ export function createFakeClock(start = Date.UTC(2026, 0, 1)): FakeClock {
       while (await fireNext(target)) {}
       now = target;
     },
-    async settle(promise) {
+    async settle(promise, options = {}) {
       let settled = false;
       const outcome = promise.then(
         (value) => {
@@ -80,7 +84,13 @@ export function createFakeClock(start = Date.UTC(2026, 0, 1)): FakeClock {
       );
       outcome.catch(() => {});
       await flush();
-      while (!settled && (await fireNext(Number.POSITIVE_INFINITY))) {}
+      while (!settled) {
+        if (await fireNext(Number.POSITIVE_INFINITY, options.maxTimerMs)) continue;
+        // Nothing may fire: without a bound the outcome rests on real work alone; with one, poll until
+        // that work settles the promise or schedules a short timer (a backoff) to fire.
+        if (options.maxTimerMs === undefined) break;
+        await new Promise<void>((resolve) => setTimeout(resolve, 1));
+      }
       return outcome;
     },
   };
