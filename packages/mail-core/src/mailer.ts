@@ -77,7 +77,9 @@ export interface Mailer {
   close(): Promise<void>;
 }
 
-const NO_FAILOVER = new Set(["INVALID_MESSAGE", "UNSUPPORTED", "ABORTED", "CONFIG"]);
+// The next provider would refuse the message just the same, or the caller asked to stop. A send-time
+// CONFIG error (STARTTLS missing, no AWS credentials) is a fault of this provider alone: fail over.
+const NO_FAILOVER = new Set(["INVALID_MESSAGE", "UNSUPPORTED", "ABORTED"]);
 
 async function createLink(setup: ProviderSetup<unknown>, timeoutMs: number): Promise<ProviderLink> {
   const { definition, config } = setup;

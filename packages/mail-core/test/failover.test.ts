@@ -146,6 +146,14 @@ describe("failover chain", () => {
     },
   );
 
+  it("fails over on a send-time CONFIG error: only that provider is misconfigured", async () => {
+    const a = scripted("a", [fail("CONFIG")]);
+    const b = scripted("b");
+    const { clock, mailer } = await chain([a, b]);
+    await expect(clock.settle(mailer.send(message))).resolves.toMatchObject({ provider: "b" });
+    expect(order(a, b)).toEqual([1, 1]);
+  });
+
   it("keeps the earlier errors when a later provider raises a no-failover error", async () => {
     const a = scripted("a", [fail("UNAVAILABLE")]);
     const b = scripted("b", [fail("UNSUPPORTED", { field: "attachments" })]);
