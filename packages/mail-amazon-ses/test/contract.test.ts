@@ -2,10 +2,12 @@
 // each request as the SES API v2 reference defines it (POST /v2/email/outbound-emails, SigV4 with service
 // "ses", restJson1 body; errors named by the x-amzn-ErrorType header).
 import { createHash, createHmac } from "node:crypto";
-import { createMailer, MailError, type Mailer, normalizeMessage, parseAddress } from "@posse/mail-core";
+import { type CreateMailerOptions, MailError, normalizeMessage, parseAddress } from "@posse/mail-core";
 import {
   CONTRACT_FROM,
+  createContractMailer,
   createFakeClock,
+  deferred,
   findSecret,
   fullMessage,
   minimalMessage,
@@ -56,27 +58,14 @@ function captureSend(url = SEND) {
   return captured;
 }
 
-function mailerWith(
-  config: AmazonSesConfig,
-  options: Partial<Parameters<typeof createMailer>[0]> = {},
-): Promise<Mailer> {
-  return createMailer({
-    from: CONTRACT_FROM,
-    providers: { definition: amazonSesProvider, config },
-    retry: { attempts: 1 },
-    ...options,
-  });
-}
+const mailerWith = (config: AmazonSesConfig) => createContractMailer(amazonSesProvider, config);
 
-function mailer(
-  config: Partial<AmazonSesConfig> = {},
-  options: Partial<Parameters<typeof createMailer>[0]> = {},
-): Promise<Mailer> {
-  return mailerWith(
+const mailer = (config: Partial<AmazonSesConfig> = {}, options: Partial<CreateMailerOptions> = {}) =>
+  createContractMailer(
+    amazonSesProvider,
     { region: "us-east-1", accessKeyId: KEY_ID, secretAccessKey: SECRET, ...config },
     options,
   );
-}
 
 const hex = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
 const hmac = (key: string | Buffer, data: string) => createHmac("sha256", key).update(data).digest();
@@ -517,13 +506,10 @@ describe("amazon_ses contract", () => {
   });
 
   it("hands the attempt's signal to the SDK, which abandons the request on abort", async () => {
-    let arrived!: () => void;
-    const reached = new Promise<void>((resolve) => {
-      arrived = resolve;
-    });
+    const reached = deferred();
     server.use(
       http.post(SEND, async () => {
-        arrived();
+        reached.resolve();
         await delay("infinite");
         return HttpResponse.json({ MessageId: "never" });
       }),
@@ -538,7 +524,7 @@ describe("amazon_ses contract", () => {
       signal: controller.signal,
       attempt: 1,
     });
-    await reached;
+    await reached.promise;
     controller.abort();
     const error = await send.catch((e) => e);
     expect(error).toMatchObject({ code: "NETWORK", provider: "amazon_ses", outcomeUnknown: true });

@@ -1,9 +1,11 @@
 // Contract tests: MSW stands in for https://api.brevo.com/v3 at the network layer and checks each
 // request as Brevo's API reference defines it (POST /v3/smtp/email, `api-key` header, camelCase JSON body).
-import { type AddressInfo, createServer } from "node:net";
-import { createMailer, MailError, type Mailer } from "@posse/mail-core";
+import { type CreateMailerOptions, MailError, type Mailer } from "@posse/mail-core";
 import {
-  CONTRACT_FROM,
+  type CapturedRequest,
+  captureJsonRequest,
+  closedPort,
+  createContractMailer,
   createFakeClock,
   findSecret,
   fullMessage,
@@ -20,45 +22,19 @@ const API_KEY = "xkeysib-contract-SECRET-5f1c";
 const MESSAGE_ID = "<202601010000.12345678901@smtp-relay.mailin.fr>";
 const server = setupServer();
 
-interface Captured {
-  method: string;
-  url: string;
-  headers: Headers;
-  body: unknown;
-}
-
 function captureSend(status = 201, body: unknown = { messageId: MESSAGE_ID }, headers = {}) {
-  const captured: Captured[] = [];
+  const captured: CapturedRequest[] = [];
   server.use(
     http.post(`${API}/smtp/email`, async ({ request }) => {
-      captured.push({
-        method: request.method,
-        url: request.url,
-        headers: request.headers,
-        body: await request.json(),
-      });
+      captured.push(await captureJsonRequest(request));
       return HttpResponse.json(body as never, { status, headers });
     }),
   );
   return captured;
 }
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-function mailer(options: Partial<Parameters<typeof createMailer>[0]> = {}): Promise<Mailer> {
-  return createMailer({
-    from: CONTRACT_FROM,
-    providers: { definition: brevoProvider, config: { apiKey: API_KEY } },
-    retry: { attempts: 1 },
-    ...options,
-  });
-}
+const mailer = (options: Partial<CreateMailerOptions> = {}) =>
+  createContractMailer(brevoProvider, { apiKey: API_KEY }, options);
 
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterEach(() => server.resetHandlers());
@@ -249,7 +225,7 @@ describe("brevo contract", () => {
 
   it("maps a refused connection to NETWORK, known not to have arrived", async () => {
     // A loopback port that was just freed: nothing listens, so the connection is refused before any byte.
-    const endpoint = `http://127.0.0.1:${await freePort()}/v3`;
+    const endpoint = `http://127.0.0.1:${await closedPort()}/v3`;
     server.use(http.post(`${endpoint}/smtp/email`, () => passthrough()));
     const refused = await mailer({
       providers: { definition: brevoProvider, config: { apiKey: API_KEY, endpoint } },

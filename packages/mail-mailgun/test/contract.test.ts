@@ -1,10 +1,11 @@
 // Contract tests: MSW stands in for https://api.mailgun.net (and the EU host) at the network layer and
 // checks each request as Mailgun's API reference defines it (POST /v3/{domain}/messages, Basic api:KEY,
 // multipart/form-data with repeated fields and raw file parts).
-import { createMailer, MailError, type Mailer, normalizeMessage } from "@posse/mail-core";
+import { type CreateMailerOptions, MailError, type Mailer, normalizeMessage } from "@posse/mail-core";
 import {
-  CONTRACT_FROM,
+  createContractMailer,
   createFakeClock,
+  deferred,
   findSecret,
   fullMessage,
   minimalMessage,
@@ -65,17 +66,8 @@ function captureSend(base = US) {
   return captured;
 }
 
-function mailer(
-  options: Partial<Parameters<typeof createMailer>[0]> = {},
-  config: Partial<MailgunConfig> = {},
-): Promise<Mailer> {
-  return createMailer({
-    from: CONTRACT_FROM,
-    providers: { definition: mailgunProvider, config: { apiKey: API_KEY, domain: DOMAIN, ...config } },
-    retry: { attempts: 1 },
-    ...options,
-  });
-}
+const mailer = (options: Partial<CreateMailerOptions> = {}, config: Partial<MailgunConfig> = {}) =>
+  createContractMailer(mailgunProvider, { apiKey: API_KEY, domain: DOMAIN, ...config }, options);
 
 // RFC 5322 `display-name <addr>`, with the display name a quoted-string or plain words, as Mailgun reads it.
 function parseMailbox(value: string): { name?: string; address: string } {
@@ -307,21 +299,18 @@ describe("mailgun contract", () => {
 
   it("times out on the injected clock with an unknown outcome", async () => {
     let requests = 0;
-    let release: () => void = () => {};
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const released = deferred();
     server.use(
       http.post(`${US}/v3/${DOMAIN}/messages`, async () => {
         requests++;
-        await released;
+        await released.promise;
         return HttpResponse.json({ id: "late", message: "Queued. Thank you." });
       }),
     );
     const clock = createFakeClock();
     const send = (await mailer({ clock, timeoutMs: 5_000 })).send(minimalMessage);
     const error = await clock.settle(send).catch((e) => e);
-    release();
+    released.resolve();
     expect(error).toMatchObject({
       code: "TIMEOUT",
       provider: "mailgun",
@@ -333,13 +322,10 @@ describe("mailgun contract", () => {
   });
 
   it("passes the timeout to the SDK, whose own timeout maps to TIMEOUT", async () => {
-    let release: () => void = () => {};
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const released = deferred();
     server.use(
       http.post(`${US}/v3/${DOMAIN}/messages`, async () => {
-        await released;
+        await released.promise;
         return HttpResponse.json({ id: "late", message: "Queued. Thank you." });
       }),
     );
@@ -349,7 +335,7 @@ describe("mailgun contract", () => {
     const error = await transport
       .send(message, { signal: new AbortController().signal, attempt: 1 })
       .catch((e) => e);
-    release();
+    released.resolve();
     expect(error).toMatchObject({ code: "TIMEOUT", provider: "mailgun", outcomeUnknown: true });
     expect(error.message).toContain("timeout of 1ms exceeded");
   });

@@ -1,9 +1,11 @@
 // Contract tests: MSW stands in for https://api.mailjet.com at the network layer and checks each request
 // as Mailjet's Send API v3.1 reference defines it (POST /v3.1/send, Basic auth, PascalCase `Messages[]`).
-import { type AddressInfo, createServer } from "node:net";
-import { createMailer, IDEMPOTENCY_HEADER, MailError, type Mailer } from "@posse/mail-core";
+import { type CreateMailerOptions, IDEMPOTENCY_HEADER, MailError, type Mailer } from "@posse/mail-core";
 import {
-  CONTRACT_FROM,
+  type CapturedRequest,
+  captureJsonRequest,
+  closedPort,
+  createContractMailer,
   createFakeClock,
   findSecret,
   fullMessage,
@@ -26,50 +28,24 @@ const MESSAGE_ID = "1152921504606846977";
 const SUCCESS = `{"Messages":[{"Status":"success","CustomID":"","To":[{"Email":"ann@example.com","MessageUUID":"1ab23cd4-e567-8901-2345-6789f0gh1i2j","MessageID":${MESSAGE_ID},"MessageHref":"https://api.mailjet.com/v3/REST/message/${MESSAGE_ID}"}],"Cc":[],"Bcc":[]}]}`;
 const server = setupServer();
 
-interface Captured {
-  method: string;
-  url: string;
-  headers: Headers;
-  body: unknown;
-}
-
 function json(body: unknown, status: number, headers: Record<string, string> = {}) {
   const text = typeof body === "string" ? body : JSON.stringify(body);
   return new HttpResponse(text, { status, headers: { "Content-Type": "application/json", ...headers } });
 }
 
 function captureSend(status = 200, body: unknown = SUCCESS, headers: Record<string, string> = {}) {
-  const captured: Captured[] = [];
+  const captured: CapturedRequest[] = [];
   server.use(
     http.post(`${API}/v3.1/send`, async ({ request }) => {
-      captured.push({
-        method: request.method,
-        url: request.url,
-        headers: request.headers,
-        body: await request.json(),
-      });
+      captured.push(await captureJsonRequest(request));
       return json(body, status, headers);
     }),
   );
   return captured;
 }
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-function mailer(options: Partial<Parameters<typeof createMailer>[0]> = {}): Promise<Mailer> {
-  return createMailer({
-    from: CONTRACT_FROM,
-    providers: { definition: mailjetProvider, config: { apiKey: API_KEY, apiSecret: API_SECRET } },
-    retry: { attempts: 1 },
-    ...options,
-  });
-}
+const mailer = (options: Partial<CreateMailerOptions> = {}) =>
+  createContractMailer(mailjetProvider, { apiKey: API_KEY, apiSecret: API_SECRET }, options);
 
 function withEndpoint(endpoint: string): Promise<Mailer> {
   return mailer({
@@ -293,7 +269,7 @@ describe("mailjet contract", () => {
 
   it("maps a refused connection to NETWORK, known not to have arrived", async () => {
     // A loopback port that was just freed: nothing listens, so the connection is refused before any byte.
-    const endpoint = `https://127.0.0.1:${await freePort()}`;
+    const endpoint = `https://127.0.0.1:${await closedPort()}`;
     server.use(http.post(`${endpoint}/v3.1/send`, () => passthrough()));
     const error = await (await withEndpoint(endpoint)).send(minimalMessage).catch((e) => e);
     expect(error).toMatchObject({

@@ -1,8 +1,10 @@
 // Contract tests: MSW stands in for https://api.postmarkapp.com at the network layer and checks each
 // request as Postmark's API reference defines it (POST /email, X-Postmark-Server-Token, PascalCase JSON).
-import { createMailer, MailError, type Mailer } from "@posse/mail-core";
+import { type CreateMailerOptions, MailError } from "@posse/mail-core";
 import {
-  CONTRACT_FROM,
+  type CapturedRequest,
+  captureJsonRequest,
+  createContractMailer,
   createFakeClock,
   findSecret,
   fullMessage,
@@ -20,23 +22,11 @@ const TOKEN = "pm-contract-SECRET-5f1c";
 const MESSAGE_ID = "b7bc2f4a-e38e-4336-af7d-e6c392c2f817";
 const server = setupServer();
 
-interface Captured {
-  method: string;
-  url: string;
-  headers: Headers;
-  body: unknown;
-}
-
 function captureSend(status = 200, body: unknown = okBody()) {
-  const captured: Captured[] = [];
+  const captured: CapturedRequest[] = [];
   server.use(
     http.post(`${API}/email`, async ({ request }) => {
-      captured.push({
-        method: request.method,
-        url: request.url,
-        headers: request.headers,
-        body: await request.json(),
-      });
+      captured.push(await captureJsonRequest(request));
       return HttpResponse.json(body as never, { status });
     }),
   );
@@ -53,17 +43,8 @@ function okBody() {
   };
 }
 
-function mailer(
-  options: Partial<Parameters<typeof createMailer>[0]> = {},
-  config: Record<string, unknown> = {},
-): Promise<Mailer> {
-  return createMailer({
-    from: CONTRACT_FROM,
-    providers: { definition: postmarkProvider, config: { serverToken: TOKEN, ...config } },
-    retry: { attempts: 1 },
-    ...options,
-  });
-}
+const mailer = (options: Partial<CreateMailerOptions> = {}, config: Record<string, unknown> = {}) =>
+  createContractMailer(postmarkProvider, { serverToken: TOKEN, ...config }, options);
 
 /**
  * Splits an RFC 5322 address list the way a mail parser does: commas inside quoted strings do not

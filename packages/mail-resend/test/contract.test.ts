@@ -1,8 +1,10 @@
 // Contract tests: MSW stands in for https://api.resend.com at the network layer and checks each
 // request as Resend's API reference defines it (POST /emails, Bearer auth, snake_case JSON body).
-import { createMailer, MailError, type Mailer } from "@posse/mail-core";
+import { type CreateMailerOptions, MailError } from "@posse/mail-core";
 import {
-  CONTRACT_FROM,
+  type CapturedRequest,
+  captureJsonRequest,
+  createContractMailer,
   createFakeClock,
   findSecret,
   fullMessage,
@@ -19,37 +21,19 @@ const API = "https://api.resend.com";
 const API_KEY = "re_contract_SECRET_5f1c";
 const server = setupServer();
 
-interface Captured {
-  method: string;
-  url: string;
-  headers: Headers;
-  body: unknown;
-}
-
 function captureSend(status = 200, body: unknown = { id: "4ef9a417-02e9-4d39-ad75-9611e0fcc33c" }) {
-  const captured: Captured[] = [];
+  const captured: CapturedRequest[] = [];
   server.use(
     http.post(`${API}/emails`, async ({ request }) => {
-      captured.push({
-        method: request.method,
-        url: request.url,
-        headers: request.headers,
-        body: await request.json(),
-      });
+      captured.push(await captureJsonRequest(request));
       return HttpResponse.json(body as never, { status });
     }),
   );
   return captured;
 }
 
-function mailer(options: Partial<Parameters<typeof createMailer>[0]> = {}): Promise<Mailer> {
-  return createMailer({
-    from: CONTRACT_FROM,
-    providers: { definition: resendProvider, config: { apiKey: API_KEY } },
-    retry: { attempts: 1 },
-    ...options,
-  });
-}
+const mailer = (options: Partial<CreateMailerOptions> = {}) =>
+  createContractMailer(resendProvider, { apiKey: API_KEY }, options);
 
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterEach(() => server.resetHandlers());

@@ -1,9 +1,12 @@
 // Contract tests: MSW stands in for https://api.sendgrid.com at the network layer and checks each
 // request as SendGrid's API reference defines it (POST /v3/mail/send, Bearer auth, personalizations JSON).
-import { createMailer, MailError, type Mailer } from "@posse/mail-core";
+import { type CreateMailerOptions, MailError } from "@posse/mail-core";
 import {
-  CONTRACT_FROM,
+  type CapturedRequest,
+  captureJsonRequest,
+  createContractMailer,
   createFakeClock,
+  deferred,
   findSecret,
   fullMessage,
   minimalMessage,
@@ -20,40 +23,19 @@ const API_KEY = "SG.contract_SECRET_5f1c";
 const MESSAGE_ID = "14c5d75ce93.dfd.64b469.filter0001.16648.5515E0B88.0";
 const server = setupServer();
 
-interface Captured {
-  method: string;
-  url: string;
-  headers: Headers;
-  body: unknown;
-}
-
 function captureSend() {
-  const captured: Captured[] = [];
+  const captured: CapturedRequest[] = [];
   server.use(
     http.post(`${API}/v3/mail/send`, async ({ request }) => {
-      captured.push({
-        method: request.method,
-        url: request.url,
-        headers: request.headers,
-        body: await request.json(),
-      });
+      captured.push(await captureJsonRequest(request));
       return new HttpResponse(null, { status: 202, headers: { "X-Message-Id": MESSAGE_ID } });
     }),
   );
   return captured;
 }
 
-function mailer(
-  options: Partial<Parameters<typeof createMailer>[0]> = {},
-  config: Record<string, unknown> = {},
-): Promise<Mailer> {
-  return createMailer({
-    from: CONTRACT_FROM,
-    providers: { definition: sendgridProvider, config: { apiKey: API_KEY, ...config } },
-    retry: { attempts: 1 },
-    ...options,
-  });
-}
+const mailer = (options: Partial<CreateMailerOptions> = {}, config: Record<string, unknown> = {}) =>
+  createContractMailer(sendgridProvider, { apiKey: API_KEY, ...config }, options);
 
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterEach(() => {
@@ -286,13 +268,10 @@ describe("sendgrid contract", () => {
   it("cancels the HTTP request when the core's signal aborts", async () => {
     // MSW's http interceptor does not report an axios abort to the handler, so this checks the transport
     // itself: with a server that never answers, only the signal can settle the send.
-    let arrived!: () => void;
-    const reached = new Promise<void>((resolve) => {
-      arrived = resolve;
-    });
+    const reached = deferred();
     server.use(
       http.post(`${API}/v3/mail/send`, async () => {
-        arrived();
+        reached.resolve();
         await delay("infinite");
         return new HttpResponse(null, { status: 202 });
       }),
@@ -313,7 +292,7 @@ describe("sendgrid contract", () => {
       metadata: {},
     };
     const send = transport.send(message, { signal: controller.signal, attempt: 1 }).catch((e) => e);
-    await reached;
+    await reached.promise;
     controller.abort();
     const error = await send;
     expect(error).toBeInstanceOf(MailError);

@@ -1,8 +1,9 @@
 // Contract tests: a real SMTP server (smtp-server) on 127.0.0.1 receives each message over STARTTLS or
 // implicit TLS with AUTH, and mailparser reads back what arrived, as a recipient's mail system would.
-import { createMailer, MailError, type Mailer } from "@posse/mail-core";
+import { type CreateMailerOptions, MailError, type Mailer } from "@posse/mail-core";
 import {
-  CONTRACT_FROM,
+  closedPort,
+  createContractMailer,
   createFakeClock,
   findSecret,
   fullMessage,
@@ -13,7 +14,6 @@ import {
 import { afterEach, describe, expect, it } from "vitest";
 import { type SmtpConfig, smtpProvider } from "../src/index.js";
 import {
-  closedPort,
   PASSWORD,
   startServer,
   TEST_CA,
@@ -47,25 +47,19 @@ async function server(options: TestServerOptions = {}): Promise<TestServer> {
 async function mailer(
   port: number,
   config: { [K in keyof SmtpConfig]?: SmtpConfig[K] | undefined } = {},
-  options: Partial<Parameters<typeof createMailer>[0]> = {},
+  options: Partial<CreateMailerOptions> = {},
 ): Promise<Mailer> {
-  const created = await createMailer({
-    from: CONTRACT_FROM,
-    providers: {
-      definition: smtpProvider,
-      config: {
-        host: "127.0.0.1",
-        port,
-        startTls: true,
-        username: USER,
-        password: PASSWORD,
-        tls: { ca: TEST_CA },
-        ...config,
-      },
-    },
-    retry: { attempts: 1 },
-    ...options,
-  });
+  // A key set to `undefined` unsets the default here (`tls` without the test CA): not an SmtpConfig as typed.
+  const merged = {
+    host: "127.0.0.1",
+    port,
+    startTls: true,
+    username: USER,
+    password: PASSWORD,
+    tls: { ca: TEST_CA },
+    ...config,
+  } as SmtpConfig;
+  const created = await createContractMailer(smtpProvider, merged, options);
   mailers.push(created);
   return created;
 }

@@ -1,3 +1,10 @@
+export {
+  type CapturedRequest,
+  captureJsonRequest,
+  closedPort,
+  createContractMailer,
+  deferred,
+} from "./contract-kit.js";
 export { createFakeClock, type FakeClock } from "./fake-clock.js";
 export { findSecret } from "./find-secret.js";
 export { CONTRACT_FROM, fullMessage, minimalMessage, PDF_BYTES, PNG_BYTES } from "./fixtures.js";
