@@ -29,7 +29,7 @@ const t1 = performance.now(); const h1 = heap();
 let t2 = t1, h2 = h1;
 if (id) {
   const definition = Object.values(mod).find((v) => v && v.id === id);
-  const transport = await definition.create(JSON.parse(config), { timeoutMs: 1000 });
+  const transport = await definition.create(JSON.parse(config), { timeoutMs: 1000, now: Date.now });
   t2 = performance.now(); h2 = heap();
   await transport.close?.();
 }

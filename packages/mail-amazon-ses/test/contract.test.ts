@@ -516,7 +516,7 @@ describe("amazon_ses contract", () => {
     );
     const transport = await amazonSesProvider.create(
       { region: "us-east-1", accessKeyId: KEY_ID, secretAccessKey: SECRET },
-      { timeoutMs: 60_000 },
+      { timeoutMs: 60_000, now: Date.now },
     );
     const controller = new AbortController();
     // No core around it: only the SDK honouring abortSignal can settle this promise.

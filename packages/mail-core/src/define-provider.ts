@@ -21,6 +21,8 @@ export type EnvValues = Readonly<Record<string, string | undefined>>;
 export interface ProviderContext {
   /** Upper bound for one request, in milliseconds; also enforced by the core through the signal. */
   readonly timeoutMs: number;
+  /** The mailer's clock, for turning a vendor's epoch-based reset header into a wait. */
+  readonly now: () => number;
 }
 
 /** What the core hands a transport for each call. */

@@ -1,6 +1,6 @@
 import { type AddressInput, type MailAddress, parseAddress } from "./address.js";
 import { type Clock, systemClock } from "./clock.js";
-import type { ProviderDefinition } from "./define-provider.js";
+import type { ProviderContext, ProviderDefinition } from "./define-provider.js";
 import { isMailError, MailError } from "./errors.js";
 import { emit, type MailerHooks } from "./events.js";
 import { attachmentBytes, type MailMessage, type NormalizedMessage, normalizeMessage } from "./message.js";
@@ -81,7 +81,7 @@ export interface Mailer {
 // CONFIG error (STARTTLS missing, no AWS credentials) is a fault of this provider alone: fail over.
 const NO_FAILOVER = new Set(["INVALID_MESSAGE", "UNSUPPORTED", "ABORTED"]);
 
-async function createLink(setup: ProviderSetup<unknown>, timeoutMs: number): Promise<ProviderLink> {
+async function createLink(setup: ProviderSetup<unknown>, context: ProviderContext): Promise<ProviderLink> {
   const { definition, config } = setup;
   const configSecrets = (definition.secretKeys ?? []).map((key) => (config as Record<string, unknown>)[key]);
   const patterns = secretPatterns([
@@ -94,7 +94,7 @@ async function createLink(setup: ProviderSetup<unknown>, timeoutMs: number): Pro
     maxAttachmentBytes: definition.maxAttachmentBytes,
   };
   try {
-    return { ...link, transport: await definition.create(config, { timeoutMs }) };
+    return { ...link, transport: await definition.create(config, context) };
   } catch (error) {
     const failure = toMailError(error, { ...link, transport: undefined as never });
     throw isMailError(error)
@@ -134,7 +134,8 @@ export async function createMailer(options: CreateMailerOptions): Promise<Mailer
     Array.isArray(options.providers) ? options.providers : [options.providers]
   ) as ProviderSetup[];
   if (setups.length === 0) throw new MailError("CONFIG", "a mailer needs at least one provider");
-  const links = await Promise.all(setups.map((setup) => createLink(setup, timeoutMs)));
+  const context: ProviderContext = { timeoutMs, now: () => clock.now() };
+  const links = await Promise.all(setups.map((setup) => createLink(setup, context)));
   const coolingUntil = new Map<string, number>();
 
   async function sendThrough(

@@ -330,7 +330,10 @@ describe("mailgun contract", () => {
       }),
     );
     // The server never answers, so the only way out is the SDK's timeout: the result does not depend on time.
-    const transport = await mailgunProvider.create({ apiKey: API_KEY, domain: DOMAIN }, { timeoutMs: 1 });
+    const transport = await mailgunProvider.create(
+      { apiKey: API_KEY, domain: DOMAIN },
+      { timeoutMs: 1, now: Date.now },
+    );
     const message = normalizeMessage(minimalMessage, { address: "possy@posseparty.example" });
     const error = await transport
       .send(message, { signal: new AbortController().signal, attempt: 1 })

@@ -18,8 +18,8 @@ export async function createTransport(
     timeout: Math.max(1, Math.ceil(context.timeoutMs / 1000)),
   };
 
-  // The SDK takes no per-call signal, only a custom fetch: a client per call joins the core's signal to
-  // the SDK's timeout signal, and keeps what the SDK drops: the fetch error and the Retry-After header.
+  // The SDK takes no per-call signal, only a custom fetch: a client per call hands the core's signal to
+  // fetch, and keeps what the SDK drops: the fetch error and the Retry-After header.
   async function call<T>(
     signal: AbortSignal,
     run: (client: InstanceType<typeof ServerClient>) => Promise<T>,
@@ -29,10 +29,9 @@ export async function createTransport(
       ...options,
       fetch: async (input, init) => {
         try {
-          const response = await fetch(input, {
-            ...init,
-            signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal,
-          });
+          // The core's signal carries both the caller's abort and the timeout, so it replaces the SDK's
+          // own timeout signal (and needs no AbortSignal.any, which Node 20.0-20.2 lack).
+          const response = await fetch(input, { ...init, signal });
           seen.retryAfter = response.headers.get("retry-after");
           return response;
         } catch (error) {

@@ -48,7 +48,7 @@ function fromResponseError(error: ResponseError, now: () => number): MailError {
 }
 
 /** Any failure of `MailService.send` or `client.request` as a MailError (or the error itself, if not the SDK's). */
-export function fromSendgridError(error: unknown, now: () => number = Date.now): unknown {
+export function fromSendgridError(error: unknown, now: () => number): unknown {
   const candidate = error as Partial<ResponseError> & { isAxiosError?: boolean };
   if (typeof candidate?.code === "number" && candidate.response) {
     return fromResponseError(error as ResponseError, now);

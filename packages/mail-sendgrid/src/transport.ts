@@ -42,7 +42,7 @@ export async function createTransport(
         // 202 Accepted with an empty body: the id is only in the X-Message-Id response header.
         return { messageId: String(response.headers["x-message-id"] ?? "") };
       } catch (error) {
-        throw fromSendgridError(error);
+        throw fromSendgridError(error, context.now);
       }
     },
     async verify({ signal }) {
@@ -50,7 +50,7 @@ export async function createTransport(
       try {
         await service(signal).client.request({ method: "GET", url: "/v3/scopes" });
       } catch (error) {
-        throw fromSendgridError(error);
+        throw fromSendgridError(error, context.now);
       }
     },
   };

@@ -204,8 +204,8 @@ describe("sendgrid contract", () => {
   });
 
   it("maps 429 to RATE_LIMITED, waiting until X-RateLimit-Reset", async () => {
-    const now = 1_767_225_600_000;
-    vi.spyOn(Date, "now").mockReturnValue(now);
+    const clock = createFakeClock(1_767_225_600_000);
+    const now = clock.now();
     server.use(
       http.post(`${API}/v3/mail/send`, () =>
         HttpResponse.json(
@@ -221,7 +221,7 @@ describe("sendgrid contract", () => {
         ),
       ),
     );
-    const error = await (await mailer()).send(minimalMessage).catch((e) => e);
+    const error = await (await mailer({ clock })).send(minimalMessage).catch((e) => e);
     expect(error).toMatchObject({ code: "RATE_LIMITED", status: 429, retryable: true, retryAfterMs: 30_000 });
     expect(error.message).toContain("too many requests");
     expect(findSecret(error, [API_KEY])).toBeUndefined();
@@ -276,7 +276,10 @@ describe("sendgrid contract", () => {
         return new HttpResponse(null, { status: 202 });
       }),
     );
-    const transport = await sendgridProvider.create({ apiKey: API_KEY }, { timeoutMs: 60_000 });
+    const transport = await sendgridProvider.create(
+      { apiKey: API_KEY },
+      { timeoutMs: 60_000, now: Date.now },
+    );
     const controller = new AbortController();
     const message = {
       from: { address: "possy@posseparty.example" },

@@ -100,7 +100,7 @@ describe("smtp from the environment", () => {
 
   it("turns the config into nodemailer options: TLS required and verified, no SDK retries", () => {
     const base = { host: "h.example", port: 587, startTls: true };
-    const context = { timeoutMs: 7_000 };
+    const context = { timeoutMs: 7_000, now: Date.now };
     expect(transportOptions({ ...base, username: "u", password: "p" }, context)).toEqual({
       host: "h.example",
       port: 587,

@@ -27,7 +27,7 @@ const snapshot = () => [
 ];
 const afterImport = snapshot();
 const definition = Object.values(mod).find((value) => value && value.id === providerId);
-const transport = await definition.create(JSON.parse(configJson), { timeoutMs: 1000 });
+const transport = await definition.create(JSON.parse(configJson), { timeoutMs: 1000, now: Date.now });
 await new Promise((r) => setTimeout(r, 50));
 const afterCreate = snapshot();
 await transport.close?.();
