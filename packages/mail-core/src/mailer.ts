@@ -135,7 +135,16 @@ export async function createMailer(options: CreateMailerOptions): Promise<Mailer
   ) as ProviderSetup[];
   if (setups.length === 0) throw new MailError("CONFIG", "a mailer needs at least one provider");
   const context: ProviderContext = { timeoutMs, now: () => clock.now() };
-  const links = await Promise.all(setups.map((setup) => createLink(setup, context)));
+  const created = await Promise.allSettled(setups.map((setup) => createLink(setup, context)));
+  const failed = created.find((result) => result.status === "rejected");
+  if (failed) {
+    // Release what the other providers already opened (an SMTP pool) before reporting the failure.
+    await Promise.allSettled(
+      created.map((result) => (result.status === "fulfilled" ? result.value.transport.close?.() : undefined)),
+    );
+    throw failed.reason;
+  }
+  const links = created.map((result) => (result as PromiseFulfilledResult<ProviderLink>).value);
   const coolingUntil = new Map<string, number>();
 
   async function sendThrough(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   createMailer,
+  defineProvider,
   httpFailure,
   MailError,
   type MailErrorCode,
@@ -293,5 +294,42 @@ describe("cool-down", () => {
     await expect(clock.settle(mailer.send(message))).rejects.toMatchObject({ code: "TIMEOUT" });
     await expect(clock.settle(mailer.send(message))).resolves.toMatchObject({ provider: "b" });
     expect(order(a, b)).toEqual([1, 1]);
+  });
+});
+
+describe("creating a chain", () => {
+  it("closes the providers already created when a later one fails to start", async () => {
+    let closed = 0;
+    const opened = defineProvider({
+      id: "opened",
+      label: "Opened",
+      env: [],
+      configFromEnv: () => ({}),
+      create: () => ({
+        send: async () => ({ messageId: "x" }),
+        verify: async () => {},
+        close: () => {
+          closed += 1;
+        },
+      }),
+    });
+    const broken = defineProvider({
+      id: "broken",
+      label: "Broken",
+      env: [],
+      configFromEnv: () => ({}),
+      create: () => {
+        throw new Error("SDK failed to load");
+      },
+    });
+    const error = await createMailer({
+      from: "app@example.com",
+      providers: [
+        { definition: opened, config: {} },
+        { definition: broken, config: {} },
+      ],
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "CONFIG", provider: "broken" });
+    expect(closed).toBe(1);
   });
 });
