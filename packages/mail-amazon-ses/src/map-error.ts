@@ -1,4 +1,4 @@
-import { httpFailure, isMailError, MailError, type MailErrorCode, transportFailure } from "@posse/mail-core";
+import { httpFailure, isMailError, MailError, type MailErrorCode, noResponseFailure } from "@posse/mail-core";
 
 const PROVIDER = "amazon_ses";
 
@@ -48,14 +48,7 @@ export function fromSesError(error: unknown): MailError {
       });
     }
     // No HTTP answer; the SDK does not say whether the request reached SES.
-    return (
-      transportFailure(PROVIDER, error) ??
-      new MailError("NETWORK", `could not complete the request to amazon_ses: ${text} (${name})`, {
-        provider: PROVIDER,
-        cause: error,
-        outcomeUnknown: true,
-      })
-    );
+    return noResponseFailure(PROVIDER, error, `${text} (${name})`);
   }
   // No `$fault`: the SDK could not read the answer as an SES error (a proxy's HTML page, say).
   const detail =

@@ -1,4 +1,4 @@
-import { httpFailure, MailError, transportFailure } from "@posse/mail-core";
+import { httpFailure, MailError, noResponseFailure } from "@posse/mail-core";
 
 /** What a thrown `BrevoError` (or its `BadRequestError` subclass) carries; read by shape, not by class. */
 interface BrevoErrorShape {
@@ -42,12 +42,5 @@ export function fromBrevoError(error: unknown): MailError {
     });
   }
   // No status: fetch failed. A refused connection is certain not to have arrived; anything else may have.
-  return (
-    transportFailure("brevo", error) ??
-    new MailError("NETWORK", `could not complete the request to brevo: ${failure.message ?? String(error)}`, {
-      provider: "brevo",
-      outcomeUnknown: true,
-      cause: error,
-    })
-  );
+  return noResponseFailure("brevo", error, failure.message ?? String(error));
 }

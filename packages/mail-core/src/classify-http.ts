@@ -114,3 +114,18 @@ export function transportFailure(provider: string, error: unknown): MailError | 
   }
   return undefined;
 }
+
+/**
+ * The error for a request that got no HTTP answer: `NETWORK` or `TIMEOUT` when the socket error says
+ * which, else `NETWORK` with an unknown outcome, since the request may have reached the vendor.
+ */
+export function noResponseFailure(provider: string, error: unknown, detail: string): MailError {
+  return (
+    transportFailure(provider, error) ??
+    new MailError("NETWORK", `could not complete the request to ${provider}: ${detail}`, {
+      provider,
+      cause: error,
+      outcomeUnknown: true,
+    })
+  );
+}

@@ -8,6 +8,7 @@ import {
   isMailError,
   MailError,
   type MailErrorCode,
+  noResponseFailure,
   parseRetryAfter,
   systemErrorCode,
   transportFailure,
@@ -392,5 +393,22 @@ describe("transportFailure", () => {
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+});
+
+describe("noResponseFailure", () => {
+  it("keeps what a socket error says: a refused connection certainly did not deliver", () => {
+    const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" });
+    expect(noResponseFailure("acme", refused, "fetch failed")).toMatchObject({
+      code: "NETWORK",
+      provider: "acme",
+      outcomeUnknown: false,
+    });
+  });
+
+  it("otherwise says the request may have arrived, with the SDK's text", () => {
+    const error = noResponseFailure("acme", new Error("socket hang up?"), "fetch failed");
+    expect(error).toMatchObject({ code: "NETWORK", provider: "acme", outcomeUnknown: true, retryable: true });
+    expect(error.message).toBe("could not complete the request to acme: fetch failed");
   });
 });

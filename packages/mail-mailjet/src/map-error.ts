@@ -1,4 +1,4 @@
-import { httpFailure, MailError, transportFailure } from "@posse/mail-core";
+import { httpFailure, MailError, noResponseFailure } from "@posse/mail-core";
 
 /** One entry of Mailjet's `Errors[]` (per message) or its global error body. */
 interface MailjetErrorBody {
@@ -71,12 +71,5 @@ export function fromMailjetError(error: unknown): MailError {
       cause: error,
     });
   }
-  return (
-    transportFailure("mailjet", error) ??
-    new MailError(
-      "NETWORK",
-      `could not complete the request to mailjet: ${failure.originalMessage ?? failure.message ?? String(error)}`,
-      { provider: "mailjet", outcomeUnknown: true, cause: error },
-    )
-  );
+  return noResponseFailure("mailjet", error, failure.originalMessage ?? failure.message ?? String(error));
 }

@@ -1,4 +1,4 @@
-import { httpFailure, MailError, transportFailure } from "@posse/mail-core";
+import { httpFailure, type MailError, noResponseFailure } from "@posse/mail-core";
 import type { Errors } from "postmark";
 
 /** What the fetch wrapper saw of an exchange that the SDK's error no longer carries. */
@@ -14,14 +14,7 @@ export function fromPostmarkError(error: Errors.PostmarkError, seen: SeenExchang
   // statusCode 0: fetch itself failed. The SDK keeps only the message, so the original fetch error
   // tells a refused connection (not sent) from a lost answer (maybe sent).
   if (!error.statusCode) {
-    return (
-      transportFailure("postmark", seen.networkCause) ??
-      new MailError("NETWORK", `could not complete the request to postmark: ${error.message}`, {
-        provider: "postmark",
-        cause: seen.networkCause ?? error,
-        outcomeUnknown: true,
-      })
-    );
+    return noResponseFailure("postmark", seen.networkCause ?? error, error.message);
   }
   return httpFailure({
     provider: "postmark",

@@ -1,4 +1,4 @@
-import { httpFailure, MailError } from "@posse/mail-core";
+import { httpFailure, type MailError, noResponseFailure } from "@posse/mail-core";
 import type { ErrorResponse } from "resend";
 
 /** Resend's `{ error }` result (it never throws for HTTP errors) as a MailError. */
@@ -6,10 +6,7 @@ export function fromResendError(error: ErrorResponse, headers: Record<string, st
   const detail = `${error.message} (${error.name})`;
   // statusCode null: the SDK caught a network failure and cannot say whether the request arrived.
   if (error.statusCode === null || error.statusCode === undefined) {
-    return new MailError("NETWORK", `could not complete the request to resend: ${error.message}`, {
-      provider: "resend",
-      outcomeUnknown: true,
-    });
+    return noResponseFailure("resend", undefined, error.message);
   }
   return httpFailure({
     provider: "resend",

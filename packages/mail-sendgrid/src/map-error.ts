@@ -1,4 +1,4 @@
-import { httpFailure, MailError, transportFailure } from "@posse/mail-core";
+import { httpFailure, type MailError, noResponseFailure } from "@posse/mail-core";
 import type { ResponseError } from "@sendgrid/mail";
 
 interface SendgridErrorBody {
@@ -55,14 +55,7 @@ export function fromSendgridError(error: unknown, now: () => number): unknown {
   }
   // axios failed without an HTTP answer (connection refused, reset, …).
   if (candidate?.isAxiosError) {
-    return (
-      transportFailure("sendgrid", error) ??
-      new MailError("NETWORK", `could not complete the request to sendgrid: ${candidate.message}`, {
-        provider: "sendgrid",
-        cause: error,
-        outcomeUnknown: true,
-      })
-    );
+    return noResponseFailure("sendgrid", error, String(candidate.message));
   }
   return error;
 }
