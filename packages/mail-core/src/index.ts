@@ -62,4 +62,10 @@ export {
 } from "./message.js";
 export { getRegisteredProvider, listProviders, type ProviderInfo, registerProvider } from "./registry.js";
 export { type MailProviderResolution, parseProviderList, resolveMailProvider } from "./resolve-provider.js";
+export {
+  limitedFetch,
+  limitResponseBody,
+  MAX_RESPONSE_BYTES,
+  ResponseTooLargeError,
+} from "./response-limit.js";
 export { DEFAULT_RETRY, type RetryOptions, type RetryPolicy } from "./retry-policy.js";

@@ -1,0 +1,57 @@
+/** Largest vendor answer a provider reads, in bytes; a send's success or error body is a few KB. */
+export const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+/** What a body read rejects with once a vendor's answer passes the limit (the socket is then closed). */
+export class ResponseTooLargeError extends Error {
+  override readonly name = "ResponseTooLargeError";
+  /** Machine-readable code, like a Node system error's. */
+  readonly code = "ERR_RESPONSE_TOO_LARGE";
+
+  constructor(readonly maxBytes: number) {
+    super(`the answer was larger than ${maxBytes} bytes; stopped reading it`);
+  }
+}
+
+/**
+ * The same response, with a body that fails with {@link ResponseTooLargeError} and cancels the download
+ * as soon as more than `maxBytes` arrive, however the SDK reads it (`json()`, `text()`, the stream).
+ */
+export function limitResponseBody(response: Response, maxBytes: number = MAX_RESPONSE_BYTES): Response {
+  const body = response.body;
+  if (body === null) return response;
+  const reader = body.getReader();
+  let received = 0;
+  const limited = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) return controller.close();
+      received += value.byteLength;
+      if (received > maxBytes) {
+        controller.error(new ResponseTooLargeError(maxBytes));
+        await reader.cancel().catch(() => {});
+        return;
+      }
+      controller.enqueue(value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  const capped = new Response(limited, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+  // `url` and `redirected` are read-only getters on Response; SDKs use `url` in error messages.
+  Object.defineProperties(capped, {
+    url: { value: response.url },
+    redirected: { value: response.redirected },
+  });
+  return capped;
+}
+
+/** Wraps a fetch so that every answer's body is read through {@link limitResponseBody}. */
+export function limitedFetch(
+  fetchImpl: typeof fetch = fetch,
+  maxBytes: number = MAX_RESPONSE_BYTES,
+): typeof fetch {
+  return async (input, init) => limitResponseBody(await fetchImpl(input, init), maxBytes);
+}

@@ -1,0 +1,70 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { limitedFetch, limitResponseBody, MAX_RESPONSE_BYTES, ResponseTooLargeError } from "../src/index.js";
+
+let server: Server | undefined;
+afterEach(async () => {
+  server?.closeAllConnections();
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  server = undefined;
+});
+
+/** A vendor that streams an endless body; resolves with the server's URL and a count of closed sockets. */
+async function endlessVendor() {
+  const state = { closed: 0, sent: 0 };
+  server = createServer((_request, response) => {
+    response.writeHead(200, { "content-type": "application/json" });
+    const chunk = Buffer.alloc(64 * 1024, 0x61);
+    const timer = setInterval(() => {
+      state.sent += chunk.length;
+      response.write(chunk);
+    }, 1);
+    response.on("close", () => {
+      clearInterval(timer);
+      state.closed++;
+    });
+  });
+  await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/`, state };
+}
+
+describe("limitResponseBody", () => {
+  it("passes a body within the limit through unchanged, with status and headers", async () => {
+    const original = new Response('{"id":"a"}', { status: 202, headers: { "x-message-id": "m-1" } });
+    const limited = limitResponseBody(original, 10);
+    expect(limited.status).toBe(202);
+    expect(limited.headers.get("x-message-id")).toBe("m-1");
+    expect(await limited.json()).toEqual({ id: "a" });
+  });
+
+  it("fails the read one byte past the limit", async () => {
+    const limited = limitResponseBody(new Response("x".repeat(11)), 10);
+    const error = await limited.text().then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(ResponseTooLargeError);
+    expect(error).toMatchObject({ code: "ERR_RESPONSE_TOO_LARGE", maxBytes: 10 });
+  });
+
+  it("keeps an empty body empty", async () => {
+    const limited = limitResponseBody(new Response(null, { status: 204 }), 10);
+    expect(limited.body).toBeNull();
+  });
+});
+
+describe("limitedFetch", () => {
+  it("stops downloading an endless answer at the limit and closes the socket", async () => {
+    const vendor = await endlessVendor();
+    const response = await limitedFetch(fetch, 256 * 1024)(vendor.url);
+    await expect(response.text()).rejects.toBeInstanceOf(ResponseTooLargeError);
+    await expect.poll(() => vendor.state.closed, { timeout: 2000 }).toBe(1);
+    expect(vendor.state.sent).toBeLessThan(16 * 1024 * 1024);
+  });
+
+  it("defaults to a 1 MiB limit", () => {
+    expect(MAX_RESPONSE_BYTES).toBe(1024 * 1024);
+  });
+});
