@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Brevo } from "@getbrevo/brevo";
 import { type MailAddress, type NormalizedMessage, unsupportedField } from "@posse/mail-core";
 
@@ -5,6 +6,9 @@ import { type MailAddress, type NormalizedMessage, unsupportedField } from "@pos
 const METADATA_HEADER = "X-Mailin-custom";
 /** Key in the body's `headers` that Brevo reads as its idempotency key (repeat → `duplicate_parameter`). */
 const IDEMPOTENCY_KEY = "idempotencyKey";
+/** Namespace of the name-based (version 5) UUIDs made from callers' idempotency keys. */
+const IDEMPOTENCY_NAMESPACE = "981c0a99-b512-4bea-a059-692dcae2ef03";
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // Brevo takes no content type: it labels an attachment by its file extension, from this allow-list
 // (API reference of POST /v3/smtp/email). Each extension lists the MIME types that mean the same thing.
@@ -94,6 +98,20 @@ function contact(address: MailAddress) {
   return { email: address.address, ...(address.name !== undefined && { name: address.name }) };
 }
 
+/**
+ * Brevo asks for a UUID as the idempotency key: a UUID passes unchanged; any other key becomes the
+ * RFC 9562 version 5 UUID of its UTF-8 bytes in {@link IDEMPOTENCY_NAMESPACE}, the same on every call.
+ */
+function brevoIdempotencyKey(key: string): string {
+  if (UUID.test(key)) return key;
+  const namespace = Buffer.from(IDEMPOTENCY_NAMESPACE.replaceAll("-", ""), "hex");
+  const hash = createHash("sha1").update(namespace).update(key, "utf8").digest();
+  hash[6] = (hash[6]! & 0x0f) | 0x50;
+  hash[8] = (hash[8]! & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 function hasHeader(headers: Readonly<Record<string, string>>, name: string): boolean {
   return Object.keys(headers).some((key) => key.toLowerCase() === name.toLowerCase());
 }
@@ -111,7 +129,7 @@ function headers(message: NormalizedMessage): Record<string, string> {
     if (hasHeader(result, IDEMPOTENCY_KEY)) {
       throw unsupportedField("brevo", "idempotencyKey", `headers already set ${IDEMPOTENCY_KEY}`);
     }
-    result[IDEMPOTENCY_KEY] = message.idempotencyKey;
+    result[IDEMPOTENCY_KEY] = brevoIdempotencyKey(message.idempotencyKey);
   }
   return result;
 }

@@ -82,11 +82,34 @@ describe("brevo contract", () => {
       headers: {
         "X-Entity-Ref-ID": "ref-123",
         "X-Mailin-custom": '{"user_id":"42"}',
-        idempotencyKey: "login-42-1",
+        // Brevo asks for a UUID: "login-42-1" travels as its version 5 UUID (see the idempotency test).
+        idempotencyKey: "f97f38e9-3fe7-58cf-8978-144447410ae1",
       },
       attachment: [{ name: "report.pdf", content: Buffer.from(PDF_BYTES).toString("base64") }],
       tags: ["login"],
     });
+  });
+
+  it("sends a UUID idempotency key unchanged and any other key as a stable UUID", async () => {
+    const captured = captureSend();
+    const keyOf = (request: CapturedRequest) =>
+      (request.body as { headers: Record<string, string> }).headers.idempotencyKey;
+    const uuid = "0B8E8A64-5B7C-4A8E-9F0D-2C1E3A4B5C6D";
+    await (await mailer()).send({ ...minimalMessage, idempotencyKey: uuid });
+    // Known answers from an independent RFC 9562 implementation (Python's uuid.uuid5) with the
+    // provider's namespace 981c0a99-b512-4bea-a059-692dcae2ef03.
+    await (await mailer()).send({ ...minimalMessage, idempotencyKey: "order-7/confirm" });
+    await (await mailer()).send({ ...minimalMessage, idempotencyKey: "order-7/confirm" });
+    await (await mailer()).send({ ...minimalMessage, idempotencyKey: "welcome-user/42@2026-12-02#1" });
+    expect(captured.map(keyOf)).toEqual([
+      uuid,
+      "5afa2210-b727-5be3-b851-6734d0bdebe0",
+      "5afa2210-b727-5be3-b851-6734d0bdebe0",
+      "236fc4bb-7edc-553b-ab61-1ca71fb47fbc",
+    ]);
+    // Nothing else carries the key: Brevo reads only headers.idempotencyKey.
+    expect(captured.every((request) => !JSON.stringify(request.body).includes("order-7"))).toBe(true);
+    expect(captured.every((request) => !request.headers.has("idempotency-key"))).toBe(true);
   });
 
   const refused: [string, Parameters<Mailer["send"]>[0]][] = [
