@@ -1,7 +1,25 @@
-import type { MailTransport, ProviderContext } from "@posse/mail-core";
+import { limitedFetch, MailError, type MailTransport, type ProviderContext } from "@posse/mail-core";
 import type { BrevoConfig } from "./config.js";
 import { fromBrevoError } from "./map-error.js";
 import { toBrevoEmail } from "./map-message.js";
+
+/**
+ * A fetch that hands a failed request to the SDK as an answer whose body fails with the same error.
+ * The SDK clears its own timeout timer only when fetch resolves; a rejected fetch (refused connection,
+ * abort) left that timer holding the process open for the whole timeout. Reading the body rejects with
+ * the original error, so the SDK reports it exactly as before.
+ */
+function settledFetch(fetchImpl: typeof fetch): typeof fetch {
+  return async (input, init) => {
+    try {
+      return await fetchImpl(input, init);
+    } catch (error) {
+      const failing = new ReadableStream<Uint8Array>({ start: (controller) => controller.error(error) });
+      // The status is never read: the SDK reads the body first, and that fails.
+      return new Response(failing);
+    }
+  };
+}
 
 /** Loads the Brevo SDK and returns a transport over it. */
 export async function createTransport(config: BrevoConfig, context: ProviderContext): Promise<MailTransport> {
@@ -12,19 +30,29 @@ export async function createTransport(config: BrevoConfig, context: ProviderCont
     // The core retries; the SDK would otherwise resend on 408, 429 and 5xx.
     maxRetries: 0,
     timeoutInSeconds: context.timeoutMs / 1000,
+    // Every answer is read up to MAX_RESPONSE_BYTES; the download is cancelled past it.
+    fetch: settledFetch(limitedFetch()),
   });
   return {
     async send(message, { signal }) {
       const request = toBrevoEmail(message);
+      let answer: { data: unknown; rawResponse: { status: number } };
       try {
-        const result = await client.transactionalEmails.sendTransacEmail(request, {
-          abortSignal: signal,
-          maxRetries: 0,
-        });
-        return { messageId: result.messageId ?? result.messageIds?.[0] ?? "" };
+        answer = await client.transactionalEmails
+          .sendTransacEmail(request, { abortSignal: signal, maxRetries: 0 })
+          .withRawResponse();
       } catch (error) {
         throw fromBrevoError(error);
       }
+      // Brevo accepts with 201 {"messageId"}. A 2xx without one (a captive portal's page, `{}`) is not
+      // Brevo's acceptance. The SDK hands a non-JSON 2xx body back as data.
+      const messageId = (answer.data as { messageId?: unknown } | undefined)?.messageId;
+      if (typeof messageId === "string" && messageId !== "") return { messageId };
+      throw new MailError(
+        "UNKNOWN",
+        `brevo answered HTTP ${answer.rawResponse.status} without a messageId, which is not Brevo's acceptance; the message may or may not have been sent`,
+        { provider: "brevo", status: answer.rawResponse.status, outcomeUnknown: true },
+      );
     },
     async verify({ signal }) {
       try {

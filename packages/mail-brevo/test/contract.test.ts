@@ -112,6 +112,39 @@ describe("brevo contract", () => {
     expect(captured.every((request) => !request.headers.has("idempotency-key"))).toBe(true);
   });
 
+  const html = (status: number) => () =>
+    new Response("<html><body>Sign in to the Wi-Fi</body></html>", {
+      status,
+      headers: { "content-type": "text/html" },
+    });
+  const notAcceptances: [string, () => Response][] = [
+    ["201 text/html", html(201)],
+    ["200 text/html (a captive portal's page)", html(200)],
+    ["201 {}", () => HttpResponse.json({}, { status: 201 })],
+  ];
+
+  it.each(notAcceptances)("reports %s as UNKNOWN with an unknown outcome, sent once", async (_, answer) => {
+    let requests = 0;
+    server.use(
+      http.post(`${API}/smtp/email`, () => {
+        requests++;
+        return answer();
+      }),
+    );
+    const clock = createFakeClock();
+    const send = (await mailer({ clock, retry: { attempts: 3 } })).send(minimalMessage);
+    const error = await clock.settle(send, { maxTimerMs: 60_000 }).catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({
+      code: "UNKNOWN",
+      provider: "brevo",
+      outcomeUnknown: true,
+      retryable: false,
+    });
+    expect(error.message).toContain("without a messageId");
+    expect(requests).toBe(1);
+  });
+
   const refused: [string, Parameters<Mailer["send"]>[0]][] = [
     ["replyTo", { ...minimalMessage, replyTo: ["one@posseparty.example", "two@posseparty.example"] }],
     ["attachments[1].contentId", { ...minimalMessage, attachments: fullMessage.attachments }],

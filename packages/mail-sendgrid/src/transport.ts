@@ -1,4 +1,4 @@
-import type { MailTransport, ProviderContext } from "@posse/mail-core";
+import { MAX_RESPONSE_BYTES, MailError, type MailTransport, type ProviderContext } from "@posse/mail-core";
 import type { ClientResponse, MailDataRequired } from "@sendgrid/mail";
 import type { SendgridConfig } from "./config.js";
 import { fromSendgridError } from "./map-error.js";
@@ -29,21 +29,35 @@ export async function createTransport(
   function service(signal: AbortSignal) {
     const mail = new MailService();
     mail.setApiKey(config.apiKey);
-    // setApiKey resets baseUrl to the global API, so the endpoint is set after it.
-    mail.client.setDefaultRequest({ baseUrl, timeout: context.timeoutMs, signal });
+    // setApiKey resets baseUrl to the global API, so the endpoint is set after it. The SDK reads answers
+    // of any size (maxContentLength: Infinity); axios stops at the cap and destroys the socket.
+    mail.client.setDefaultRequest({
+      baseUrl,
+      timeout: context.timeoutMs,
+      signal,
+      maxContentLength: MAX_RESPONSE_BYTES,
+    });
     return mail;
   }
 
   return {
     async send(message, { signal }) {
       const mail = toSendgridMail(message);
+      let response: ClientResponse;
       try {
-        const [response] = await service(signal).send(mail);
-        // 202 Accepted with an empty body: the id is only in the X-Message-Id response header.
-        return { messageId: String(response.headers["x-message-id"] ?? "") };
+        response = (await service(signal).send(mail))[0];
       } catch (error) {
         throw fromSendgridError(error, context.now);
       }
+      // 202 Accepted with an empty body: the id is only in the X-Message-Id response header. A 2xx
+      // without it (a captive portal's page, a wrong URL) is not SendGrid's acceptance.
+      const messageId = response.headers["x-message-id"];
+      if (typeof messageId === "string" && messageId !== "") return { messageId };
+      throw new MailError(
+        "UNKNOWN",
+        `sendgrid answered HTTP ${response.statusCode} without an X-Message-Id header, which is not SendGrid's acceptance; the message may or may not have been sent`,
+        { provider: "sendgrid", status: response.statusCode, outcomeUnknown: true },
+      );
     },
     async verify({ signal }) {
       // GET /v3/scopes lists the key's own permissions: any valid key may call it.

@@ -110,6 +110,40 @@ describe("sendgrid contract", () => {
     expect(request!.headers.has("x-idempotency-key")).toBe(false);
   });
 
+  const notAcceptances: [string, () => HttpResponse<null> | Response][] = [
+    ["202 without X-Message-Id", () => new HttpResponse(null, { status: 202 })],
+    [
+      "200 text/html (a captive portal's page)",
+      () =>
+        new Response("<html><body>Sign in to the Wi-Fi</body></html>", {
+          status: 200,
+          headers: { "content-type": "text/html" },
+        }),
+    ],
+  ];
+
+  it.each(notAcceptances)("reports %s as UNKNOWN with an unknown outcome, sent once", async (_, answer) => {
+    let requests = 0;
+    server.use(
+      http.post(`${API}/v3/mail/send`, () => {
+        requests++;
+        return answer();
+      }),
+    );
+    const clock = createFakeClock();
+    const send = (await mailer({ clock, retry: { attempts: 3 } })).send(minimalMessage);
+    const error = await clock.settle(send, { maxTimerMs: 60_000 }).catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({
+      code: "UNKNOWN",
+      provider: "sendgrid",
+      outcomeUnknown: true,
+      retryable: false,
+    });
+    expect(error.message).toContain("X-Message-Id");
+    expect(requests).toBe(1);
+  });
+
   it("sends several reply-to addresses as reply_to_list", async () => {
     const captured = captureSend();
     await (await mailer()).send({
