@@ -7,7 +7,8 @@ export const amazonSesProvider = defineProvider<AmazonSesConfig>({
   ...builtinProvider("amazon_ses"),
   // SES v2 accepts messages up to 40 MB including base64 encoding, i.e. about 30 MB of attachments.
   maxAttachmentBytes: 30 * 1024 * 1024,
-  secretKeys: ["secretAccessKey", "sessionToken"],
+  // The access key id names the IAM user and appears in every signature: masked like the secrets.
+  secretKeys: ["accessKeyId", "secretAccessKey", "sessionToken"],
   configFromEnv,
   create: createTransport,
 });

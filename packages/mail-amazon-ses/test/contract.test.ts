@@ -2,7 +2,13 @@
 // each request as the SES API v2 reference defines it (POST /v2/email/outbound-emails, SigV4 with service
 // "ses", restJson1 body; errors named by the x-amzn-ErrorType header).
 import { createHash, createHmac } from "node:crypto";
-import { type CreateMailerOptions, MailError, normalizeMessage, parseAddress } from "@posse/mail-core";
+import {
+  type CreateMailerOptions,
+  createMailer,
+  MailError,
+  normalizeMessage,
+  parseAddress,
+} from "@posse/mail-core";
 import {
   CONTRACT_FROM,
   createContractMailer,
@@ -450,6 +456,32 @@ describe("amazon_ses contract", () => {
       expect(findSecret(error, [SECRET, TOKEN])).toBeUndefined();
     },
   );
+
+  it("never shows the access key id of a mailer created in code, even when SES echoes it", async () => {
+    // SES quotes the credential scope back in signature errors; a mailer made with createMailer (no env).
+    server.use(
+      http.post(SEND, () =>
+        HttpResponse.json(
+          {
+            message: `Credential should be scoped to a valid region. Credential=${KEY_ID}/20260101/us-east-1/ses/aws4_request`,
+          },
+          { status: 403, headers: { "x-amzn-ErrorType": "IncompleteSignature" } },
+        ),
+      ),
+    );
+    const mailer = await createMailer({
+      from: CONTRACT_FROM,
+      providers: {
+        definition: amazonSesProvider,
+        config: { region: "us-east-1", accessKeyId: KEY_ID, secretAccessKey: SECRET },
+      },
+      retry: { attempts: 1 },
+    });
+    const error = await mailer.send(minimalMessage).catch((e) => e);
+    expect(error).toMatchObject({ code: "AUTH", provider: "amazon_ses", status: 403 });
+    expect(error.message).toContain("Credential should be scoped to a valid region.");
+    expect(findSecret(error, [KEY_ID, SECRET])).toBeUndefined();
+  });
 
   it("makes exactly one request per core attempt", async () => {
     let requests = 0;
