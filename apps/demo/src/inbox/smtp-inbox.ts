@@ -18,11 +18,11 @@ export interface InboxMessage {
   readonly raw: Buffer;
 }
 
-/** A local SMTP server that keeps every message in memory. */
+/** A local SMTP server that keeps the latest messages in memory. */
 export interface SmtpInbox {
   readonly host: string;
   readonly port: number;
-  /** Messages in arrival order. */
+  /** The messages it still holds, in arrival order (the oldest are dropped, see {@link SmtpInboxOptions}). */
   readonly messages: readonly InboxMessage[];
   /** The message with this id. */
   get(id: string): InboxMessage | undefined;
@@ -41,23 +41,47 @@ export interface SmtpInboxOptions {
   readonly host?: string;
   /** Port; default 0 (any free port). */
   readonly port?: number;
-  /** Largest message accepted, in bytes; default 25 MB. */
+  /** Largest message accepted, in bytes; default 25 MB. A larger one is refused (552) while it arrives. */
   readonly maxBytes?: number;
+  /** How many messages it holds; default 50. Beyond that, the oldest is dropped. */
+  readonly maxMessages?: number;
+  /** How many raw bytes all held messages may add up to; default 100 MB. Beyond that, the oldest go. */
+  readonly maxStoredBytes?: number;
+}
+
+/** Why a message is refused: larger than the inbox accepts. */
+function tooLarge(maxBytes: number): Error {
+  return Object.assign(new Error(`message exceeds the inbox's limit of ${maxBytes} bytes`), {
+    responseCode: 552,
+  });
 }
 
 /** Starts a plain-text SMTP server (no TLS, no AUTH) that stores what it receives. */
 export async function startSmtpInbox(options: SmtpInboxOptions = {}): Promise<SmtpInbox> {
   const host = options.host ?? "127.0.0.1";
   const maxBytes = options.maxBytes ?? 25 * 1024 * 1024;
+  const maxMessages = options.maxMessages ?? 50;
+  const maxStoredBytes = options.maxStoredBytes ?? 100 * 1024 * 1024;
   const messages: InboxMessage[] = [];
+  let lastId = 0;
+
+  /** Drops the oldest messages until both bounds hold (the newest message always stays). */
+  function forgetOldest(): void {
+    let stored = messages.reduce((sum, message) => sum + message.raw.length, 0);
+    while (messages.length > 1 && (messages.length > maxMessages || stored > maxStoredBytes)) {
+      stored -= messages.shift()!.raw.length;
+    }
+  }
 
   async function deliver(
     raw: Buffer,
     envelope: { from?: string | undefined; to?: readonly string[] } = {},
   ): Promise<InboxMessage> {
+    if (raw.length > maxBytes) throw tooLarge(maxBytes);
     const parsed = await simpleParser(raw);
+    lastId += 1;
     const message: InboxMessage = {
-      id: String(messages.length + 1),
+      id: String(lastId),
       receivedAt: new Date(),
       envelopeFrom: envelope.from,
       envelopeTo: [...(envelope.to ?? [])],
@@ -65,6 +89,7 @@ export async function startSmtpInbox(options: SmtpInboxOptions = {}): Promise<Sm
       raw,
     };
     messages.push(message);
+    forgetOldest();
     return message;
   }
 
@@ -80,12 +105,19 @@ export async function startSmtpInbox(options: SmtpInboxOptions = {}): Promise<Sm
     closeTimeout: 1000,
     disableReverseLookup: true,
     onData(stream, session, callback) {
+      // Count while receiving: past the limit, the rest is read and discarded (SMTP answers only after
+      // the final dot), so a huge message never takes more than `maxBytes` of memory.
       const chunks: Buffer[] = [];
-      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+      let received = 0;
+      stream.on("data", (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > maxBytes) chunks.length = 0;
+        else chunks.push(chunk);
+      });
       stream.on("error", (error) => callback(error));
       stream.on("end", () => {
-        if ((stream as { sizeExceeded?: boolean }).sizeExceeded) {
-          callback(Object.assign(new Error("message too large"), { responseCode: 552 }));
+        if (received > maxBytes || (stream as { sizeExceeded?: boolean }).sizeExceeded) {
+          callback(tooLarge(maxBytes));
           return;
         }
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined;
