@@ -50,6 +50,15 @@ export function fromSesError(error: unknown): MailError {
     // No HTTP answer; the SDK does not say whether the request reached SES.
     return noResponseFailure(PROVIDER, error, `${text} (${name})`);
   }
+  // A 2xx the SDK could not read as SES's answer (a captive portal's page, a wrong URL, an answer over the
+  // size limit): whatever answered, SES may have taken the message, so it is neither sent nor safe to resend.
+  if (status >= 200 && status < 300) {
+    return new MailError(
+      "UNKNOWN",
+      `amazon_ses answered HTTP ${status}, but not with SES's answer (${name}: ${text.split("\n")[0]})`,
+      { provider: PROVIDER, status, outcomeUnknown: true, cause: error },
+    );
+  }
   // No `$fault`: the SDK could not read the answer as an SES error (a proxy's HTML page, say).
   const detail =
     sdk.$fault === undefined

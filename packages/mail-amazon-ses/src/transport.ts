@@ -1,7 +1,9 @@
 import { MailError, type MailTransport, type ProviderContext } from "@posse/mail-core";
 import { type AmazonSesConfig, checkConfig } from "./config.js";
+import { limitResponseMiddleware } from "./limit-response.js";
 import { fromSesError } from "./map-error.js";
 import { toSesEmail } from "./map-message.js";
+import { plainHttpGuardMiddleware } from "./plain-http-guard.js";
 
 /** Loads the SES v2 SDK and returns a transport over it. */
 export async function createTransport(
@@ -25,6 +27,18 @@ export async function createTransport(
     // The core retries; the SDK must not retry behind its back.
     maxAttempts: 1,
     requestHandler: { requestTimeout: context.timeoutMs, throwOnRequestTimeout: true },
+  });
+  // Both sit next to the HTTP handler: the guard sees the final URL (the SDK also takes one from
+  // AWS_ENDPOINT_URL_SESV2, AWS_ENDPOINT_URL or ~/.aws/config), the limit sees the raw answer first.
+  client.middlewareStack.add(plainHttpGuardMiddleware(config.endpoint), {
+    step: "deserialize",
+    priority: "low",
+    name: "posseRefusePlainHttp",
+  });
+  client.middlewareStack.add(limitResponseMiddleware(), {
+    step: "deserialize",
+    priority: "low",
+    name: "posseLimitResponseBody",
   });
   return {
     async send(message, { signal }) {

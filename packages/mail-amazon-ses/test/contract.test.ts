@@ -483,6 +483,80 @@ describe("amazon_ses contract", () => {
     expect(findSecret(error, [KEY_ID, SECRET])).toBeUndefined();
   });
 
+  it.each([
+    [
+      "an HTML page",
+      () =>
+        new HttpResponse("<html>Welcome to Airport Wi-Fi</html>", {
+          status: 200,
+          headers: { "content-type": "text/html" },
+        }),
+    ],
+    ["{}", () => HttpResponse.json({})],
+    ["JSON of another shape", () => HttpResponse.json([{ MessageId: MESSAGE_ID }])],
+    ["a MessageId that is not a string", () => HttpResponse.json({ MessageId: 42 })],
+  ])("treats a 200 with %s as UNKNOWN with an unknown outcome, in one request", async (_, answer) => {
+    let requests = 0;
+    server.use(
+      http.post(SEND, () => {
+        requests += 1;
+        return answer();
+      }),
+    );
+    // Retries allowed, but no idempotency key: an answer that may mean "sent" must not be sent again.
+    const error = await (await mailer({}, { retry: { attempts: 3 }, random: () => 0 }))
+      .send(minimalMessage)
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({ code: "UNKNOWN", provider: "amazon_ses", outcomeUnknown: true });
+    expect(requests).toBe(1);
+  });
+
+  it.each([
+    ["config.endpoint", "endpoint", {}, { endpoint: "http://ses-proxy.example" }],
+    [
+      "AWS_ENDPOINT_URL_SESV2",
+      "AWS_ENDPOINT_URL_SESV2",
+      { AWS_ENDPOINT_URL_SESV2: "http://ses-proxy.example" },
+      {},
+    ],
+    ["AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL", { AWS_ENDPOINT_URL: "http://ses-proxy.example:8080/" }, {}],
+  ])(
+    "refuses a plain-http endpoint on another host from %s with CONFIG, before sending",
+    async (_, named, env: Record<string, string>, config) => {
+      for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+      let requests = 0;
+      server.use(
+        http.all("http://ses-proxy.example*", () => {
+          requests += 1;
+          return HttpResponse.json({ MessageId: "stolen" });
+        }),
+      );
+      const error = await (await mailer(config)).send(minimalMessage).catch((e) => e);
+      expect(error).toBeInstanceOf(MailError);
+      expect(error).toMatchObject({ code: "CONFIG", provider: "amazon_ses", retryable: false });
+      expect(error.message).toContain(named);
+      expect(error.message).not.toContain("ses-proxy.example");
+      expect(requests).toBe(0);
+    },
+  );
+
+  it("sends to a plain-http endpoint on this machine, from config or AWS_ENDPOINT_URL_SESV2", async () => {
+    const captured = captureSend("http://127.0.0.1:4566/v2/email/outbound-emails");
+    await (await mailer({ endpoint: "http://127.0.0.1:4566" })).send(minimalMessage);
+    vi.stubEnv("AWS_ENDPOINT_URL_SESV2", "http://127.0.0.1:4566");
+    await (await mailer()).send(minimalMessage);
+    expect(captured).toHaveLength(2);
+    expectSigV4(captured[1]!, "us-east-1");
+  });
+
+  it("follows AWS_ENDPOINT_URL_SESV2 over https, as the AWS SDK does", async () => {
+    vi.stubEnv("AWS_ENDPOINT_URL_SESV2", "https://ses-vpc.internal.example");
+    const captured = captureSend("https://ses-vpc.internal.example/v2/email/outbound-emails");
+    await (await mailer()).send(minimalMessage);
+    expect(captured).toHaveLength(1);
+  });
+
   it("makes exactly one request per core attempt", async () => {
     let requests = 0;
     server.use(

@@ -1,0 +1,44 @@
+import { MailError } from "@posse/mail-core";
+
+/** Where an endpoint the SDK sends to was set, for the error: the config field or the variable. */
+export function endpointSource(configured: string | undefined, env = process.env): string {
+  if (configured !== undefined) return "endpoint";
+  if (env.AWS_ENDPOINT_URL_SESV2) return "AWS_ENDPOINT_URL_SESV2";
+  if (env.AWS_ENDPOINT_URL) return "AWS_ENDPOINT_URL";
+  return "endpoint_url in the AWS shared config file";
+}
+
+/** Whether a host name is this machine: `localhost`, `127.0.0.0/8` or `::1`. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[(.*)\]$/, "$1").toLowerCase();
+  return (
+    host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host)
+  );
+}
+
+/** The parts of the SDK's HTTP request this module reads. */
+interface SdkHttpRequest {
+  readonly protocol?: string;
+  readonly hostname?: string;
+}
+
+/**
+ * SDK middleware that refuses, with `CONFIG` and before anything is sent, a request over plain http to
+ * another machine: it would carry the SigV4 signature and the whole message in clear. The SDK takes such an
+ * endpoint from `endpoint`, `AWS_ENDPOINT_URL_SESV2`, `AWS_ENDPOINT_URL` or the shared config file alike.
+ */
+export function plainHttpGuardMiddleware(configuredEndpoint: string | undefined) {
+  return <Args extends { request: unknown }, Result>(next: (args: Args) => Promise<Result>) =>
+    async (args: Args): Promise<Result> => {
+      const request = args.request as SdkHttpRequest;
+      if (request.protocol === "http:" && !isLoopbackHost(request.hostname ?? "")) {
+        const source = endpointSource(configuredEndpoint);
+        throw new MailError(
+          "CONFIG",
+          `amazon_ses refuses to send over plain http to another machine: ${source} names an http:// endpoint; use https:// (plain http only to localhost, for tests)`,
+          { provider: "amazon_ses", field: source === "endpoint" ? "endpoint" : undefined },
+        );
+      }
+      return next(args);
+    };
+}
