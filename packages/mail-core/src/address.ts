@@ -1,4 +1,5 @@
 import { MailError } from "./errors.js";
+import { isList, mapList, readField } from "./read-once.js";
 
 /** An e-mail address as given by a caller: `"a@b.c"`, `"Name <a@b.c>"` or an object. */
 export type AddressInput = string | { readonly address: string; readonly name?: string | undefined };
@@ -32,6 +33,8 @@ export function isValidAddress(value: string): boolean {
   return labels.length >= 2 && labels.every((label) => LABEL.test(label)) && !/^\d+$/.test(labels.at(-1)!);
 }
 
+const ADDRESS_FORMS = 'must be "a@b.c", "Name <a@b.c>" or { address, name }';
+
 function invalid(field: string, reason: string): MailError {
   return new MailError("INVALID_MESSAGE", `${field} ${reason}`, { field });
 }
@@ -57,7 +60,7 @@ function angleStart(text: string): number {
   return last >= 0 ? last : text.lastIndexOf("<");
 }
 
-/** Parses and validates one address; `field` names it in the `INVALID_MESSAGE` error. */
+/** Parses and validates one address (each property read once); `field` names it in the `INVALID_MESSAGE` error. */
 export function parseAddress(input: AddressInput, field: string): MailAddress {
   let address: string;
   let name: string | undefined;
@@ -71,16 +74,19 @@ export function parseAddress(input: AddressInput, field: string): MailAddress {
     } else {
       address = text;
     }
-  } else if (input && typeof input === "object" && typeof input.address === "string") {
-    if (input.name !== undefined && typeof input.name !== "string")
+  } else if (input !== null && typeof input === "object") {
+    const given = readField(input, "address", `${field}.address`);
+    const givenName = readField(input, "name", `${field}.name`);
+    if (typeof given !== "string") throw invalid(field, ADDRESS_FORMS);
+    if (givenName !== undefined && typeof givenName !== "string")
       throw invalid(field, "name must be a string");
-    if (FORBIDDEN.test(input.address) || (input.name && FORBIDDEN.test(input.name))) {
+    if (FORBIDDEN.test(given) || (givenName && FORBIDDEN.test(givenName))) {
       throw invalid(field, "must not contain CR, LF or NUL");
     }
-    address = input.address.trim();
-    name = input.name?.trim();
+    address = given.trim();
+    name = givenName?.trim();
   } else {
-    throw invalid(field, 'must be "a@b.c", "Name <a@b.c>" or { address, name }');
+    throw invalid(field, ADDRESS_FORMS);
   }
   if (!isValidAddress(address)) throw invalid(field, `is not a valid e-mail address`);
   return name ? { address, name } : { address };
@@ -92,10 +98,8 @@ export function parseAddressList(
   field: string,
 ): MailAddress[] {
   if (input === undefined) return [];
-  const list = Array.isArray(input) ? input : [input as AddressInput];
-  return list.map((item, index) =>
-    parseAddress(item, list.length === 1 && !Array.isArray(input) ? field : `${field}[${index}]`),
-  );
+  if (!isList(input, field)) return [parseAddress(input as AddressInput, field)];
+  return mapList(input, field, (item, index) => parseAddress(item as AddressInput, `${field}[${index}]`));
 }
 
 /**

@@ -1,5 +1,6 @@
 import { type AddressInput, type MailAddress, parseAddress, parseAddressList } from "./address.js";
 import { MailError } from "./errors.js";
+import { isBytes, isList, mapList, readEntries, readField } from "./read-once.js";
 
 /** One address or several. */
 export type Recipients = AddressInput | readonly AddressInput[];
@@ -10,7 +11,10 @@ export interface MailAttachment {
   filename: string;
   /** The bytes, or a string sent as UTF-8 text. */
   content: Uint8Array | string;
-  /** MIME type, e.g. `application/pdf`; vendors guess from the file name when it is left out. */
+  /**
+   * MIME type, e.g. `application/pdf`; for bytes left out, vendors guess from the file name. String
+   * content is labelled `text/plain; charset=utf-8` by default, and a `text/*` type gets `; charset=utf-8`.
+   */
   contentType?: string | undefined;
   /** Content-ID (without angle brackets) that makes this an inline part. */
   contentId?: string | undefined;
@@ -52,7 +56,7 @@ export interface NormalizedAttachment {
   readonly filename: string;
   /** The bytes. */
   readonly content: Uint8Array;
-  /** MIME type, when the caller gave one. */
+  /** MIME type: the caller's, or for string content one that names charset=utf-8. */
   readonly contentType?: string;
   /** Content-ID, when the attachment is inline. */
   readonly contentId?: string;
@@ -76,7 +80,7 @@ export interface NormalizedMessage {
   readonly text?: string;
   /** HTML body, if any. */
   readonly html?: string;
-  /** Extra headers, by name as given. */
+  /** Extra headers by name as given (no two differ only in case); X-Idempotency-Key only without `idempotencyKey`. */
   readonly headers: Readonly<Record<string, string>>;
   /** Attachments and inline parts. */
   readonly attachments: readonly NormalizedAttachment[];
@@ -129,36 +133,81 @@ function checkText(
   return value;
 }
 
-function normalizeHeaders(headers: MailMessage["headers"]): Record<string, string> {
+// Named as a plain key, `__proto__` would be dropped by every object a provider builds; it is refused.
+const PROTO = "__proto__";
+const IDEMPOTENCY_HEADER_LOWER = "x-idempotency-key";
+
+function normalizeHeaders(headers: unknown, idempotencyKey: string | undefined): Record<string, string> {
   const result: Record<string, string> = {};
   if (headers === undefined) return result;
   if (typeof headers !== "object" || headers === null) throw invalid("headers", "must be an object");
-  for (const [name, value] of Object.entries(headers)) {
+  const seen = new Map<string, string>();
+  for (const [name, value] of readEntries(headers, "headers")) {
     // An invalid name is quoted in the error so control characters in it cannot reach a log line raw.
     if (!HEADER_NAME.test(name))
       throw invalid(`headers[${JSON.stringify(name)}]`, "is not a valid header name");
     const field = `headers.${name}`;
-    if (RESERVED_HEADERS.has(name.toLowerCase()))
-      throw invalid(field, "is set by the message fields, not by headers");
-    result[name] = checkText(value, field, { required: true }) ?? "";
+    if (name === PROTO) throw invalid(field, "is not accepted as a header name");
+    const lower = name.toLowerCase();
+    if (RESERVED_HEADERS.has(lower)) throw invalid(field, "is set by the message fields, not by headers");
+    const earlier = seen.get(lower);
+    if (earlier !== undefined) {
+      throw invalid(field, `repeats headers.${earlier}: header names ignore case`);
+    }
+    seen.set(lower, name);
+    const text = checkText(value, field, { required: true })!;
+    // Providers carry idempotencyKey themselves (as this header or natively): one value, sent once.
+    if (lower === IDEMPOTENCY_HEADER_LOWER && idempotencyKey !== undefined) {
+      if (text !== idempotencyKey) throw invalid(field, "differs from idempotencyKey");
+      continue;
+    }
+    result[name] = text;
   }
   return result;
 }
 
-function normalizeAttachment(attachment: MailAttachment, index: number): NormalizedAttachment {
+const TEXT_TYPE = /^text\//i;
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)/i;
+const UTF8 = /^utf-?8$/i;
+
+/**
+ * The content type of a string attachment, which is always sent as UTF-8: `text/plain; charset=utf-8`
+ * when none is given, a text type with `; charset=utf-8` added when it names none.
+ */
+function textContentType(contentType: string | undefined, field: string): string {
+  if (contentType === undefined) return "text/plain; charset=utf-8";
+  if (!TEXT_TYPE.test(contentType)) return contentType;
+  const charset = CHARSET.exec(contentType);
+  if (charset === null) return `${contentType}; charset=utf-8`;
+  if (!UTF8.test(charset[1]!)) {
+    throw invalid(field, "names a charset other than UTF-8 for string content (sent as UTF-8); pass bytes");
+  }
+  return contentType;
+}
+
+function normalizeAttachment(attachment: unknown, index: number): NormalizedAttachment {
   const field = `attachments[${index}]`;
   if (!attachment || typeof attachment !== "object") throw invalid(field, "must be an object");
-  const filename = checkText(attachment.filename, `${field}.filename`, { required: true })!;
-  const { content } = attachment;
-  let bytes: Uint8Array;
-  if (typeof content === "string") bytes = encoder.encode(content);
-  else if (content instanceof Uint8Array) bytes = content;
-  else throw invalid(`${field}.content`, "must be a Uint8Array or a string");
-  const contentType = checkText(attachment.contentType, `${field}.contentType`);
-  if (contentType !== undefined && !/^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/.test(contentType)) {
+  const filename = checkText(readField(attachment, "filename", `${field}.filename`), `${field}.filename`, {
+    required: true,
+  })!;
+  const content = readField(attachment, "content", `${field}.content`);
+  const givenType = checkText(
+    readField(attachment, "contentType", `${field}.contentType`),
+    `${field}.contentType`,
+  );
+  const rawContentId = readField(attachment, "contentId", `${field}.contentId`);
+  if (givenType !== undefined && !/^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/.test(givenType)) {
     throw invalid(`${field}.contentType`, "is not a MIME type");
   }
-  const contentId = checkText(attachment.contentId, `${field}.contentId`);
+  let bytes: Uint8Array;
+  let contentType = givenType;
+  if (typeof content === "string") {
+    bytes = encoder.encode(content);
+    contentType = textContentType(givenType, `${field}.contentType`);
+  } else if (isBytes(content)) bytes = content;
+  else throw invalid(`${field}.content`, "must be a Uint8Array or a string");
+  const contentId = checkText(rawContentId, `${field}.contentId`);
   if (contentId !== undefined && !/^[\x21-\x3b\x3d\x3f-\x7e]+$/.test(contentId)) {
     throw invalid(`${field}.contentId`, "must be printable ASCII without spaces or angle brackets");
   }
@@ -172,48 +221,66 @@ function normalizeAttachment(attachment: MailAttachment, index: number): Normali
 
 function normalizeStringMap(map: unknown, field: string): Record<string, string> {
   if (map === undefined) return {};
-  if (typeof map !== "object" || map === null || Array.isArray(map))
+  if (typeof map !== "object" || map === null || isList(map, field))
     throw invalid(field, "must be an object");
   const result: Record<string, string> = {};
-  for (const [key, value] of Object.entries(map)) {
+  for (const [key, value] of readEntries(map, field)) {
     checkText(key, `${field} key`, { required: true });
+    if (key === PROTO) throw invalid(`${field}.${key}`, "is not accepted as a key");
     result[key] = checkText(value, `${field}.${key}`, { required: true })!;
   }
   return result;
 }
 
-/** Validates a message once, before any provider sees it; throws `INVALID_MESSAGE` naming the field. */
+/**
+ * Validates a message once, before any provider sees it; throws `INVALID_MESSAGE` naming the field.
+ * Each value of `message` is read exactly once, so the result is plain data that later reads of the
+ * caller's object (getters, Proxies) cannot change.
+ */
 export function normalizeMessage(message: MailMessage, defaultFrom: MailAddress): NormalizedMessage {
   if (!message || typeof message !== "object") throw invalid("message", "must be an object");
-  const from = message.from === undefined ? defaultFrom : parseAddress(message.from, "from");
-  const to = parseAddressList(message.to, "to");
+  const read = (key: keyof MailMessage) => readField(message, key, key);
+  const givenFrom = read("from");
+  const from = givenFrom === undefined ? defaultFrom : parseAddress(givenFrom as AddressInput, "from");
+  const to = parseAddressList(read("to") as Recipients, "to");
   if (to.length === 0) throw invalid("to", "must name at least one recipient");
-  const subject = checkText(message.subject, "subject", { required: true })!;
-  const text = checkText(message.text, "text", { line: false });
-  const html = checkText(message.html, "html", { line: false });
+  const cc = parseAddressList(read("cc") as Recipients | undefined, "cc");
+  const bcc = parseAddressList(read("bcc") as Recipients | undefined, "bcc");
+  const replyTo = parseAddressList(read("replyTo") as Recipients | undefined, "replyTo");
+  const subject = checkText(read("subject"), "subject", { required: true })!;
+  const text = checkText(read("text"), "text", { line: false });
+  const html = checkText(read("html"), "html", { line: false });
   if (!text && !html) throw invalid("text", "or html is required");
-  if (message.tags !== undefined && !Array.isArray(message.tags)) throw invalid("tags", "must be an array");
-  const tags = (message.tags ?? []).map((tag, i) => checkText(tag, `tags[${i}]`, { required: true })!);
-  const idempotencyKey = checkText(message.idempotencyKey, "idempotencyKey");
+  const givenTags = read("tags");
+  if (givenTags !== undefined && !isList(givenTags, "tags")) throw invalid("tags", "must be an array");
+  const tags =
+    givenTags === undefined
+      ? []
+      : mapList(givenTags, "tags", (tag, i) => checkText(tag, `tags[${i}]`, { required: true })!);
+  const idempotencyKey = checkText(read("idempotencyKey"), "idempotencyKey");
   if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,256}$/.test(idempotencyKey)) {
     throw invalid("idempotencyKey", "must be 1 to 256 printable ASCII characters");
   }
-  if (message.attachments !== undefined && !Array.isArray(message.attachments)) {
+  const headers = normalizeHeaders(read("headers"), idempotencyKey);
+  const givenAttachments = read("attachments");
+  if (givenAttachments !== undefined && !isList(givenAttachments, "attachments")) {
     throw invalid("attachments", "must be an array");
   }
+  const attachments =
+    givenAttachments === undefined ? [] : mapList(givenAttachments, "attachments", normalizeAttachment);
   return {
     from,
     to,
-    cc: parseAddressList(message.cc, "cc"),
-    bcc: parseAddressList(message.bcc, "bcc"),
-    replyTo: parseAddressList(message.replyTo, "replyTo"),
+    cc,
+    bcc,
+    replyTo,
     subject,
     ...(text ? { text } : {}),
     ...(html ? { html } : {}),
-    headers: normalizeHeaders(message.headers),
-    attachments: (message.attachments ?? []).map(normalizeAttachment),
+    headers,
+    attachments,
     tags,
-    metadata: normalizeStringMap(message.metadata, "metadata"),
+    metadata: normalizeStringMap(read("metadata"), "metadata"),
     ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
   };
 }
