@@ -1,0 +1,61 @@
+// A real loopback vendor that answers 200 and never ends its body: the transport reads at most
+// MAX_RESPONSE_BYTES and closes the socket, and on the timeout or the caller's abort it closes the
+// socket at once instead of downloading on in the background.
+import { MAX_RESPONSE_BYTES, MailError } from "@posse/mail-core";
+import {
+  createContractMailer,
+  createFakeClock,
+  type HostileVendor,
+  minimalMessage,
+  startHostileVendor,
+} from "@posse/mail-core/testing";
+import { afterEach, describe, expect, it } from "vitest";
+import { sendgridProvider } from "../src/index.js";
+
+let vendor: HostileVendor | undefined;
+afterEach(async () => {
+  await vendor?.close();
+  vendor = undefined;
+});
+
+const mailer = (endpoint: string, options: Parameters<typeof createContractMailer>[2] = {}) =>
+  createContractMailer(sendgridProvider, { apiKey: "SG.hostile", endpoint }, options);
+
+async function connected(server: HostileVendor): Promise<void> {
+  while (server.connections.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+describe("sendgrid against a hostile vendor", () => {
+  it("stops reading an endless answer at MAX_RESPONSE_BYTES and closes the socket", async () => {
+    vendor = await startHostileVendor("endless");
+    const error = await (await mailer(vendor.url)).send(minimalMessage).catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({ provider: "sendgrid", outcomeUnknown: true });
+    expect(error.message).toContain(String(MAX_RESPONSE_BYTES));
+    expect(await vendor.allClosed(2_000)).toBe(true);
+    // What the client read plus what the kernel buffers held: far below the hundreds of MB it was.
+    expect(vendor.connections[0]!.bytesWritten).toBeLessThan(16 * MAX_RESPONSE_BYTES);
+  });
+
+  it("closes a trickling answer's socket when the timeout fires", async () => {
+    vendor = await startHostileVendor("trickle");
+    const clock = createFakeClock();
+    const send = (await mailer(vendor.url, { clock, timeoutMs: 5_000 })).send(minimalMessage);
+    const outcome = send.catch((e) => e);
+    await connected(vendor);
+    await clock.advance(5_000);
+    expect(await outcome).toMatchObject({ code: "TIMEOUT", provider: "sendgrid", outcomeUnknown: true });
+    expect(await vendor.allClosed(2_000)).toBe(true);
+  });
+
+  it("closes a trickling answer's socket when the caller aborts", async () => {
+    vendor = await startHostileVendor("trickle");
+    const controller = new AbortController();
+    const send = (await mailer(vendor.url)).send(minimalMessage, { signal: controller.signal });
+    const outcome = send.catch((e) => e);
+    await connected(vendor);
+    controller.abort();
+    expect(await outcome).toMatchObject({ code: "ABORTED", provider: "sendgrid" });
+    expect(await vendor.allClosed(2_000)).toBe(true);
+  });
+});
