@@ -4,7 +4,7 @@ import type { ProviderContext, ProviderDefinition } from "./define-provider.js";
 import { isMailError, MailError } from "./errors.js";
 import { emit, type MailerHooks } from "./events.js";
 import { attachmentBytes, type MailMessage, type NormalizedMessage, normalizeMessage } from "./message.js";
-import { secretPatterns } from "./redact.js";
+import { safeCause, secretPatterns } from "./redact.js";
 import { backoffDelay, canSendAgain, type RetryOptions, retryPolicy } from "./retry-policy.js";
 import { abortedError, type ProviderLink, runAttempt, toMailError } from "./send-attempt.js";
 
@@ -73,13 +73,31 @@ export interface Mailer {
   verify(options?: SendOptions): Promise<void>;
   /** Forgets which providers failed recently. */
   resetCooldowns(): void;
-  /** Releases connections. */
+  /**
+   * Refuses new sends and verifies at once, lets those already started finish (retries included), then
+   * closes every provider's connections; resolves when all are closed. Calling it again returns the same promise.
+   */
   close(): Promise<void>;
+  /** `close()`, for `await using mailer = await createMailer(…)`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 // The next provider would refuse the message just the same, or the caller asked to stop. A send-time
 // CONFIG error (STARTTLS missing, no AWS credentials) is a fault of this provider alone: fail over.
 const NO_FAILOVER = new Set(["INVALID_MESSAGE", "UNSUPPORTED", "ABORTED"]);
+
+function closedError(): MailError {
+  return new MailError("ABORTED", "the mailer is closed: nothing was sent", { retryable: false });
+}
+
+// A 2xx that is not the vendor's success (a captive portal, a wrong URL) reaches here without an id.
+function noMessageIdError(provider: string): MailError {
+  return new MailError(
+    "UNKNOWN",
+    `${provider} answered without a message id, so it may or may not have accepted the message`,
+    { provider, retryable: false, outcomeUnknown: true },
+  );
+}
 
 async function createLink(setup: ProviderSetup<unknown>, context: ProviderContext): Promise<ProviderLink> {
   const { definition, config } = setup;
@@ -172,6 +190,9 @@ export async function createMailer(options: CreateMailerOptions): Promise<Mailer
           signal,
           clock,
         });
+        if (typeof result?.messageId !== "string" || result.messageId.trim() === "") {
+          throw noMessageIdError(link.id);
+        }
         emit(hooks.onSent, {
           ...base,
           durationMs: clock.now() - attemptStarted,
@@ -202,52 +223,94 @@ export async function createMailer(options: CreateMailerOptions): Promise<Mailer
     return [...links.filter((link) => !cooling(link)), ...links.filter(cooling)];
   }
 
+  async function sendMessage(input: MailMessage, sendOptions: SendOptions): Promise<SendReceipt> {
+    const message = normalizeMessage(input, from);
+    const hasKey = message.idempotencyKey !== undefined;
+    const errors: MailError[] = [];
+    // The retry deadline counts from here, across every provider of the chain.
+    const started = clock.now();
+    for (const link of inFailoverOrder()) {
+      try {
+        const receipt = await sendThrough(link, message, started, sendOptions.signal);
+        coolingUntil.delete(link.id);
+        return receipt;
+      } catch (caught) {
+        const error = caught as MailError;
+        errors.push(error);
+        if (links.length === 1) throw error;
+        if (NO_FAILOVER.has(error.code)) throw errors.length === 1 ? error : failoverError(errors);
+        if (error.retryable) coolingUntil.set(link.id, clock.now() + cooldownMs);
+        if (error.outcomeUnknown && !hasKey) {
+          throw failoverError(
+            errors,
+            `${link.id} may have accepted the message; not failing over without an idempotencyKey`,
+          );
+        }
+      }
+    }
+    throw failoverError(errors);
+  }
+
+  // Sends and verifies under way; close() waits for them before it closes the transports.
+  let busy = 0;
+  let idle: (() => void) | undefined;
+  let closing: Promise<void> | undefined;
+  const done = () => {
+    busy -= 1;
+    if (busy === 0) idle?.();
+  };
+
+  async function closeTransports(): Promise<void> {
+    if (busy > 0) await new Promise<void>((resolve) => (idle = resolve));
+    const results = await Promise.allSettled(links.map(async (link) => link.transport.close?.()));
+    const index = results.findIndex((result) => result.status === "rejected");
+    if (index >= 0) {
+      const link = links[index]!;
+      throw new MailError("UNKNOWN", `${link.id} failed to close its connections`, {
+        provider: link.id,
+        cause: safeCause((results[index] as PromiseRejectedResult).reason, link.secretPatterns),
+      });
+    }
+  }
+
+  function close(): Promise<void> {
+    closing ??= closeTransports();
+    return closing;
+  }
+
   return {
     provider: links[0]!.id,
     providers: links.map((link) => link.id),
     from,
     async send(input, sendOptions = {}) {
-      const message = normalizeMessage(input, from);
-      const hasKey = message.idempotencyKey !== undefined;
-      const errors: MailError[] = [];
-      // The retry deadline counts from here, across every provider of the chain.
-      const started = clock.now();
-      for (const link of inFailoverOrder()) {
-        try {
-          const receipt = await sendThrough(link, message, started, sendOptions.signal);
-          coolingUntil.delete(link.id);
-          return receipt;
-        } catch (caught) {
-          const error = caught as MailError;
-          errors.push(error);
-          if (links.length === 1) throw error;
-          if (NO_FAILOVER.has(error.code)) throw errors.length === 1 ? error : failoverError(errors);
-          if (error.retryable) coolingUntil.set(link.id, clock.now() + cooldownMs);
-          if (error.outcomeUnknown && !hasKey) {
-            throw failoverError(
-              errors,
-              `${link.id} may have accepted the message; not failing over without an idempotencyKey`,
-            );
-          }
-        }
+      if (closing) throw closedError();
+      busy += 1;
+      try {
+        return await sendMessage(input, sendOptions);
+      } finally {
+        done();
       }
-      throw failoverError(errors);
     },
     async verify(verifyOptions = {}) {
-      for (const link of links) {
-        await runAttempt(link, (context) => link.transport.verify(context), {
-          attempt: 1,
-          timeoutMs,
-          signal: verifyOptions.signal,
-          clock,
-        });
+      if (closing) throw closedError();
+      busy += 1;
+      try {
+        for (const link of links) {
+          await runAttempt(link, (context) => link.transport.verify(context), {
+            attempt: 1,
+            timeoutMs,
+            signal: verifyOptions.signal,
+            clock,
+          });
+        }
+      } finally {
+        done();
       }
     },
     resetCooldowns() {
       coolingUntil.clear();
     },
-    async close() {
-      await Promise.all(links.map((link) => link.transport.close?.()));
-    },
+    close,
+    [Symbol.asyncDispose]: close,
   };
 }
