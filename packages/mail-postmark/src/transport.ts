@@ -1,4 +1,4 @@
-import type { MailTransport, ProviderContext } from "@posse/mail-core";
+import { limitResponseBody, type MailTransport, type ProviderContext } from "@posse/mail-core";
 import type { Errors } from "postmark";
 import type { PostmarkConfig } from "./config.js";
 import { fromPostmarkError, type SeenExchange } from "./map-error.js";
@@ -19,7 +19,8 @@ export async function createTransport(
   };
 
   // The SDK takes no per-call signal, only a custom fetch: a client per call hands the core's signal to
-  // fetch, and keeps what the SDK drops: the fetch error and the Retry-After header.
+  // fetch, caps the answer's size (the SDK reads any length), and keeps what the SDK drops: the fetch
+  // error, the status of an answer whose body could not be read, and the Retry-After header.
   async function call<T>(
     signal: AbortSignal,
     run: (client: InstanceType<typeof ServerClient>) => Promise<T>,
@@ -32,8 +33,9 @@ export async function createTransport(
           // The core's signal carries both the caller's abort and the timeout, so it replaces the SDK's
           // own timeout signal (and needs no AbortSignal.any, which Node 20.0-20.2 lack).
           const response = await fetch(input, { ...init, signal });
+          seen.status = response.status;
           seen.retryAfter = response.headers.get("retry-after");
-          return response;
+          return limitResponseBody(response);
         } catch (error) {
           seen.networkCause = error;
           throw error;
@@ -43,7 +45,7 @@ export async function createTransport(
     try {
       return await run(client);
     } catch (error) {
-      throw fromPostmarkError(error as Errors.PostmarkError, seen);
+      throw fromPostmarkError(error as Errors.PostmarkError | Error, seen);
     }
   }
 

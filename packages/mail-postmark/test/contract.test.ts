@@ -152,14 +152,37 @@ describe("postmark contract", () => {
     expect(parseAddressList(body.Cc!)).toEqual([{ name: "Carol Ünïcode", address: "carol@example.com" }]);
   });
 
-  it("sends an attachment without a type as application/octet-stream", async () => {
+  it("sends an attachment of bytes without a type as application/octet-stream", async () => {
     const captured = captureSend();
     await (await mailer()).send({
       ...minimalMessage,
-      attachments: [{ filename: "notes.txt", content: "hello" }],
+      attachments: [{ filename: "notes.bin", content: new Uint8Array([104, 105]) }],
     });
     expect((captured[0]!.body as { Attachments: unknown }).Attachments).toEqual([
-      { Name: "notes.txt", Content: "aGVsbG8=", ContentType: "application/octet-stream" },
+      { Name: "notes.bin", Content: "aGk=", ContentType: "application/octet-stream" },
+    ]);
+  });
+
+  it("labels a string attachment's ContentType with charset=utf-8, as its bytes are", async () => {
+    const captured = captureSend();
+    await (await mailer()).send({
+      ...minimalMessage,
+      attachments: [
+        { filename: "notes.txt", content: "Grüße ✓" },
+        { filename: "page.html", content: "<p>Grüße</p>", contentType: "text/html" },
+      ],
+    });
+    expect((captured[0]!.body as { Attachments: unknown }).Attachments).toEqual([
+      {
+        Name: "notes.txt",
+        Content: Buffer.from("Grüße ✓").toString("base64"),
+        ContentType: "text/plain; charset=utf-8",
+      },
+      {
+        Name: "page.html",
+        Content: Buffer.from("<p>Grüße</p>").toString("base64"),
+        ContentType: "text/html; charset=utf-8",
+      },
     ]);
   });
 
@@ -283,6 +306,35 @@ describe("postmark contract", () => {
     const captured = captureSend(500, { ErrorCode: 0, Message: "Internal server error" });
     await (await mailer()).send(minimalMessage).catch(() => {});
     expect(captured).toHaveLength(1);
+  });
+
+  it.each([
+    [
+      "an HTML page",
+      () =>
+        new HttpResponse("<html>Welcome to Airport Wi-Fi</html>", {
+          status: 200,
+          headers: { "content-type": "text/html" },
+        }),
+    ],
+    ["{}", () => HttpResponse.json({})],
+    ["JSON of another shape", () => HttpResponse.json([okBody()])],
+    ["a MessageID that is not a string", () => HttpResponse.json({ ...okBody(), MessageID: 42 })],
+  ])("treats a 200 with %s as UNKNOWN with an unknown outcome, in one request", async (_, answer) => {
+    let requests = 0;
+    server.use(
+      http.post(`${API}/email`, () => {
+        requests += 1;
+        return answer();
+      }),
+    );
+    // Retries allowed, but no idempotency key: an answer that may mean "sent" must not be sent again.
+    const error = await (await mailer({ retry: { attempts: 3 }, random: () => 0 }))
+      .send(minimalMessage)
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({ code: "UNKNOWN", provider: "postmark", outcomeUnknown: true });
+    expect(requests).toBe(1);
   });
 
   it("maps a network failure to NETWORK with an unknown outcome", async () => {
