@@ -73,6 +73,45 @@ const CONNECT_CODES = new Set([
   "UND_ERR_CONNECT_TIMEOUT",
 ]);
 
+/**
+ * Certificate and TLS handshake failures (OpenSSL's verify errors as Node names them, the host name
+ * check, handshake alerts): the handshake failed, so not a byte of the request was sent.
+ */
+const TLS_CODES = new Set([
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "CERT_REVOKED",
+  "CERT_REJECTED",
+  "CERT_UNTRUSTED",
+  "CERT_SIGNATURE_FAILURE",
+  "CERT_CHAIN_TOO_LONG",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_DECRYPT_CERT_SIGNATURE",
+  "UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY",
+  "ERROR_IN_CERT_NOT_BEFORE_FIELD",
+  "ERROR_IN_CERT_NOT_AFTER_FIELD",
+  "INVALID_CA",
+  "INVALID_PURPOSE",
+  "PATH_LENGTH_EXCEEDED",
+  "HOSTNAME_MISMATCH",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "ERR_SSL_WRONG_VERSION_NUMBER",
+  "ERR_SSL_UNSUPPORTED_PROTOCOL",
+  "ERR_SSL_NO_PROTOCOLS_AVAILABLE",
+]);
+// Alerts a server sends during the handshake (ERR_SSL_TLSV1_ALERT_UNKNOWN_CA, …_ALERT_HANDSHAKE_FAILURE).
+const TLS_ALERT =
+  /^ERR_SSL_\w*ALERT_(?:HANDSHAKE_FAILURE|BAD_CERTIFICATE|UNSUPPORTED_CERTIFICATE|CERTIFICATE_\w+|UNKNOWN_CA|PROTOCOL_VERSION|INSUFFICIENT_SECURITY|UNRECOGNIZED_NAME|NO_APPLICATION_PROTOCOL)$/;
+
+/** True for a Node error code that says the TLS handshake (certificate check included) failed. */
+export function isTlsFailureCode(code: string): boolean {
+  return TLS_CODES.has(code) || TLS_ALERT.test(code);
+}
+
 /** Failures of a connection that existed: the request may have arrived. */
 const BROKEN_CODES = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "UND_ERR_SOCKET"]);
 
@@ -81,7 +120,7 @@ export function systemErrorCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current && typeof current === "object"; depth++) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === "string" && /^[A-Z_]+$/.test(code)) return code;
+    if (typeof code === "string" && /^[A-Z][A-Z0-9_]*$/.test(code)) return code;
     const errors = (current as { errors?: unknown }).errors;
     if (Array.isArray(errors) && errors.length > 0) {
       current = errors[0];
@@ -92,7 +131,10 @@ export function systemErrorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-/** The `NETWORK` or `TIMEOUT` error for a request that got no HTTP answer; undefined if it is not one. */
+/**
+ * The error for a request that got no HTTP answer, from its socket error: `CONFIG` (not retryable, not
+ * sent) for a failed TLS handshake, `TIMEOUT` or `NETWORK`; undefined when the code says none of these.
+ */
 export function transportFailure(provider: string, error: unknown): MailError | undefined {
   const code = systemErrorCode(error);
   if (code === "ETIMEDOUT" || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") {
@@ -101,6 +143,15 @@ export function transportFailure(provider: string, error: unknown): MailError | 
       cause: error,
       outcomeUnknown: true,
     });
+  }
+  if (code && isTlsFailureCode(code)) {
+    // Like SMTP's failed handshake: a fault of this endpoint (failover moves on), and certainly not sent.
+    return new MailError(
+      "CONFIG",
+      `the TLS handshake with ${provider} failed (${code}): check the endpoint's host name and ` +
+        `certificate; nothing was sent`,
+      { provider, retryable: false, outcomeUnknown: false, cause: error },
+    );
   }
   if (code && CONNECT_CODES.has(code)) {
     return new MailError("NETWORK", `could not reach ${provider} (${code})`, { provider, cause: error });

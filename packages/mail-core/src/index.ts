@@ -10,6 +10,7 @@ export {
   codeForStatus,
   type HttpFailure,
   httpFailure,
+  isTlsFailureCode,
   noResponseFailure,
   parseRetryAfter,
   systemErrorCode,

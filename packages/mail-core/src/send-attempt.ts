@@ -2,7 +2,7 @@ import { transportFailure } from "./classify-http.js";
 import type { Clock } from "./clock.js";
 import type { MailTransport, RequestContext } from "./define-provider.js";
 import { isMailError, MailError } from "./errors.js";
-import { redactMailError, redactText, safeCause } from "./redact.js";
+import { NO_SECRETS, redactMailError, type SecretPatterns, safeCause } from "./redact.js";
 
 /** A provider as the mailer holds it: its transport plus what it needs to keep errors safe. */
 export interface ProviderLink {
@@ -10,39 +10,31 @@ export interface ProviderLink {
   readonly id: string;
   /** The live transport. */
   readonly transport: MailTransport;
-  /** Strings masked in every error this provider raises. */
-  readonly secretPatterns: readonly string[];
+  /** Secrets masked in every error this provider raises. */
+  readonly secretPatterns: SecretPatterns;
   /** Vendor limit for attachments, in bytes. */
   readonly maxAttachmentBytes: number | undefined;
 }
 
-/** Any failure from a provider as a redacted MailError carrying the provider id. */
+/**
+ * Any failure from a provider as a MailError carrying the provider id, made safe in this one place that
+ * every provider goes through: secrets masked first (cut-off echoes too), then control characters escaped,
+ * then the text bounded, so a cut never splits a secret ({@link redactMailError}).
+ */
 export function toMailError(error: unknown, link: ProviderLink): MailError {
   let mailError: MailError;
-  if (isMailError(error)) {
-    mailError =
-      error.provider === undefined
-        ? new MailError(error.code, error.message, {
-            provider: link.id,
-            retryable: error.retryable,
-            status: error.status,
-            retryAfterMs: error.retryAfterMs,
-            outcomeUnknown: error.outcomeUnknown,
-            field: error.field,
-            cause: error.cause,
-          })
-        : error;
-  } else {
+  if (isMailError(error)) mailError = error;
+  else {
     const message = error instanceof Error ? error.message : String(error);
     mailError =
       transportFailure(link.id, error) ??
-      new MailError("UNKNOWN", `${link.id} failed: ${redactText(message, link.secretPatterns)}`, {
+      new MailError("UNKNOWN", `${link.id} failed: ${message}`, {
         provider: link.id,
         cause: error,
         outcomeUnknown: true,
       });
   }
-  return redactMailError(mailError, link.secretPatterns);
+  return redactMailError(mailError, link.secretPatterns, 0, link.id);
 }
 
 /** The error for a caller's abort. */
@@ -50,7 +42,7 @@ export function abortedError(provider: string | undefined, reason: unknown): Mai
   return new MailError("ABORTED", "the send was aborted by the caller", {
     provider,
     retryable: false,
-    cause: safeCause(reason, []),
+    cause: safeCause(reason, NO_SECRETS),
   });
 }
 

@@ -1,11 +1,14 @@
+import { createServer as createHttpServer } from "node:http";
 import { createRequire } from "node:module";
 import { createServer, type Server } from "node:net";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
   codeForStatus,
+  createMailer,
   httpFailure,
   isMailError,
+  isTlsFailureCode,
   MailError,
   type MailErrorCode,
   noResponseFailure,
@@ -14,6 +17,8 @@ import {
   transportFailure,
   unsupportedField,
 } from "../src/index.js";
+import { createFakeClock } from "../src/testing/index.js";
+import { FROM, message, scripted } from "./support/scripted-provider.js";
 
 type Core = typeof import("../src/index.js");
 
@@ -351,6 +356,100 @@ describe("transportFailure", () => {
       cause: systemError("ETIMEDOUT"),
     });
     expect(transportFailure("amazon_ses", error)).toMatchObject({ code: "TIMEOUT" });
+  });
+
+  const TLS_CODES = [
+    "CERT_HAS_EXPIRED",
+    "CERT_NOT_YET_VALID",
+    "CERT_UNTRUSTED",
+    "CERT_REVOKED",
+    "DEPTH_ZERO_SELF_SIGNED_CERT",
+    "SELF_SIGNED_CERT_IN_CHAIN",
+    "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+    "UNABLE_TO_GET_ISSUER_CERT",
+    "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+    "ERR_TLS_CERT_ALTNAME_INVALID",
+    "HOSTNAME_MISMATCH",
+    "ERR_SSL_WRONG_VERSION_NUMBER",
+    "ERR_SSL_TLSV1_ALERT_UNKNOWN_CA",
+    "ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE",
+    "ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED",
+  ];
+
+  it.each(TLS_CODES)(
+    "%s (a failed TLS handshake) is CONFIG, not retryable, and certainly not sent, like SMTP's",
+    (code) => {
+      expect(isTlsFailureCode(code)).toBe(true);
+      const certificate = Object.assign(new Error(`certificate problem (${code})`), { code });
+      // As undici's fetch reports it (the code on the cause), and as axios does (the code on the error).
+      for (const failure of [new TypeError("fetch failed", { cause: certificate }), certificate]) {
+        const error = transportFailure("postmark", failure)!;
+        expect(error).toMatchObject({
+          code: "CONFIG",
+          provider: "postmark",
+          retryable: false,
+          outcomeUnknown: false,
+        });
+        expect(error.message).toBe(
+          `the TLS handshake with postmark failed (${code}): check the endpoint's host name and ` +
+            "certificate; nothing was sent",
+        );
+        expect(noResponseFailure("postmark", failure, "fetch failed")).toMatchObject({
+          code: "CONFIG",
+          outcomeUnknown: false,
+        });
+      }
+    },
+  );
+
+  it.each(["ERR_SSL_SSLV3_ALERT_BAD_RECORD_MAC", "ERR_SSL_DECRYPTION_FAILED", "ERR_TLS_INVALID_STATE"])(
+    "%s (a TLS failure that may come after the request was sent) is not called a handshake failure",
+    (code) => {
+      expect(isTlsFailureCode(code)).toBe(false);
+      expect(transportFailure("sendgrid", systemError(code))).toBeUndefined();
+    },
+  );
+
+  it("classifies a real fetch that speaks TLS to a plain HTTP port as CONFIG, nothing sent", async () => {
+    const received: string[] = [];
+    const server = createHttpServer((request, response) => {
+      received.push(request.url ?? "");
+      response.end("plain");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      const failure = await fetch(`https://127.0.0.1:${port}/email`, { method: "POST", body: "x" }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(systemErrorCode(failure)).toBe("ERR_SSL_WRONG_VERSION_NUMBER");
+      expect(noResponseFailure("postmark", failure, "fetch failed")).toMatchObject({
+        code: "CONFIG",
+        retryable: false,
+        outcomeUnknown: false,
+      });
+      expect(received).toEqual([]);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it("fails over after a TLS failure without an idempotency key, and does not retry it", async () => {
+    const certificate = Object.assign(new Error("unable to verify the first certificate"), {
+      code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+    });
+    const a = scripted("a", [{ throws: new TypeError("fetch failed", { cause: certificate }) }]);
+    const b = scripted("b");
+    const clock = createFakeClock();
+    const mailer = await createMailer({
+      from: FROM,
+      providers: [a.setup(), b.setup()],
+      clock,
+      retry: { attempts: 3 },
+    });
+    await expect(clock.settle(mailer.send(message))).resolves.toEqual({ provider: "b", messageId: "b-1" });
+    expect(a.requests).toHaveLength(1);
   });
 
   it.each([

@@ -242,8 +242,9 @@ describe("secrets never leave through errors", () => {
     expectClean(error);
   });
 
-  it("does not mask short values (under 4 characters) that would blank ordinary text", () => {
-    expect(secretPatterns(["abc", "", undefined])).toEqual([]);
+  it("keeps short values (under 4 characters) apart: they are masked only as whole tokens", () => {
+    expect(secretPatterns(["abc", "", undefined])).toEqual({ exact: [], tokens: ["abc"] });
+    expect(redactText("abcdef abc", secretPatterns(["abc"]))).toBe("abcdef [redacted]");
   });
 
   it("keeps events free of secrets when a retry happens", async () => {
