@@ -8,6 +8,8 @@ const METADATA_HEADER = "X-Mailin-custom";
 const IDEMPOTENCY_KEY = "idempotencyKey";
 /** Namespace of the name-based (version 5) UUIDs made from callers' idempotency keys. */
 const IDEMPOTENCY_NAMESPACE = "981c0a99-b512-4bea-a059-692dcae2ef03";
+/** What the core labels string content with when the caller gives no type. */
+const STRING_CONTENT_TYPE = "text/plain; charset=utf-8";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // Brevo takes no content type: it labels an attachment by its file extension, from this allow-list
@@ -82,9 +84,11 @@ function attachment(item: NormalizedMessage["attachments"][number], i: number) {
       `Brevo does not accept the extension ".${extension}"`,
     );
   }
-  // application/octet-stream says nothing about the type, so Brevo's choice from the extension stands.
+  // application/octet-stream says nothing about the type, and text/plain; charset=utf-8 is the core's
+  // label for string content (UTF-8 text): Brevo's choice from the extension stands for both.
   const type = item.contentType?.split(";")[0]?.trim().toLowerCase();
-  if (type !== undefined && type !== "application/octet-stream" && !types.includes(type)) {
+  const generic = type === "application/octet-stream" || item.contentType === STRING_CONTENT_TYPE;
+  if (type !== undefined && !generic && !types.includes(type)) {
     throw unsupportedField(
       "brevo",
       `${field}.contentType`,

@@ -152,7 +152,7 @@ describe("brevo contract", () => {
       "attachments[0].contentType",
       {
         ...minimalMessage,
-        attachments: [{ filename: "report.pdf", content: "x", contentType: "text/plain" }],
+        attachments: [{ filename: "report.pdf", content: PDF_BYTES, contentType: "text/plain" }],
       },
     ],
     [
@@ -168,6 +168,27 @@ describe("brevo contract", () => {
     expect(error).toBeInstanceOf(MailError);
     expect(error).toMatchObject({ code: "UNSUPPORTED", field, provider: "brevo" });
     expect(captured).toHaveLength(0);
+  });
+
+  it("sends string attachments as UTF-8 bytes, labelled by Brevo from the extension", async () => {
+    // The core labels string content text/plain; charset=utf-8. Brevo has no content-type field, so that
+    // label cannot travel; it must not make a .csv or .ics refused as a mismatch either.
+    const captured = captureSend();
+    await (await mailer()).send({
+      ...minimalMessage,
+      attachments: [
+        { filename: "Grüße.csv", content: "name,city\nJürgen,Köln\n" },
+        {
+          filename: "invite.ics",
+          content: "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+          contentType: "text/calendar",
+        },
+      ],
+    });
+    expect((captured[0]!.body as { attachment: unknown }).attachment).toEqual([
+      { name: "Grüße.csv", content: Buffer.from("name,city\nJürgen,Köln\n", "utf8").toString("base64") },
+      { name: "invite.ics", content: Buffer.from("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n").toString("base64") },
+    ]);
   });
 
   it("accepts a content type that matches the extension, or says nothing (octet-stream)", async () => {

@@ -14,6 +14,9 @@ const CUSTOM_ARGS_BYTES_MAX = 10_000;
 
 const mailbox = ({ address, name }: MailAddress) => (name ? { email: address, name } : { email: address });
 
+/** `text/plain; charset=utf-8` → `text/plain`. */
+const mimeEssence = (contentType: string) => contentType.split(";")[0]!.trim();
+
 function categories(tags: readonly string[]): string[] {
   if (tags.length > CATEGORIES_MAX) {
     throw unsupportedField("sendgrid", "tags", `SendGrid takes at most ${CATEGORIES_MAX} categories`);
@@ -76,7 +79,9 @@ export function toSendgridMail(message: NormalizedMessage): MailDataRequired {
       attachments: message.attachments.map((attachment) => ({
         content: Buffer.from(attachment.content).toString("base64"),
         filename: attachment.filename,
-        ...(attachment.contentType !== undefined && { type: attachment.contentType }),
+        // SendGrid takes a bare MIME type: it refuses a `;` ("The attachment type cannot contain ';'"),
+        // so parameters such as the charset of a string attachment cannot travel.
+        ...(attachment.contentType !== undefined && { type: mimeEssence(attachment.contentType) }),
         ...(attachment.contentId !== undefined && {
           disposition: "inline",
           content_id: attachment.contentId,

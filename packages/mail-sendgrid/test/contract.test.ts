@@ -144,6 +144,26 @@ describe("sendgrid contract", () => {
     expect(requests).toBe(1);
   });
 
+  it("sends an attachment's bare MIME type: SendGrid refuses parameters such as the charset", async () => {
+    const captured = captureSend();
+    await (await mailer()).send({
+      ...minimalMessage,
+      attachments: [
+        // The core labels string content text/plain; charset=utf-8.
+        { filename: "Grüße.txt", content: "Grüße aus Köln" },
+        { filename: "data.csv", content: "a,b\n", contentType: 'text/csv; charset="UTF-8"' },
+      ],
+    });
+    expect((captured[0]!.body as { attachments: unknown }).attachments).toEqual([
+      {
+        content: Buffer.from("Grüße aus Köln", "utf8").toString("base64"),
+        filename: "Grüße.txt",
+        type: "text/plain",
+      },
+      { content: Buffer.from("a,b\n").toString("base64"), filename: "data.csv", type: "text/csv" },
+    ]);
+  });
+
   it("sends several reply-to addresses as reply_to_list", async () => {
     const captured = captureSend();
     await (await mailer()).send({
