@@ -6,7 +6,11 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-/** The real clock: `Date.now` and `setTimeout`. */
+/**
+ * The real clock: `Date.now` and `setTimeout`. Its timers keep the process alive: every wait it runs
+ * (the backoff before a retry, a request's timeout) is part of a send or verify the caller is awaiting,
+ * so a short script must not exit in the middle of one. A cool-down is a timestamp, not a timer.
+ */
 export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms, signal) =>
@@ -16,7 +20,6 @@ export const systemClock: Clock = {
         signal?.removeEventListener("abort", onAbort);
         resolve();
       }, ms);
-      timer.unref?.();
       const onAbort = () => {
         clearTimeout(timer);
         reject(signal?.reason);
