@@ -1,4 +1,4 @@
-import { httpFailure, MailError, noResponseFailure } from "@posse/mail-core";
+import { httpFailure, MailError, type SendResult } from "@posse/mail-core";
 
 /** One entry of Mailjet's `Errors[]` (per message) or its global error body. */
 interface MailjetErrorBody {
@@ -8,13 +8,9 @@ interface MailjetErrorBody {
   StatusCode?: unknown;
 }
 
-/** What the SDK throws: a plain Error with the status and the axios response copied onto it. */
-interface MailjetErrorShape {
-  message?: string;
-  code?: string;
-  statusCode?: number | null;
-  originalMessage?: string;
-  response?: { data?: unknown; headers?: Record<string, unknown> } | null;
+/** The part of a v3.1 send answer the provider reads. */
+interface SendAnswer {
+  Messages?: { Status?: unknown; Errors?: unknown; To?: { MessageID?: unknown }[] }[];
 }
 
 function describeOne(error: MailjetErrorBody): string | undefined {
@@ -26,8 +22,8 @@ function describeOne(error: MailjetErrorBody): string | undefined {
 }
 
 /** The per-message `Errors[]` of a v3.1 answer, if the first message failed. */
-export function messageErrors(body: unknown): MailjetErrorBody[] | undefined {
-  const first = (body as { Messages?: { Status?: unknown; Errors?: unknown }[] } | null)?.Messages?.[0];
+function messageErrors(body: unknown): MailjetErrorBody[] | undefined {
+  const first = (body as SendAnswer | null)?.Messages?.[0];
   return first?.Status === "error" && Array.isArray(first.Errors) ? first.Errors : undefined;
 }
 
@@ -35,12 +31,19 @@ function describe(body: unknown): string | undefined {
   const errors = messageErrors(body);
   if (errors) return errors.map(describeOne).filter(Boolean).join("; ") || undefined;
   if (body && typeof body === "object") return describeOne(body as MailjetErrorBody);
-  if (typeof body === "string") return body.replace(/\s+/g, " ").trim().slice(0, 200) || undefined;
   return undefined;
 }
 
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 /** A v3.1 answer whose message has `Status: "error"` as a `REJECTED` MailError. */
-export function rejectedMessage(body: unknown): MailError {
+function rejectedMessage(body: unknown): MailError {
   const status = messageErrors(body)?.[0]?.StatusCode;
   return httpFailure({
     provider: "mailjet",
@@ -50,26 +53,40 @@ export function rejectedMessage(body: unknown): MailError {
   });
 }
 
-/** Any failure thrown by the Mailjet SDK as a MailError. */
-export function fromMailjetError(error: unknown): MailError {
-  const failure = (error ?? {}) as MailjetErrorShape;
-  if (typeof failure.statusCode === "number") {
-    const retryAfter = failure.response?.headers?.["retry-after"];
-    return httpFailure({
-      provider: "mailjet",
-      status: failure.statusCode,
-      detail: describe(failure.response?.data) ?? failure.originalMessage,
-      retryAfter: typeof retryAfter === "string" ? retryAfter : undefined,
-      cause: error,
-    });
+/**
+ * A non-2xx answer as a MailError: Mailjet's `ErrorMessage`s when it sent JSON, else its text (HTML pages
+ * are not Mailjet's words and are left out). `text` is undefined when the answer passed the size limit.
+ */
+export function fromMailjetAnswer(response: Response, text: string | undefined): MailError {
+  const body = text === undefined ? undefined : parse(text);
+  if (messageErrors(body)) return rejectedMessage(body);
+  const html = /html/i.test(response.headers.get("content-type") ?? "");
+  const plain = typeof body === "string" && !html ? body.replace(/\s+/g, " ").trim() : undefined;
+  return httpFailure({
+    provider: "mailjet",
+    status: response.status,
+    detail: describe(body) ?? (plain || undefined),
+    retryAfter: response.headers.get("retry-after"),
+  });
+}
+
+/**
+ * The receipt of a 2xx send answer (`body` parsed by json-bigint, big ids as strings). A per-message
+ * `Status: "error"` is `REJECTED`; anything that is not Mailjet's success shape (a captive portal's HTML
+ * page, an empty body) is `UNKNOWN` with an unknown outcome: something answered, Mailjet may not have.
+ */
+export function sendResult(response: Response, body: unknown): SendResult {
+  if (messageErrors(body)) throw rejectedMessage(body);
+  const first = (body as SendAnswer | null)?.Messages?.[0];
+  // One id per recipient; the first `To` recipient's is the message's.
+  const id = first?.Status === "success" ? first.To?.[0]?.MessageID : undefined;
+  if ((typeof id === "string" && /^\d+$/.test(id)) || (typeof id === "number" && Number.isSafeInteger(id))) {
+    return { messageId: String(id) };
   }
-  // axios reports its own timeout as ECONNABORTED ("timeout of N ms exceeded").
-  if (failure.code === "ECONNABORTED" && /timeout/i.test(failure.originalMessage ?? "")) {
-    return new MailError("TIMEOUT", "mailjet did not answer in time", {
-      provider: "mailjet",
-      outcomeUnknown: true,
-      cause: error,
-    });
-  }
-  return noResponseFailure("mailjet", error, failure.originalMessage ?? failure.message ?? String(error));
+  const type = response.headers.get("content-type") ?? "no content type";
+  throw new MailError("UNKNOWN", `mailjet answered HTTP ${response.status} (${type}) without a send result`, {
+    provider: "mailjet",
+    status: response.status,
+    outcomeUnknown: true,
+  });
 }

@@ -1,62 +1,115 @@
-import { MailError, type MailTransport, type ProviderContext } from "@posse/mail-core";
-import type { SendEmailV3_1 } from "node-mailjet";
+import {
+  limitedFetch,
+  MailError,
+  type MailTransport,
+  noResponseFailure,
+  type ProviderContext,
+  ResponseTooLargeError,
+} from "@posse/mail-core";
 import type { MailjetConfig } from "./config.js";
-import { fromMailjetError, messageErrors, rejectedMessage } from "./map-error.js";
+import { fromMailjetAnswer, sendResult } from "./map-error.js";
 import { toMailjetMessage } from "./map-message.js";
+
+const LOOPBACK = new Set(["127.0.0.1", "[::1]", "localhost"]);
 
 // The SDK builds URLs as Request.protocol (a static "https://") + host + version + path, so the endpoint
 // becomes a scheme-less host (with any proxy path), leaving the SDK's global protocol untouched.
-function hostOf(endpoint: string): string {
+function endpointOf(endpoint: string): { protocol: string; host: string } {
   let url: URL;
   try {
     url = new URL(endpoint);
   } catch {
     throw new MailError("CONFIG", "mailjet endpoint must be an absolute https URL", { provider: "mailjet" });
   }
-  if (url.protocol !== "https:") {
-    throw new MailError("CONFIG", "mailjet endpoint must use https (the Mailjet SDK speaks https only)", {
+  // Plain http would put the key pair and the message on the wire in clear: only a loopback stub may.
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK.has(url.hostname))) {
+    throw new MailError("CONFIG", "mailjet endpoint must use https (plain http only to a loopback host)", {
       provider: "mailjet",
     });
   }
-  return `${url.host}${url.pathname.replace(/\/+$/, "")}`;
+  return { protocol: url.protocol, host: `${url.host}${url.pathname.replace(/\/+$/, "")}` };
+}
+
+/** A capped answer: the text, or undefined when it passed the size limit (the download is then cancelled). */
+async function readText(response: Response): Promise<string | undefined> {
+  try {
+    return await response.text();
+  } catch (error) {
+    if (error instanceof ResponseTooLargeError) return undefined;
+    throw error;
+  }
 }
 
 /** Loads the Mailjet SDK and returns a transport over it. */
 export async function createTransport(
   config: MailjetConfig,
-  context: ProviderContext,
+  _context: ProviderContext,
 ): Promise<MailTransport> {
   const sdk = await import("node-mailjet");
   // CommonJS whose module.exports is the class itself: at run time `default` is the class, though the
   // typings (`export default`) describe it one level down.
   const Mailjet = sdk.default as unknown as typeof sdk.default.default;
+  const endpoint = config.endpoint === undefined ? undefined : endpointOf(config.endpoint);
   const client = new Mailjet({
     apiKey: config.apiKey,
     apiSecret: config.apiSecret,
-    ...(config.endpoint !== undefined && { config: { host: hostOf(config.endpoint) } }),
-    // The SDK has no retries and takes no AbortSignal; axios' timeout ends a request the core gave up on.
-    options: { timeout: context.timeoutMs },
+    ...(endpoint !== undefined && { config: { host: endpoint.host } }),
   });
+  const authorization = `Basic ${Buffer.from(`${config.apiKey}:${config.apiSecret}`).toString("base64")}`;
+  const fetchCapped = limitedFetch();
+
+  // The SDK builds the request (URL, payload, user agent) without sending it; the provider sends it with
+  // fetch. The SDK's axios would send an https request to an environment proxy as plain HTTP (key pair and
+  // message in clear), takes no AbortSignal and reads an answer without limit.
+  async function call(
+    request: ReturnType<typeof client.get>,
+    data: Record<string, unknown> | undefined,
+    params: Record<string, string>,
+    signal: AbortSignal,
+  ) {
+    const built = await request.request(data, params, false);
+    const url = new URL(built.url);
+    if (endpoint?.protocol === "http:") url.protocol = "http:";
+    for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+    let response: Response;
+    let text: string | undefined;
+    try {
+      response = await fetchCapped(url, {
+        method: data === undefined ? "GET" : "POST",
+        headers: {
+          Authorization: authorization,
+          "User-Agent": request.getUserAgent(),
+          Accept: "application/json",
+          ...(data !== undefined && { "Content-Type": "application/json" }),
+        },
+        ...(data !== undefined && { body: JSON.stringify(built.body) }),
+        signal,
+        // A redirect is not Mailjet's answer, and following it could re-send the message elsewhere.
+        redirect: "manual",
+      });
+      text = await readText(response);
+    } catch (error) {
+      throw noResponseFailure("mailjet", error, error instanceof Error ? error.message : String(error));
+    }
+    return { response, text };
+  }
+
   return {
-    async send(message) {
+    async send(message, { signal }) {
       const payload = { Messages: [toMailjetMessage(message)] };
-      let body: SendEmailV3_1.Response;
-      try {
-        ({ body } = await client.post("send", { version: "v3.1" }).request<SendEmailV3_1.Response>(payload));
-      } catch (error) {
-        throw fromMailjetError(error);
-      }
-      if (messageErrors(body)) throw rejectedMessage(body);
-      // One id per recipient; json-bigint keeps the 64-bit MessageID exact (as a string when it is big).
-      const id = body.Messages?.[0]?.To?.[0]?.MessageID;
-      return { messageId: id === undefined ? "" : String(id) };
+      const { response, text } = await call(client.post("send", { version: "v3.1" }), payload, {}, signal);
+      if (!response.ok) throw fromMailjetAnswer(response, text);
+      // json-bigint (the SDK's parser) keeps the 64-bit MessageID digit for digit; JSON.parse would round it.
+      return sendResult(response, text === undefined ? undefined : Mailjet.Request.parseToJSONb(text));
     },
-    async verify() {
-      try {
-        await client.get("sender", { version: "v3" }).request(undefined, { Limit: 1 });
-      } catch (error) {
-        throw fromMailjetError(error);
-      }
+    async verify({ signal }) {
+      const { response, text } = await call(
+        client.get("sender", { version: "v3" }),
+        undefined,
+        { Limit: "1" },
+        signal,
+      );
+      if (!response.ok) throw fromMailjetAnswer(response, text);
     },
   };
 }

@@ -121,15 +121,72 @@ describe("mailjet contract", () => {
     });
   });
 
-  it("labels an attachment without a content type as generic binary (Mailjet requires one)", async () => {
+  it("labels a byte attachment without a content type as generic binary (Mailjet requires one)", async () => {
     const captured = captureSend();
     await (await mailer()).send({
       ...minimalMessage,
-      attachments: [{ filename: "notes.txt", content: "a" }],
+      attachments: [{ filename: "blob.bin", content: new Uint8Array([0x61]) }],
     });
     expect((captured[0]!.body as { Messages: { Attachments: unknown }[] }).Messages[0]!.Attachments).toEqual([
-      { ContentType: "application/octet-stream", Filename: "notes.txt", Base64Content: "YQ==" },
+      { ContentType: "application/octet-stream", Filename: "blob.bin", Base64Content: "YQ==" },
     ]);
+  });
+
+  it("labels a string attachment as UTF-8 text, charset included", async () => {
+    const captured = captureSend();
+    await (await mailer()).send({
+      ...minimalMessage,
+      attachments: [
+        { filename: "notes.txt", content: "Grüße ✓" },
+        { filename: "given.txt", content: PDF_BYTES, contentType: "text/plain; charset=iso-8859-1" },
+      ],
+    });
+    expect((captured[0]!.body as { Messages: { Attachments: unknown }[] }).Messages[0]!.Attachments).toEqual([
+      {
+        ContentType: "text/plain; charset=utf-8",
+        Filename: "notes.txt",
+        Base64Content: Buffer.from("Grüße ✓").toString("base64"),
+      },
+      {
+        ContentType: "text/plain; charset=iso-8859-1",
+        Filename: "given.txt",
+        Base64Content: Buffer.from(PDF_BYTES).toString("base64"),
+      },
+    ]);
+  });
+
+  // Both ids are above 2^53: a double holds neither (JSON.parse gives ...744 and ...976).
+  it.each(["288230376151711745", "1152921504606846977"])(
+    "returns the 64-bit MessageID %s digit for digit",
+    async (id) => {
+      const body = SUCCESS.replaceAll(MESSAGE_ID, id);
+      expect(String(JSON.parse(body).Messages[0].To[0].MessageID)).not.toBe(id);
+      captureSend(200, body);
+      const receipt = await (await mailer()).send(minimalMessage);
+      expect(receipt).toEqual({ provider: "mailjet", messageId: id });
+    },
+  );
+
+  const notSent: [string, string, string][] = [
+    ["a captive portal's HTML page", "text/html; charset=utf-8", "<html><body>Please log in</body></html>"],
+    ["an empty JSON object", "application/json", "{}"],
+    ["a success without a MessageID", "application/json", '{"Messages":[{"Status":"success","To":[]}]}'],
+  ];
+
+  it.each(notSent)("reports a 200 with %s as UNKNOWN, outcome unknown, never sent", async (_, type, body) => {
+    server.use(
+      http.post(
+        `${API}/v3.1/send`,
+        () => new HttpResponse(body, { status: 200, headers: { "Content-Type": type } }),
+      ),
+    );
+    const sent: unknown[] = [];
+    const error = await (await mailer({ hooks: { onSent: (event) => void sent.push(event) } }))
+      .send(minimalMessage)
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({ code: "UNKNOWN", provider: "mailjet", status: 200, outcomeUnknown: true });
+    expect(sent).toEqual([]);
   });
 
   const refused: [string, Parameters<Mailer["send"]>[0]][] = [
@@ -314,8 +371,8 @@ describe("mailjet contract", () => {
     expect(urls).toEqual(["https://api.us.mailjet.com/proxy/v3.1/send"]);
   });
 
-  it("refuses a plain-http endpoint as a CONFIG error", async () => {
-    const error = await withEndpoint("http://127.0.0.1:8080").catch((e) => e);
+  it("refuses a plain-http endpoint to a non-loopback host as a CONFIG error", async () => {
+    const error = await withEndpoint("http://mailjet-proxy.example:8080").catch((e) => e);
     expect(error).toMatchObject({ code: "CONFIG" });
     expect(findSecret(error, SECRETS)).toBeUndefined();
   });

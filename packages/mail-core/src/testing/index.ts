@@ -9,6 +9,20 @@ export { createFakeClock, type FakeClock } from "./fake-clock.js";
 export { findSecret } from "./find-secret.js";
 export { CONTRACT_FROM, fullMessage, minimalMessage, PDF_BYTES, PNG_BYTES } from "./fixtures.js";
 export {
+  type ChildSendResult,
+  type HostileVendor,
+  type ProxiedRequest,
+  type RecordingProxy,
+  type RecordingVendor,
+  sendInChildProcess,
+  startHostileVendor,
+  startRecordingProxy,
+  startRecordingVendor,
+  testTlsFiles,
+  type VendorConnection,
+  type VendorRequest,
+} from "./hostile-network.js";
+export {
   createTestMailer,
   type FailureRule,
   type MemoryConfig,
