@@ -9,14 +9,15 @@ interface BrevoErrorShape {
   rawResponse?: { headers?: { get(name: string): string | null } };
 }
 
-/** Brevo's `{ code, message }` error body, or a short piece of a non-JSON one. */
+/** Brevo's `{ code, message }` error body, or the text of a non-JSON one. */
 function describe(body: unknown): string | undefined {
   if (body && typeof body === "object") {
     const { code, message } = body as { code?: unknown; message?: unknown };
     if (typeof message === "string") return typeof code === "string" ? `${message} (${code})` : message;
     return undefined;
   }
-  if (typeof body === "string") return body.replace(/\s+/g, " ").trim().slice(0, 200) || undefined;
+  // Not cut here: core masks secrets in the whole text before it bounds it.
+  if (typeof body === "string") return body.replace(/\s+/g, " ").trim() || undefined;
   return undefined;
 }
 

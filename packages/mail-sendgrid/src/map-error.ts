@@ -17,7 +17,8 @@ function detail(error: ResponseError): string {
     .filter((item) => item?.message)
     .map((item) => (item.field ? `${item.message} (field ${item.field})` : item.message));
   if (messages.length > 0) return messages.join("; ");
-  return typeof body === "string" && body.trim() !== "" ? body.trim().slice(0, 300) : error.message;
+  // Not cut here: core masks secrets in the whole text before it bounds it.
+  return typeof body === "string" && body.trim() !== "" ? body.trim() : error.message;
 }
 
 // X-RateLimit-Reset is epoch seconds; core reads Retry-After as delta-seconds.
