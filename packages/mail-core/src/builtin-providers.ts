@@ -14,11 +14,12 @@ export interface BuiltinProvider {
   readonly detectWith?: readonly string[];
 }
 
-const secret = (name: string, description: string, required = true): EnvVar => ({
+const secret = (name: string, description: string, required = true, more: Partial<EnvVar> = {}): EnvVar => ({
   name,
   description,
   required,
   secret: true,
+  ...more,
 });
 
 /** The eight first-party providers, in the order a blank `MAIL_PROVIDER` tries them. */
@@ -37,9 +38,14 @@ export const BUILTIN_PROVIDERS: readonly BuiltinProvider[] = [
         "AWS_SES_ACCESS_KEY_ID",
         "IAM access key id; blank uses the AWS default credential chain",
         false,
+        { with: ["AWS_SES_SECRET_ACCESS_KEY"] },
       ),
-      secret("AWS_SES_SECRET_ACCESS_KEY", "IAM secret access key (with AWS_SES_ACCESS_KEY_ID)", false),
-      secret("AWS_SES_SESSION_TOKEN", "session token for temporary credentials", false),
+      secret("AWS_SES_SECRET_ACCESS_KEY", "IAM secret access key (with AWS_SES_ACCESS_KEY_ID)", false, {
+        with: ["AWS_SES_ACCESS_KEY_ID"],
+      }),
+      secret("AWS_SES_SESSION_TOKEN", "session token for temporary credentials", false, {
+        with: ["AWS_SES_ACCESS_KEY_ID", "AWS_SES_SECRET_ACCESS_KEY"],
+      }),
     ],
     detectWith: ["AWS_SES_REGION", "AWS_SES_ACCESS_KEY_ID", "AWS_SES_SECRET_ACCESS_KEY"],
   },
@@ -55,8 +61,18 @@ export const BUILTIN_PROVIDERS: readonly BuiltinProvider[] = [
     packageName: "@posse/mail-mailgun",
     env: [
       secret("MAILGUN_API_KEY", "private API key"),
-      { name: "MAILGUN_DOMAIN", description: "sending domain, e.g. mg.example.com", required: true },
-      { name: "MAILGUN_REGION", description: "us or eu (the EU API, api.eu.mailgun.net)", default: "us" },
+      {
+        name: "MAILGUN_DOMAIN",
+        description: "sending domain, e.g. mg.example.com",
+        required: true,
+        format: "hostname",
+      },
+      {
+        name: "MAILGUN_REGION",
+        description: "us or eu (the EU API, api.eu.mailgun.net)",
+        default: "us",
+        oneOf: ["us", "eu"],
+      },
     ],
   },
   {
@@ -92,13 +108,23 @@ export const BUILTIN_PROVIDERS: readonly BuiltinProvider[] = [
     packageName: "@posse/mail-smtp",
     env: [
       { name: "SMTP_HOST", description: "SMTP server host name", required: true },
-      { name: "SMTP_USERNAME", description: "user name for AUTH (with SMTP_PASSWORD)" },
-      { name: "SMTP_PASSWORD", description: "password for AUTH (with SMTP_USERNAME)", secret: true },
-      { name: "SMTP_PORT", description: "port; 465 means implicit TLS", default: "587" },
+      {
+        name: "SMTP_USERNAME",
+        description: "user name for AUTH (with SMTP_PASSWORD)",
+        with: ["SMTP_PASSWORD"],
+      },
+      {
+        name: "SMTP_PASSWORD",
+        description: "password for AUTH (with SMTP_USERNAME)",
+        secret: true,
+        with: ["SMTP_USERNAME"],
+      },
+      { name: "SMTP_PORT", description: "port; 465 means implicit TLS", default: "587", format: "port" },
       {
         name: "SMTP_ENABLE_STARTTLS",
         description: "require STARTTLS before AUTH on ports other than 465",
         default: "true",
+        format: "boolean",
       },
     ],
     detectWith: ["SMTP_HOST", "SMTP_USERNAME", "SMTP_PASSWORD"],

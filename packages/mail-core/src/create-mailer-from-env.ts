@@ -1,13 +1,17 @@
-import { type MailAddress, parseAddress } from "./address.js";
 import { BUILTIN_PROVIDERS } from "./builtin-providers.js";
+import { readProviderEnv } from "./check-env.js";
 import { detectionVariables } from "./define-provider.js";
-import { type EnvSource, envValue, readProviderEnv } from "./env-values.js";
+import type { EnvSource } from "./env-values.js";
 import { isMailError, MailError } from "./errors.js";
+import { fromAddressFromEnv } from "./from-address.js";
 import { defaultResolveFrom, loadProvider, unknownProviderError } from "./load-provider.js";
 import { createMailer, type Mailer, type MailerOptions, type ProviderSetup } from "./mailer.js";
 import { redactMailError, secretPatterns } from "./redact.js";
-import { resolveMailProvider } from "./resolve-provider.js";
+import { listProviders } from "./registry.js";
+import { type MailProviderResolution, resolveMailProvider } from "./resolve-provider.js";
 import { retryPolicy } from "./retry-policy.js";
+
+export { fromAddressFromEnv } from "./from-address.js";
 
 /** Options of {@link createMailerFromEnv}. */
 export interface CreateMailerFromEnvOptions extends MailerOptions {
@@ -15,24 +19,11 @@ export interface CreateMailerFromEnvOptions extends MailerOptions {
   readonly env?: EnvSource;
   /** Config merged over what each provider reads from env, by provider id (endpoint overrides, …). */
   readonly config?: Readonly<Record<string, object>>;
-  /** Directories to find provider packages from; default the working directory and the main script's. */
+  /**
+   * Directories to find provider packages from (with their ancestors' `node_modules`); default the
+   * directory of the app's entry module and the core's own, never the working directory.
+   */
   readonly resolveFrom?: readonly string[];
-}
-
-/** Reads `MAIL_FROM_ADDRESS`; the `CONFIG` error never repeats the value. */
-export function fromAddressFromEnv(env: EnvSource): MailAddress {
-  const value = envValue(env, "MAIL_FROM_ADDRESS");
-  if (value === undefined) {
-    throw new MailError("CONFIG", 'MAIL_FROM_ADDRESS is required: the sender, e.g. "app@example.com"');
-  }
-  try {
-    return parseAddress(value, "MAIL_FROM_ADDRESS");
-  } catch {
-    throw new MailError(
-      "CONFIG",
-      'MAIL_FROM_ADDRESS is not a valid address: use "app@example.com" or "App Name <app@example.com>"',
-    );
-  }
 }
 
 function nothingConfigured(): MailError {
@@ -45,25 +36,49 @@ function nothingConfigured(): MailError {
   );
 }
 
+/** The one `CONFIG` error for a resolution that is not configured, worded after what the operator set. */
+function resolutionError(resolution: MailProviderResolution): MailError {
+  const { chain } = resolution;
+  const subject =
+    resolution.reason === "explicit"
+      ? `MAIL_PROVIDER=${chain.join(",")}`
+      : `${resolution.id} (detected from ${resolution.detectedFrom.join(", ")}; MAIL_PROVIDER is blank)`;
+  const problems = resolution.problems.map((p) =>
+    chain.length > 1 && p.provider !== undefined ? `${p.provider}: ${p.problem}` : p.problem,
+  );
+  const providers = new Set(resolution.problems.map((p) => p.provider));
+  return new MailError("CONFIG", `${subject}: ${problems.join("; ")}`, {
+    provider: providers.size === 1 ? [...providers][0] : undefined,
+  });
+}
+
+/** Refuses `config` entries for ids that are no provider at all (a misspelt provider id). */
+function checkConfigIds(config: Readonly<Record<string, object>> | undefined): void {
+  const known = new Set(listProviders().map((provider) => provider.id));
+  for (const id of Object.keys(config ?? {})) {
+    if (!known.has(id)) {
+      throw new MailError(
+        "CONFIG",
+        `config names unknown provider ${JSON.stringify(id)}; known providers: ${[...known].join(", ")}`,
+      );
+    }
+  }
+}
+
 /**
- * Builds the mailer the environment describes: `MAIL_PROVIDER` (or the first configured provider),
- * `MAIL_FROM_ADDRESS`, and each provider's own variables. Provider packages load on demand.
+ * Builds the mailer the environment describes: `MAIL_PROVIDER` (or the first configured provider that
+ * can be loaded), `MAIL_FROM_ADDRESS`, and each provider's own variables. Provider packages load on demand.
  */
 export async function createMailerFromEnv(options: CreateMailerFromEnvOptions = {}): Promise<Mailer> {
   const env = options.env ?? process.env;
   const from = fromAddressFromEnv(env);
-  const resolution = resolveMailProvider(env);
+  checkConfigIds(options.config);
+  const resolveFrom = options.resolveFrom ?? defaultResolveFrom();
+  const resolution = resolveMailProvider(env, { resolveFrom });
   if (!resolution) throw nothingConfigured();
   if (resolution.unknown.length > 0) throw unknownProviderError(resolution.unknown[0]!);
-  if (resolution.missing.length > 0) {
-    throw new MailError(
-      "CONFIG",
-      `MAIL_PROVIDER=${resolution.chain.join(",")} needs ${resolution.missing.join(", ")} to be set`,
-      { provider: resolution.chain.length === 1 ? resolution.id : undefined },
-    );
-  }
-  const resolveFrom = options.resolveFrom ?? defaultResolveFrom();
-  const setups: ProviderSetup[] = [];
+  if (!resolution.configured) throw resolutionError(resolution);
+  const setups: ProviderSetup<Record<string, unknown>>[] = [];
   for (const id of resolution.chain) {
     const definition = await loadProvider(id, resolveFrom);
     const values = readProviderEnv(definition, env);
@@ -72,7 +87,12 @@ export async function createMailerFromEnv(options: CreateMailerFromEnvOptions = 
     try {
       fromEnv = definition.configFromEnv(values) as object;
     } catch (error) {
-      throw isMailError(error) ? redactMailError(error, secretPatterns(secrets)) : error;
+      if (!isMailError(error)) throw error;
+      const withProvider =
+        error.provider === undefined
+          ? new MailError(error.code, error.message, { provider: id, field: error.field, cause: error.cause })
+          : error;
+      throw redactMailError(withProvider, secretPatterns(secrets));
     }
     const config = { ...fromEnv, ...options.config?.[id] };
     setups.push({ definition, config, secrets });

@@ -1,3 +1,5 @@
+import type { EnvFormat } from "./check-env.js";
+import type { ConfigSchema } from "./config-schema.js";
 import type { NormalizedMessage } from "./message.js";
 
 /** One environment variable a provider reads. */
@@ -12,6 +14,12 @@ export interface EnvVar {
   readonly secret?: boolean;
   /** Value used when the variable is blank. */
   readonly default?: string;
+  /** What a set value must look like: `port` (1-65535), `boolean` (true/false, 1/0, yes/no; read as `"true"`/`"false"`), `hostname`. */
+  readonly format?: EnvFormat;
+  /** The only values allowed, matched case-insensitively and read in the spelling listed here. */
+  readonly oneOf?: readonly string[];
+  /** Variables that must be set whenever this one is (credentials that only work in pairs). */
+  readonly with?: readonly string[];
 }
 
 /** Trimmed values of a provider's variables: blank ones are absent, defaults applied. */
@@ -63,9 +71,17 @@ export interface ProviderDefinition<Config = unknown> {
   readonly detectWith?: readonly string[];
   /** Largest total attachment size the vendor accepts, in bytes. */
   readonly maxAttachmentBytes?: number;
+  /**
+   * Every config property and what it must hold; `createMailer` refuses unknown properties and bad values
+   * with a `CONFIG` error naming the property. Without it the config is not checked.
+   */
+  readonly config?: ConfigSchema<Config>;
   /** Config properties that hold credentials, redacted from every error. */
   readonly secretKeys?: readonly (keyof Config & string)[];
-  /** Builds the config from env values; throws a `CONFIG` MailError for combinations that cannot work. */
+  /**
+   * Builds the config from env values, already checked and normalized against `env`'s declarations
+   * (formats, `oneOf`, `with`); throws a `CONFIG` MailError for anything else that cannot work.
+   */
   configFromEnv(values: EnvValues): Config;
   /** Loads the vendor SDK (dynamically) and returns a transport. */
   create(config: Config, context: ProviderContext): MailTransport | Promise<MailTransport>;
@@ -79,6 +95,12 @@ export function defineProvider<Config>(definition: ProviderDefinition<Config>): 
   const names = new Set(definition.env.map((variable) => variable.name));
   for (const name of definition.detectWith ?? []) {
     if (!names.has(name)) throw new TypeError(`provider ${definition.id}: detectWith names unknown ${name}`);
+  }
+  for (const variable of definition.env) {
+    for (const name of variable.with ?? []) {
+      if (!names.has(name))
+        throw new TypeError(`provider ${definition.id}: ${variable.name} is with unknown ${name}`);
+    }
   }
   return Object.freeze({ ...definition });
 }

@@ -1,5 +1,4 @@
-import { detectionVariables, type EnvValues, type EnvVar } from "./define-provider.js";
-import { MailError } from "./errors.js";
+import { detectionVariables, type EnvVar } from "./define-provider.js";
 
 /** Where variables come from; `process.env` by default. */
 export type EnvSource = Readonly<Record<string, string | undefined>>;
@@ -25,21 +24,4 @@ export function isDetected(
 ): boolean {
   const names = detectionVariables(provider);
   return names.length > 0 && names.every((name) => envValue(env, name) !== undefined);
-}
-
-/** Reads a provider's variables with defaults applied; a `CONFIG` error names every missing one. */
-export function readProviderEnv(
-  provider: { readonly id: string; readonly env: readonly EnvVar[] },
-  env: EnvSource,
-): EnvValues {
-  const missing = missingVariables(provider, env);
-  if (missing.length > 0) {
-    throw new MailError("CONFIG", `${provider.id} needs ${missing.join(", ")} to be set`, {
-      provider: provider.id,
-    });
-  }
-  const values: Record<string, string | undefined> = {};
-  for (const variable of provider.env)
-    values[variable.name] = envValue(env, variable.name) ?? variable.default;
-  return values;
 }

@@ -16,7 +16,15 @@ export {
   systemErrorCode,
   transportFailure,
 } from "./classify-http.js";
+export { type ConfigProblem, checkProviderEnv, type EnvFormat } from "./check-env.js";
 export { type Clock, systemClock } from "./clock.js";
+export {
+  type ConfigField,
+  type ConfigKind,
+  type ConfigSchema,
+  type NestedConfigSchema,
+  validateConfig,
+} from "./config-schema.js";
 export {
   type CreateMailerFromEnvOptions,
   createMailerFromEnv,
@@ -49,6 +57,7 @@ export {
   type Mailer,
   type MailerOptions,
   type ProviderSetup,
+  type ProviderSetups,
   type SendOptions,
   type SendReceipt,
 } from "./mailer.js";
@@ -62,7 +71,13 @@ export {
   type Recipients,
 } from "./message.js";
 export { getRegisteredProvider, listProviders, type ProviderInfo, registerProvider } from "./registry.js";
-export { type MailProviderResolution, parseProviderList, resolveMailProvider } from "./resolve-provider.js";
+export {
+  type MailProviderResolution,
+  type PassedOverProvider,
+  parseProviderList,
+  type ResolveMailProviderOptions,
+  resolveMailProvider,
+} from "./resolve-provider.js";
 export {
   limitedFetch,
   limitResponseBody,
@@ -70,3 +85,4 @@ export {
   ResponseTooLargeError,
 } from "./response-limit.js";
 export { DEFAULT_RETRY, type RetryOptions, type RetryPolicy } from "./retry-policy.js";
+export { useProvider } from "./use-provider.js";

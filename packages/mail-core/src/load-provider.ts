@@ -1,49 +1,46 @@
+import { existsSync, realpathSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { BUILTIN_PROVIDERS } from "./builtin-providers.js";
 import type { AnyProviderDefinition } from "./define-provider.js";
 import { MailError } from "./errors.js";
 import { getRegisteredProvider, listProviders } from "./registry.js";
 
-function isNotFound(error: unknown, packageName: string): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  return (
-    (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") &&
-    typeof message === "string" &&
-    message.includes(packageName)
-  );
-}
-
-// The core cannot see packages its own dependents installed under pnpm's strict layout, so when a
-// bare import fails it looks the package up from the application's directories too.
-async function importFrom(packageName: string, directories: readonly string[]): Promise<boolean> {
-  try {
-    await import(packageName);
-    return true;
-  } catch (error) {
-    if (!isNotFound(error, packageName)) throw error;
-  }
-  const { createRequire } = await import("node:module");
-  const { join } = await import("node:path");
-  const { pathToFileURL } = await import("node:url");
-  for (const directory of directories) {
-    let resolved: string;
-    try {
-      resolved = createRequire(join(directory, "package.json")).resolve(packageName);
-    } catch (error) {
-      if (isNotFound(error, packageName)) continue;
-      throw error;
-    }
-    await import(pathToFileURL(resolved).href);
-    return true;
-  }
-  return false;
-}
-
-/** Directories to find provider packages from when the core's own import cannot: the app's. */
-export function defaultResolveFrom(): string[] {
-  const directories = [process.cwd()];
+// The directory of the script node was started with, symlinks resolved as node resolves them.
+function entryDirectory(): string | undefined {
   const main = process.argv[1];
-  if (main) directories.push(main.replace(/[\\/][^\\/]*$/, ""));
-  return directories;
+  if (!main) return undefined;
+  try {
+    return dirname(realpathSync(main));
+  } catch {
+    return dirname(main);
+  }
+}
+
+/**
+ * Directories provider packages are looked up from (each with its ancestors' `node_modules`): the
+ * directory of the application's entry module (`process.argv[1]`, symlinks resolved). Never the working
+ * directory, where anyone who can write a `node_modules` would have their code run.
+ */
+export function defaultResolveFrom(): string[] {
+  const directory = entryDirectory();
+  return directory === undefined ? [] : [directory];
+}
+
+/**
+ * The directory of `packageName` as node would find it from one of `directories` (their `node_modules`
+ * and every ancestor's), without loading it; undefined when it is not installed there.
+ */
+export function findPackage(packageName: string, directories: readonly string[]): string | undefined {
+  for (const start of directories) {
+    for (let directory = start; ; directory = dirname(directory)) {
+      const candidate = join(directory, "node_modules", ...packageName.split("/"));
+      if (existsSync(join(candidate, "package.json"))) return candidate;
+      if (dirname(directory) === directory) break;
+    }
+  }
+  return undefined;
 }
 
 /** The `CONFIG` error for a `MAIL_PROVIDER` id that is neither first-party nor registered. */
@@ -55,9 +52,18 @@ export function unknownProviderError(id: string): MailError {
   );
 }
 
+/** Why a provider's package cannot be used, or undefined when it is registered or installed. */
+export function packageProblem(id: string, resolveFrom: readonly string[]): string | undefined {
+  if (getRegisteredProvider(id)) return undefined;
+  const builtin = BUILTIN_PROVIDERS.find((provider) => provider.id === id);
+  if (!builtin) return `"${id}" is not a known provider`;
+  if (findPackage(builtin.packageName, resolveFrom)) return undefined;
+  return `${builtin.packageName} is not installed: run \`npm install ${builtin.packageName}\``;
+}
+
 /**
- * The definition for a provider id: already registered, or a first-party package imported on demand.
- * A `CONFIG` error says which package to install, or lists the known ids.
+ * The definition for a provider id: already registered, or a first-party package imported from where
+ * {@link findPackage} finds it. A `CONFIG` error says which package to install, or lists the known ids.
  */
 export async function loadProvider(
   id: string,
@@ -67,9 +73,13 @@ export async function loadProvider(
   if (registered) return registered;
   const builtin = BUILTIN_PROVIDERS.find((provider) => provider.id === id);
   if (!builtin) throw unknownProviderError(id);
-  let found: boolean;
+  const directory = findPackage(builtin.packageName, resolveFrom);
+  if (directory === undefined) {
+    throw new MailError("CONFIG", `${id}: ${packageProblem(id, resolveFrom)}`, { provider: id });
+  }
   try {
-    found = await importFrom(builtin.packageName, resolveFrom);
+    const entry = createRequire(join(dirname(directory), "package.json")).resolve(builtin.packageName);
+    await import(pathToFileURL(entry).href);
   } catch (error) {
     throw new MailError("CONFIG", `${builtin.packageName} is installed but failed to load`, {
       provider: id,
@@ -77,17 +87,10 @@ export async function loadProvider(
     });
   }
   const definition = getRegisteredProvider(id);
-  if (found && definition) return definition;
-  if (found) {
-    throw new MailError(
-      "CONFIG",
-      `${builtin.packageName} loaded but did not register ${id}: install versions of it and @posse/mail-core that match`,
-      { provider: id },
-    );
-  }
+  if (definition) return definition;
   throw new MailError(
     "CONFIG",
-    `MAIL_PROVIDER selects ${id}, but ${builtin.packageName} is not installed: run \`npm install ${builtin.packageName}\``,
+    `${builtin.packageName} loaded but did not register ${id}: install versions of it and @posse/mail-core that match`,
     { provider: id },
   );
 }

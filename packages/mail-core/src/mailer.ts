@@ -1,5 +1,6 @@
 import { type AddressInput, type MailAddress, parseAddress } from "./address.js";
 import { type Clock, systemClock } from "./clock.js";
+import { validateConfig, validateMailerOptions } from "./config-schema.js";
 import type { ProviderContext, ProviderDefinition } from "./define-provider.js";
 import { isMailError, MailError } from "./errors.js";
 import { emit, type MailerHooks } from "./events.js";
@@ -12,8 +13,8 @@ import { abortedError, type ProviderLink, runAttempt, toMailError } from "./send
 export interface ProviderSetup<Config = unknown> {
   /** The provider. */
   readonly definition: ProviderDefinition<Config>;
-  /** Its config (what `configFromEnv` returns, or your own). */
-  readonly config: Config;
+  /** Its config (what `configFromEnv` returns, or your own); checked against the definition's `config` schema. */
+  readonly config: NoInfer<Config>;
   /** Extra strings to mask in its errors (the env's secret values). */
   readonly secrets?: readonly string[];
 }
@@ -36,13 +37,22 @@ export interface MailerOptions {
   readonly random?: () => number;
 }
 
-/** Options of {@link createMailer}. */
-export interface CreateMailerOptions extends MailerOptions {
+/** Several provider setups, each typed by its own definition's config. */
+export type ProviderSetups<Configs extends readonly unknown[]> = {
+  readonly [I in keyof Configs]: ProviderSetup<Configs[I]>;
+};
+
+/**
+ * Options of {@link createMailer}. Written inline, each setup's `config` is checked against its
+ * definition's config type, so a misspelt property fails to compile.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the defaults accept setups of any config type.
+export interface CreateMailerOptions<Config = any, Configs extends readonly unknown[] = any[]>
+  extends MailerOptions {
   /** Default sender. */
   readonly from: AddressInput;
   /** One provider, or several in failover order. */
-  // biome-ignore lint/suspicious/noExplicitAny: each setup pairs a definition with its own config type.
-  readonly providers: ProviderSetup<any> | readonly ProviderSetup<any>[];
+  readonly providers: ProviderSetup<Config> | ProviderSetups<Configs>;
 }
 
 /** Per-send options. */
@@ -101,6 +111,7 @@ function noMessageIdError(provider: string): MailError {
 
 async function createLink(setup: ProviderSetup<unknown>, context: ProviderContext): Promise<ProviderLink> {
   const { definition, config } = setup;
+  validateConfig(definition, config);
   const configSecrets = (definition.secretKeys ?? []).map((key) => (config as Record<string, unknown>)[key]);
   const patterns = secretPatterns([
     ...(setup.secrets ?? []),
@@ -135,7 +146,10 @@ function failoverError(errors: readonly MailError[], stoppedBecause?: string): M
 }
 
 /** Builds a mailer from provider definitions and configs you already have (no environment). */
-export async function createMailer(options: CreateMailerOptions): Promise<Mailer> {
+export async function createMailer<Config, const Configs extends readonly unknown[]>(
+  options: CreateMailerOptions<Config, Configs>,
+): Promise<Mailer> {
+  validateMailerOptions(options);
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
   const timeoutMs = options.timeoutMs ?? 30_000;

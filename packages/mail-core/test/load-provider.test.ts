@@ -1,8 +1,11 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import Module from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   createMailerFromEnv,
@@ -223,20 +226,108 @@ describe("loading a provider package on demand", () => {
     expect(mailer.provider).toBe("postmark");
   });
 
-  it("looks in the working directory by default, and resolveMailProvider loads nothing", async () => {
+  it("resolveMailProvider only looks: it says the package is installed without importing it", async () => {
     const app = await appWithProvider("mailjet");
     const env = { MAILJET_API_KEY: "k", MAILJET_API_SECRET: "s", MAIL_FROM_ADDRESS: FROM };
-    const cwd = process.cwd();
-    process.chdir(app);
-    try {
-      expect(resolveMailProvider(env)).toMatchObject({ id: "mailjet", reason: "detected" });
-      expect(loaded()).toEqual([]);
-      const mailer = await createMailerFromEnv({ env });
-      expect(mailer.provider).toBe("mailjet");
-      expect(loaded()).toEqual(["mailjet:esm"]);
-    } finally {
-      process.chdir(cwd);
-    }
+    expect(resolveMailProvider(env, { resolveFrom: [app] })).toMatchObject({
+      id: "mailjet",
+      reason: "detected",
+      configured: true,
+    });
+    expect(loaded()).toEqual([]);
+    const mailer = await createMailerFromEnv({ env, resolveFrom: [app] });
+    expect(mailer.provider).toBe("mailjet");
+    expect(loaded()).toEqual(["mailjet:esm"]);
+  });
+});
+
+describe("by default, provider packages are found from the app's entry module, never the working directory", () => {
+  const CORE_ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+  /**
+   * root/app: main.mjs with @posse/mail-core (and maybe @posse/mail-postmark) installed beside it;
+   * root/planted: a node_modules whose @posse/mail-postmark writes root/planted-ran when executed.
+   */
+  async function layout(withProvider: boolean): Promise<string> {
+    const root = await tempDir();
+    const modules = join(root, "app", "node_modules", "@posse");
+    await cp(join(CORE_ROOT, "dist"), join(modules, "mail-core", "dist"), { recursive: true });
+    await cp(join(CORE_ROOT, "package.json"), join(modules, "mail-core", "package.json"));
+    const provider = (marker: string) => `
+import * as core from "@posse/mail-core";
+${marker}
+const entry = core.builtinProvider("postmark");
+core.registerProvider(core.defineProvider({
+  ...entry,
+  configFromEnv: () => ({}),
+  create: () => ({ async send() { return { messageId: "from-the-app" }; }, async verify() {} }),
+}));`;
+    const write = async (directory: string, source: string) => {
+      await mkdir(directory, { recursive: true });
+      await writeFile(
+        join(directory, "package.json"),
+        JSON.stringify({ name: "@posse/mail-postmark", type: "module", main: "index.mjs" }),
+      );
+      await writeFile(join(directory, "index.mjs"), source);
+    };
+    if (withProvider) await write(join(modules, "mail-postmark"), provider(""));
+    await write(
+      join(root, "planted", "node_modules", "@posse", "mail-postmark"),
+      provider(
+        `(await import("node:fs")).writeFileSync(${JSON.stringify(join(root, "planted-ran"))}, "ran");`,
+      ),
+    );
+    await writeFile(
+      join(root, "app", "main.mjs"),
+      `
+import { createMailerFromEnv, getRegisteredProvider, resolveMailProvider } from "@posse/mail-core";
+const env = { MAIL_PROVIDER: "postmark", POSTMARK_API_TOKEN: "p", MAIL_FROM_ADDRESS: "app@example.com" };
+const resolution = resolveMailProvider(env);
+const loadedByResolve = getRegisteredProvider("postmark") !== undefined;
+let result;
+try {
+  const mailer = await createMailerFromEnv({ env });
+  result = await mailer.send({ to: "ann@example.com", subject: "s", text: "t" });
+} catch (error) {
+  result = { code: error.code, message: error.message };
+}
+process.stdout.write(JSON.stringify({ configured: resolution.configured, problems: resolution.problems, loadedByResolve, result }));
+`,
+    );
+    return root;
+  }
+
+  async function runApp(root: string) {
+    const env = { ...process.env };
+    delete env.NODE_PATH;
+    const { stdout } = await promisify(execFile)(process.execPath, [join(root, "app", "main.mjs")], {
+      cwd: join(root, "planted"),
+      env,
+    });
+    return JSON.parse(stdout);
+  }
+
+  it("loads the app's own provider package and leaves a planted one in the working directory alone", async () => {
+    const root = await layout(true);
+    expect(await runApp(root)).toEqual({
+      configured: true,
+      problems: [],
+      loadedByResolve: false,
+      result: { provider: "postmark", messageId: "from-the-app" },
+    });
+    expect(existsSync(join(root, "planted-ran"))).toBe(false);
+  });
+
+  it("says the package is not installed rather than run one planted in the working directory", async () => {
+    const root = await layout(false);
+    const problem = "@posse/mail-postmark is not installed: run `npm install @posse/mail-postmark`";
+    expect(await runApp(root)).toEqual({
+      configured: false,
+      problems: [{ provider: "postmark", problem }],
+      loadedByResolve: false,
+      result: { code: "CONFIG", message: `MAIL_PROVIDER=postmark: ${problem}` },
+    });
+    expect(existsSync(join(root, "planted-ran"))).toBe(false);
   });
 });
 

@@ -55,8 +55,24 @@ const REQUIRED: Record<Id, readonly string[]> = {
 };
 const FROM = "App <app@example.com>";
 
-/** A unique, recognisable value per variable, so a test can tell which one leaked. */
-const marker = (name: string) => `mk${name.toLowerCase().replace(/_/g, "")}Zq81`;
+/** A unique, recognisable value per variable, so a test can tell which one leaked (a domain name where one is due). */
+const marker = (name: string) =>
+  `mk${name.toLowerCase().replace(/_/g, "")}Zq81${name === "MAILGUN_DOMAIN" ? ".example" : ""}`;
+
+/** A resolution with nothing wrong: what the first tests expect, field by field. */
+function usable(id: string, reason: "explicit" | "detected", chain: readonly string[] = [id]) {
+  return {
+    id,
+    chain,
+    reason,
+    detectedFrom: reason === "detected" ? DETECT[id as Id] : [],
+    unknown: [],
+    missing: [],
+    passedOver: [],
+    problems: [],
+    configured: true,
+  };
+}
 
 function envWith(names: readonly string[], extra: EnvSource = {}): Record<string, string | undefined> {
   return {
@@ -101,15 +117,10 @@ describe("the built-in catalog", () => {
 });
 
 describe("resolveMailProvider: MAIL_PROVIDER names the provider", () => {
+  beforeEach(registerFakeBuiltins);
+
   it.each(ORDER)("%s chosen explicitly with its required variables is configured", (id) => {
-    expect(resolveMailProvider(envWith(REQUIRED[id], { MAIL_PROVIDER: id }))).toEqual({
-      id,
-      chain: [id],
-      reason: "explicit",
-      unknown: [],
-      missing: [],
-      configured: true,
-    });
+    expect(resolveMailProvider(envWith(REQUIRED[id], { MAIL_PROVIDER: id }))).toEqual(usable(id, "explicit"));
   });
 
   it.each(ORDER)("%s chosen explicitly wins over every provider whose variables are set", (id) => {
@@ -136,12 +147,10 @@ describe("resolveMailProvider: MAIL_PROVIDER names the provider", () => {
   });
 
   it("reports an unknown name without loading anything", () => {
-    expect(resolveMailProvider({ MAIL_PROVIDER: "mailchimp", RESEND_API_KEY: "x" })).toEqual({
-      id: "mailchimp",
-      chain: ["mailchimp"],
-      reason: "explicit",
+    expect(resolveMailProvider(envWith(["RESEND_API_KEY"], { MAIL_PROVIDER: "mailchimp" }))).toEqual({
+      ...usable("mailchimp", "explicit"),
       unknown: ["mailchimp"],
-      missing: [],
+      problems: [{ provider: "mailchimp", problem: '"mailchimp" is not a known provider' }],
       configured: false,
     });
   });
@@ -151,11 +160,9 @@ describe("resolveMailProvider: MAIL_PROVIDER names the provider", () => {
     expect(
       resolveMailProvider(envWith(["POSTMARK_API_TOKEN"], { MAIL_PROVIDER: "postmark,resend" })),
     ).toEqual({
-      id: "postmark",
-      chain: ["postmark", "resend"],
-      reason: "explicit",
-      unknown: [],
+      ...usable("postmark", "explicit", ["postmark", "resend"]),
       missing: ["RESEND_API_KEY"],
+      problems: [{ provider: "resend", variable: "RESEND_API_KEY", problem: "RESEND_API_KEY must be set" }],
       configured: false,
     });
   });
@@ -166,7 +173,7 @@ describe("resolveMailProvider: MAIL_PROVIDER names the provider", () => {
   });
 
   it("treats Amazon SES with only a region as configured (AWS credential chain) but never detects it", () => {
-    const regionOnly = { AWS_SES_REGION: "eu-west-1" };
+    const regionOnly = { AWS_SES_REGION: "eu-west-1", MAIL_FROM_ADDRESS: FROM };
     expect(resolveMailProvider({ ...regionOnly, MAIL_PROVIDER: "amazon_ses" })).toMatchObject({
       id: "amazon_ses",
       configured: true,
@@ -177,7 +184,9 @@ describe("resolveMailProvider: MAIL_PROVIDER names the provider", () => {
   });
 
   it("treats SMTP with only a host as configured when named, but detects it only with host, username and password", () => {
-    expect(resolveMailProvider({ MAIL_PROVIDER: "smtp", SMTP_HOST: "mail.example.com" })).toMatchObject({
+    expect(
+      resolveMailProvider({ MAIL_PROVIDER: "smtp", SMTP_HOST: "mail.example.com", MAIL_FROM_ADDRESS: FROM }),
+    ).toMatchObject({
       id: "smtp",
       configured: true,
     });
@@ -189,11 +198,14 @@ describe("resolveMailProvider: MAIL_PROVIDER names the provider", () => {
   it("reads process.env when no env is given", () => {
     vi.stubEnv("MAIL_PROVIDER", "brevo");
     vi.stubEnv("BREVO_API_KEY", "xkeysib-1");
+    vi.stubEnv("MAIL_FROM_ADDRESS", FROM);
     expect(resolveMailProvider()).toMatchObject({ id: "brevo", reason: "explicit", configured: true });
   });
 });
 
 describe("resolveMailProvider: blank MAIL_PROVIDER detects the first configured provider", () => {
+  beforeEach(registerFakeBuiltins);
+
   it.each(["", "   ", undefined, " , "])(
     "MAIL_PROVIDER=%j with nothing set resolves to undefined",
     (value) => {
@@ -202,14 +214,7 @@ describe("resolveMailProvider: blank MAIL_PROVIDER detects the first configured 
   );
 
   it.each(ORDER)("detects %s from exactly its detection variables", (id) => {
-    expect(resolveMailProvider(envWith(DETECT[id], { MAIL_PROVIDER: " " }))).toEqual({
-      id,
-      chain: [id],
-      reason: "detected",
-      unknown: [],
-      missing: [],
-      configured: true,
-    });
+    expect(resolveMailProvider(envWith(DETECT[id], { MAIL_PROVIDER: " " }))).toEqual(usable(id, "detected"));
   });
 
   const partial = ORDER.flatMap((id) =>
@@ -261,7 +266,7 @@ describe("resolveMailProvider: blank MAIL_PROVIDER detects the first configured 
     expect(resolveMailProvider({})).toBeUndefined();
     expect(resolveMailProvider({ ALPHA_KEY: "a", ZETA_KEY: "z" })?.id).toBe("zeta_mail");
     expect(resolveMailProvider({ ALPHA_KEY: "a" })?.id).toBe("alpha_mail");
-    expect(resolveMailProvider({ MAIL_PROVIDER: "no_vars" })).toMatchObject({
+    expect(resolveMailProvider({ MAIL_PROVIDER: "no_vars", MAIL_FROM_ADDRESS: FROM })).toMatchObject({
       id: "no_vars",
       configured: true,
     });
