@@ -1,19 +1,39 @@
-import { httpFailure, type MailError, noResponseFailure } from "@posse/mail-core";
+import { httpFailure, MailError, noResponseFailure } from "@posse/mail-core";
 import type { ErrorResponse } from "resend";
+import type { WatchedExchange } from "./response-watch.js";
 
 /** Resend's `{ error }` result (it never throws for HTTP errors) as a MailError. */
-export function fromResendError(error: ErrorResponse, headers: Record<string, string> | null): MailError {
-  const detail = `${error.message} (${error.name})`;
-  // statusCode null: the SDK caught a network failure and cannot say whether the request arrived.
-  if (error.statusCode === null || error.statusCode === undefined) {
-    return noResponseFailure("resend", undefined, error.message);
+export function fromResendError(
+  error: ErrorResponse,
+  headers: Record<string, string> | null,
+  exchange: WatchedExchange = {},
+): MailError {
+  // The SDK's own text when it stopped reading ("terminated") says less than why it was stopped.
+  const detail = exchange.tooLarge ? exchange.tooLarge.message : `${error.message} (${error.name})`;
+  // Resend's JSON error bodies do not always carry statusCode (a 401 may be just { name, message }); the
+  // status on the wire is the truth.
+  const status = exchange.status ?? error.statusCode ?? undefined;
+  // No answer at all: the SDK caught a network failure and cannot say whether the request arrived.
+  if (status === undefined || status === null) return noResponseFailure("resend", undefined, error.message);
+  // A 2xx the SDK could not read as Resend's answer (a captive portal's page, an answer over the size
+  // limit): Resend may have taken the message, so it is neither sent nor safe to send again blindly.
+  if (status >= 200 && status < 300) {
+    return new MailError(
+      "UNKNOWN",
+      `resend answered HTTP ${status}, but not with Resend's answer: ${detail}`,
+      {
+        provider: "resend",
+        status,
+        outcomeUnknown: true,
+      },
+    );
   }
   return httpFailure({
     provider: "resend",
-    status: error.statusCode,
+    status,
     detail,
     retryAfter: headers?.["retry-after"],
     // A 403 with validation_error is Resend's testing-domain restriction, not a bad key.
-    code: error.statusCode === 403 && error.name === "validation_error" ? "REJECTED" : undefined,
+    code: status === 403 && error.name === "validation_error" ? "REJECTED" : undefined,
   });
 }

@@ -95,6 +95,29 @@ describe("resend contract", () => {
     });
   });
 
+  it("labels a string attachment's content_type with charset=utf-8, as its bytes are", async () => {
+    const captured = captureSend();
+    await (await mailer()).send({
+      ...minimalMessage,
+      attachments: [
+        { filename: "notes.txt", content: "Grüße ✓" },
+        { filename: "page.html", content: "<p>Grüße</p>", contentType: "text/html" },
+      ],
+    });
+    expect((captured[0]!.body as { attachments: unknown }).attachments).toEqual([
+      {
+        filename: "notes.txt",
+        content: Buffer.from("Grüße ✓").toString("base64"),
+        content_type: "text/plain; charset=utf-8",
+      },
+      {
+        filename: "page.html",
+        content: Buffer.from("<p>Grüße</p>").toString("base64"),
+        content_type: "text/html; charset=utf-8",
+      },
+    ]);
+  });
+
   it("refuses tags Resend cannot carry before any request", async () => {
     const captured = captureSend();
     const error = await (await mailer()).send({ ...minimalMessage, tags: ["has space"] }).catch((e) => e);

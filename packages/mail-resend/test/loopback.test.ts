@@ -1,0 +1,153 @@
+// Resend answers read from a real loopback socket: what the SDK's `{ data, error }` result leaves out (the
+// status of a JSON error without statusCode, a 2xx it cannot read) and the size of what it reads. A real
+// server, because the provider learns both from the wire (Node's fetch dispatcher), which MSW bypasses.
+import { once } from "node:events";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { MAX_RESPONSE_BYTES, MailError } from "@posse/mail-core";
+import { createContractMailer, createFakeClock, findSecret, minimalMessage } from "@posse/mail-core/testing";
+import { afterEach, describe, expect, it } from "vitest";
+import { resendProvider } from "../src/index.js";
+
+const API_KEY = "re_loopback_SECRET_7d2a";
+// Far more than the limit plus socket buffers; a provider without a limit reads all of it.
+const SERVER_GIVES_UP_AFTER = 64 * 1024 * 1024;
+// The limit plus what loopback socket buffers and stream queues can hold when the reader stops.
+const READ_AT_MOST = MAX_RESPONSE_BYTES + 12 * 1024 * 1024;
+
+interface Vendor {
+  readonly server: Server;
+  readonly endpoint: string;
+  readonly stats: { requests: number; written: number };
+  /** Resolves when the server's side of the last answer's socket has closed. */
+  readonly closed: Promise<void>;
+}
+
+async function vendor(answer: (response: ServerResponse, stats: Vendor["stats"]) => void): Promise<Vendor> {
+  const stats = { requests: 0, written: 0 };
+  let onClosed: () => void = () => {};
+  const closed = new Promise<void>((resolve) => {
+    onClosed = resolve;
+  });
+  const server = createServer((request: IncomingMessage, response) => {
+    stats.requests += 1;
+    request.resume();
+    response.socket?.on("close", onClosed);
+    answer(response, stats);
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  return { server, endpoint: `http://127.0.0.1:${port}`, stats, closed };
+}
+
+/** A 200 (or `status`) whose body never ends (or ends after 64 MiB): 64 KiB a write, or 1 KiB per 20 ms. */
+function endlessBody(status: number, trickle = false) {
+  const chunk = Buffer.alloc(64 * 1024, 0x61);
+  return (response: ServerResponse, stats: Vendor["stats"]) => {
+    response.writeHead(status, { "content-type": "application/json" });
+    response.write('{"id":"');
+    if (trickle) {
+      const timer = setInterval(() => {
+        stats.written += 1024;
+        response.write(chunk.subarray(0, 1024));
+      }, 20);
+      response.on("close", () => clearInterval(timer));
+      return;
+    }
+    const pump = () => {
+      while (!response.destroyed && stats.written < SERVER_GIVES_UP_AFTER) {
+        stats.written += chunk.length;
+        if (!response.write(chunk)) return;
+      }
+      if (!response.destroyed) response.end('"}');
+    };
+    response.on("drain", pump);
+    pump();
+  };
+}
+
+const fixed = (status: number, contentType: string, body: string) => (response: ServerResponse) => {
+  response.writeHead(status, { "content-type": contentType });
+  response.end(body);
+};
+
+let running: Vendor | undefined;
+afterEach(() => {
+  running?.server.closeAllConnections();
+  running?.server.close();
+  running = undefined;
+});
+
+const mailerFor = async (answer: Parameters<typeof vendor>[0], options = {}) => {
+  running = await vendor(answer);
+  return createContractMailer(resendProvider, { apiKey: API_KEY, endpoint: running.endpoint }, options);
+};
+
+describe("resend answers on the wire", () => {
+  it("sends and reads a real answer through the watching dispatcher", async () => {
+    const mailer = await mailerFor(
+      fixed(200, "application/json", '{"id":"49a3999c-0ce1-4ea6-ab68-afcd6dc2e794"}'),
+    );
+    await expect(mailer.send(minimalMessage)).resolves.toEqual({
+      provider: "resend",
+      messageId: "49a3999c-0ce1-4ea6-ab68-afcd6dc2e794",
+    });
+  });
+
+  it("maps Resend's JSON 401 without statusCode to AUTH", async () => {
+    // The body Resend answers a request without a usable key with: name and message, no statusCode.
+    const body = '{"name":"missing_api_key","message":"Missing API key in the authorization header"}';
+    const mailer = await mailerFor(fixed(401, "application/json; charset=utf-8", body));
+    const error = await mailer.send(minimalMessage).catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({ code: "AUTH", provider: "resend", status: 401, retryable: false });
+    expect(error.message).toBe(
+      "resend answered HTTP 401: Missing API key in the authorization header (missing_api_key)",
+    );
+    expect(findSecret(error, [API_KEY])).toBeUndefined();
+  });
+
+  it.each([
+    ["an HTML page", fixed(200, "text/html", "<html>Welcome to Airport Wi-Fi</html>")],
+    ["{}", fixed(200, "application/json", "{}")],
+    ["JSON of another shape", fixed(200, "application/json", '[{"id":"49a3999c"}]')],
+    ["an id that is not a string", fixed(200, "application/json", '{"id":42}')],
+  ])("treats a 200 with %s as UNKNOWN with an unknown outcome, in one request", async (_, answer) => {
+    // Retries allowed, but no idempotency key: an answer that may mean "sent" must not be sent again.
+    const mailer = await mailerFor(answer, { retry: { attempts: 3 }, random: () => 0 });
+    const error = await mailer.send(minimalMessage).catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({ code: "UNKNOWN", provider: "resend", outcomeUnknown: true });
+    expect(running!.stats.requests).toBe(1);
+  });
+
+  it("stops reading an endless 200 body past the limit, closes the socket, and reports UNKNOWN", async () => {
+    const mailer = await mailerFor(endlessBody(200), { retry: { attempts: 3 } });
+    const error = await mailer.send(minimalMessage).catch((e) => e);
+    await running!.closed;
+    expect(error).toMatchObject({ code: "UNKNOWN", provider: "resend", status: 200, outcomeUnknown: true });
+    expect(error.message).toContain(`larger than ${MAX_RESPONSE_BYTES} bytes`);
+    expect(running!.stats.written).toBeLessThan(READ_AT_MOST);
+    expect(running!.stats.requests).toBe(1);
+  });
+
+  it("keeps the status of an endless error body: a 503 stays UNAVAILABLE", async () => {
+    const mailer = await mailerFor(endlessBody(503));
+    const error = await mailer.send(minimalMessage).catch((e) => e);
+    await running!.closed;
+    expect(error).toMatchObject({ code: "UNAVAILABLE", provider: "resend", status: 503 });
+    expect(running!.stats.written).toBeLessThan(READ_AT_MOST);
+  });
+
+  it("tears the connection down when the timeout fires while the body trickles in", async () => {
+    const clock = createFakeClock();
+    const mailer = await mailerFor(endlessBody(200, true), { clock, timeoutMs: 5_000 });
+    const send = mailer.send(minimalMessage).catch((e) => e);
+    while (running!.stats.written < 3 * 1024) await new Promise((resolve) => setTimeout(resolve, 10));
+    await clock.advance(5_000);
+    const error = await send;
+    await running!.closed;
+    expect(error).toMatchObject({ code: "TIMEOUT", provider: "resend", outcomeUnknown: true });
+  });
+});
