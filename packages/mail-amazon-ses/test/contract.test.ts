@@ -304,6 +304,34 @@ describe("amazon_ses contract", () => {
     ]);
   });
 
+  it("labels a string attachment's ContentType with charset=utf-8, as its bytes are", async () => {
+    const captured = captureSend();
+    await (await mailer()).send({
+      ...minimalMessage,
+      attachments: [
+        { filename: "notes.txt", content: "Grüße ✓" },
+        { filename: "page.html", content: "<p>Grüße</p>", contentType: "text/html" },
+      ],
+    });
+    const simple = (captured[0]!.body as { Content: { Simple: { Attachments: unknown } } }).Content.Simple;
+    expect(simple.Attachments).toEqual([
+      {
+        RawContent: Buffer.from("Grüße ✓").toString("base64"),
+        FileName: "notes.txt",
+        ContentDisposition: "ATTACHMENT",
+        ContentTransferEncoding: "BASE64",
+        ContentType: "text/plain; charset=utf-8",
+      },
+      {
+        RawContent: Buffer.from("<p>Grüße</p>").toString("base64"),
+        FileName: "page.html",
+        ContentDisposition: "ATTACHMENT",
+        ContentTransferEncoding: "BASE64",
+        ContentType: "text/html; charset=utf-8",
+      },
+    ]);
+  });
+
   it("splits a long non-ASCII name into short encoded-words and sends an IDN domain as Punycode", async () => {
     const captured = captureSend();
     const name = "Ünïcødé ✓ Ärger — 日本語の名前 « Posse » =?not-a-word?= and more text";
