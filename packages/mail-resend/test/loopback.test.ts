@@ -95,6 +95,28 @@ describe("resend answers on the wire", () => {
     });
   });
 
+  it("goes through the app's global fetch dispatcher (where an app's proxy agent sits)", async () => {
+    const mailer = await mailerFor(fixed(200, "application/json", '{"id":"49a3999c"}'));
+    // What undici's setGlobalDispatcher(new ProxyAgent(…)) or NODE_USE_ENV_PROXY=1 installs: a global one.
+    await fetch("data:,"); // Node sets its global dispatcher when it loads fetch
+    const key = Symbol.for("undici.globalDispatcher.1");
+    const global = globalThis as unknown as Record<symbol, { dispatch(o: object, h: object): boolean }>;
+    const original = global[key]!;
+    const origins: string[] = [];
+    global[key] = {
+      dispatch(options, handler) {
+        origins.push(String((options as { origin?: unknown }).origin));
+        return original.dispatch(options, handler);
+      },
+    };
+    try {
+      await expect(mailer.send(minimalMessage)).resolves.toMatchObject({ messageId: "49a3999c" });
+    } finally {
+      global[key] = original;
+    }
+    expect(origins).toEqual([running!.endpoint]);
+  });
+
   it("maps Resend's JSON 401 without statusCode to AUTH", async () => {
     // The body Resend answers a request without a usable key with: name and message, no statusCode.
     const body = '{"name":"missing_api_key","message":"Missing API key in the authorization header"}';
