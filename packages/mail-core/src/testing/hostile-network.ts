@@ -211,7 +211,7 @@ export interface RecordingVendor {
 
 /** Starts a vendor stub answering every request with `answer`; pass a key pair to serve https. */
 export async function startRecordingVendor(
-  answer: { status: number; contentType: string; body: string },
+  answer: { status: number; contentType: string; body: string; headers?: Record<string, string> },
   tls?: { cert: string; key: string },
 ): Promise<RecordingVendor> {
   const requests: VendorRequest[] = [];
@@ -226,7 +226,7 @@ export async function startRecordingVendor(
         headers: request.headers,
         body: Buffer.concat(chunks).toString("utf8"),
       });
-      response.writeHead(answer.status, { "Content-Type": answer.contentType });
+      response.writeHead(answer.status, { "Content-Type": answer.contentType, ...answer.headers });
       response.end(answer.body);
     });
   };
