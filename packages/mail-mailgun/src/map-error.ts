@@ -1,52 +1,4 @@
-import { httpFailure, MailError, transportFailure } from "@posse/mail-core";
-
-/** What mailgun.js throws for every failed request: `message` is the HTTP status text, `details` the body. */
-interface MailgunApiError {
-  readonly status: number;
-  readonly message: string;
-  readonly details: string;
-  readonly type: "MailgunAPIError";
-}
-
-function isMailgunApiError(error: unknown): error is MailgunApiError {
-  return (
-    typeof error === "object" && error !== null && (error as { type?: unknown }).type === "MailgunAPIError"
-  );
-}
-
-// With no HTTP answer the SDK reports status 400 and puts the axios error code where the status text goes.
-// An answered request always has a status text, or else axios's ERR_BAD_REQUEST / ERR_BAD_RESPONSE.
-const AXIOS_CODE = /^[A-Z][A-Z0-9_]*$/;
-const ANSWERED = new Set(["ERR_BAD_REQUEST", "ERR_BAD_RESPONSE"]);
-
-function unanswered(error: MailgunApiError): boolean {
-  return (
-    error.status === 400 &&
-    (error.message === "" || (AXIOS_CODE.test(error.message) && !ANSWERED.has(error.message)))
-  );
-}
-
-function noAnswerFailure(error: MailgunApiError): MailError {
-  const code = error.message || undefined;
-  const detail = error.details ? `: ${error.details}` : "";
-  // axios reports its own timeout (the client's `timeout`) as ECONNABORTED "timeout of … ms exceeded".
-  if (code === "ETIMEDOUT" || (code === "ECONNABORTED" && /timeout/i.test(error.details))) {
-    return new MailError("TIMEOUT", `mailgun did not answer in time${detail}`, {
-      provider: "mailgun",
-      outcomeUnknown: true,
-    });
-  }
-  const known = transportFailure("mailgun", { code });
-  // The SDK drops the original error, so an unlisted code cannot tell a refused connection from a lost answer.
-  return new MailError(
-    "NETWORK",
-    `${known?.message ?? `could not complete the request to mailgun (${code ?? "no code"})`}${detail}`,
-    {
-      provider: "mailgun",
-      outcomeUnknown: known?.outcomeUnknown ?? true,
-    },
-  );
-}
+import { httpFailure, MailError } from "@posse/mail-core";
 
 // Mailgun answers a wrong key with 401 "Forbidden"; so does a key used against the other region's API.
 const HINTS: Readonly<Record<number, string>> = {
@@ -54,28 +6,62 @@ const HINTS: Readonly<Record<number, string>> = {
   404: "; check MAILGUN_DOMAIN, and MAILGUN_REGION: a domain exists in one region only",
 };
 
-/** A mailgun.js failure as a MailError; anything else (already a MailError, a bug) is returned as is. */
-export function fromMailgunError(error: unknown): unknown {
-  if (!isMailgunApiError(error)) return error;
-  if (unanswered(error)) return noAnswerFailure(error);
-  // The SDK turns a 200 "Mailgun Magnificent API" (the API root, not an endpoint) into 400 "Incorrect url".
-  if (error.message === "Incorrect url") {
-    return new MailError(
-      "CONFIG",
-      `mailgun endpoint is not the Mailgun API (it answered "${error.details}")`,
-      {
-        provider: "mailgun",
-        retryable: false,
-      },
-    );
+/** An answer's text as JSON, or the text itself when it is not JSON. */
+export function parseAnswer(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
-  const detail = error.details ? `${error.details} (${error.message})` : error.message;
-  // mailgun.js does not expose response headers, so a 429's Retry-After cannot be read.
+}
+
+/**
+ * Mailgun's own words in an error answer: the JSON `message`, or a plain-text body ("Forbidden"). Never
+ * the rest of the body: an HTML page is a gateway's, and a body may echo the request (message, files).
+ */
+function mailgunText(response: Response, text: string | undefined): string {
+  if (text === undefined) return "an answer larger than the size limit, not read";
+  const body = parseAnswer(text);
+  if (body && typeof body === "object") {
+    const message = (body as { message?: unknown }).message;
+    return typeof message === "string" ? message : "";
+  }
+  if (/html/i.test(response.headers.get("content-type") ?? "") || /^\s*</.test(text)) {
+    return "an HTML page, not Mailgun's answer";
+  }
+  return text.replace(/\s+/g, " ").trim();
+}
+
+/** A non-2xx answer as a MailError with Mailgun's text, the status and its `Retry-After`. */
+export function fromMailgunAnswer(response: Response, text: string | undefined): MailError {
+  const detail = mailgunText(response, text);
   return httpFailure({
     provider: "mailgun",
-    status: error.status,
-    detail: `${detail}${HINTS[error.status] ?? ""}`,
+    status: response.status,
+    detail: `${detail}${HINTS[response.status] ?? ""}`,
+    retryAfter: response.headers.get("retry-after"),
     // A 403 "not allowed to send" is the sandbox/free-plan recipient restriction, not a bad key.
-    code: error.status === 403 && /not allowed to send/i.test(error.details) ? "REJECTED" : undefined,
+    code: response.status === 403 && /not allowed to send/i.test(detail) ? "REJECTED" : undefined,
+  });
+}
+
+/** The API root's greeting, which a wrong endpoint (a base URL with a path, say) gets with HTTP 200. */
+export function notTheApi(): MailError {
+  return new MailError(
+    "CONFIG",
+    'mailgun endpoint is not the Mailgun API (it answered "Mailgun Magnificent API")',
+    {
+      provider: "mailgun",
+      retryable: false,
+    },
+  );
+}
+
+/** A 2xx answer that is not what the call returns (a captive portal's page, no message id). */
+export function notAResult(status: number, what: string): MailError {
+  return new MailError("UNKNOWN", `mailgun answered HTTP ${status} without ${what}`, {
+    provider: "mailgun",
+    status,
+    outcomeUnknown: true,
   });
 }

@@ -1,45 +1,117 @@
-import { MailError, type MailTransport, type ProviderContext } from "@posse/mail-core";
+import {
+  isMailError,
+  limitedFetch,
+  MailError,
+  type MailTransport,
+  noResponseFailure,
+  type ProviderContext,
+  ResponseTooLargeError,
+} from "@posse/mail-core";
+import type { Interfaces } from "mailgun.js/definitions";
 import { baseUrl, type MailgunConfig } from "./config.js";
-import { fromMailgunError } from "./map-error.js";
+import { fromMailgunAnswer, notAResult, notTheApi, parseAnswer } from "./map-error.js";
 import { toMailgunMessage } from "./map-message.js";
+
+const LOOPBACK = new Set(["127.0.0.1", "[::1]", "localhost"]);
+
+/** What mailgun.js hands its request provider: the query and the body (a form-data instance). */
+interface RequestInput {
+  readonly params?: URLSearchParams;
+  readonly data?: { getHeaders(): Record<string, string>; getBuffer(): Buffer } | string;
+}
+
+// Plain http would put the key and the message on the wire in clear: only a loopback stub may.
+function checkedUrl(url: string): string {
+  const { protocol, hostname } = new URL(url);
+  if (protocol !== "https:" && !(protocol === "http:" && LOOPBACK.has(hostname))) {
+    throw new MailError("CONFIG", "mailgun endpoint must use https (plain http only to a loopback host)", {
+      provider: "mailgun",
+      field: "endpoint",
+    });
+  }
+  return url;
+}
+
+/** A capped answer: the text, or undefined when it passed the size limit (the download is then cancelled). */
+async function readText(response: Response): Promise<string | undefined> {
+  try {
+    return await response.text();
+  } catch (error) {
+    if (error instanceof ResponseTooLargeError) return undefined;
+    throw error;
+  }
+}
 
 /** Loads mailgun.js (with the form-data package) and returns a transport over it. */
 export async function createTransport(
   config: MailgunConfig,
-  context: ProviderContext,
+  _context: ProviderContext,
 ): Promise<MailTransport> {
   const [{ default: Mailgun }, { default: FormData }] = await Promise.all([
     import("mailgun.js"),
     import("form-data"),
   ]);
   // form-data, not the global FormData: only it keeps each file part's Content-Type.
-  // mailgun.js takes no AbortSignal and makes one attempt; its timeout ends the request the core gave up on.
-  const client = new Mailgun(FormData).client({
-    username: "api",
-    key: config.apiKey,
-    url: baseUrl(config),
-    timeout: context.timeoutMs,
-  });
-  return {
-    async send(message) {
-      const data = toMailgunMessage(message);
-      const result = await client.messages.create(config.domain, data).catch((error: unknown) => {
-        throw fromMailgunError(error);
+  const mailgun = new Mailgun(FormData);
+  const url = checkedUrl(baseUrl(config));
+  const authorization = `Basic ${Buffer.from(`api:${config.apiKey}`).toString("base64")}`;
+  const fetchCapped = limitedFetch();
+
+  // mailgun.js builds the request (path, form fields, file parts); this provider sends it with fetch. The
+  // SDK's axios takes no AbortSignal, reads an answer without limit and drops the response headers.
+  async function exchange(target: string, method: string, input: RequestInput, signal: AbortSignal) {
+    const requestUrl = new URL(target);
+    for (const [key, value] of input.params ?? []) requestUrl.searchParams.append(key, value);
+    const form = typeof input.data === "object" ? input.data : undefined;
+    let response: Response;
+    let text: string | undefined;
+    try {
+      response = await fetchCapped(requestUrl, {
+        method,
+        headers: { Authorization: authorization, Accept: "application/json", ...form?.getHeaders() },
+        ...(form !== undefined && { body: form.getBuffer() }),
+        signal,
+        // A redirect is not Mailgun's answer, and following it could re-send the message elsewhere.
+        redirect: "manual",
       });
-      if (!result.id) {
-        throw new MailError("UNKNOWN", `mailgun answered HTTP ${result.status} without a message id`, {
-          provider: "mailgun",
-          status: result.status,
-          outcomeUnknown: true,
-        });
-      }
+      text = await readText(response);
+    } catch (error) {
+      throw noResponseFailure("mailgun", error, error instanceof Error ? error.message : String(error));
+    }
+    if (!response.ok) throw fromMailgunAnswer(response, text);
+    if (text?.trim() === "Mailgun Magnificent API") throw notTheApi();
+    const body = text === undefined ? undefined : parseAnswer(text);
+    // Anything but a JSON object (an HTML page, an answer over the limit) carries nothing the SDK can read.
+    return { status: response.status, body: body && typeof body === "object" ? body : {} };
+  }
+
+  // A client per call: the SDK passes no per-call options down, so its request provider holds the signal.
+  function client(signal: AbortSignal) {
+    const mg = mailgun.client({ username: "api", key: config.apiKey, url });
+    const provider: Interfaces.IRequestProvider = {
+      makeRequest: (target, method, input) => exchange(target, method, input as RequestInput, signal),
+      setSubAccountHeader: () => {},
+      resetSubAccountHeader: () => {},
+    };
+    mg.request.requestProvider = provider;
+    return mg;
+  }
+
+  return {
+    async send(message, { signal }) {
+      const data = toMailgunMessage(message);
+      const result = await client(signal).messages.create(config.domain, data);
+      if (typeof result.id !== "string" || result.id === "") throw notAResult(result.status, "a message id");
       return { messageId: result.id };
     },
-    async verify() {
+    async verify({ signal }) {
       // GET /v4/domains/{domain}: proves the key, the domain and the region in one call.
-      await client.domains.get(config.domain).catch((error: unknown) => {
-        throw fromMailgunError(error);
-      });
+      await client(signal)
+        .domains.get(config.domain)
+        .catch((error: unknown) => {
+          // The SDK fails reading a 2xx answer that holds no domain.
+          throw isMailError(error) ? error : notAResult(200, "the domain");
+        });
     },
   };
 }

@@ -1,7 +1,7 @@
 // Contract tests: MSW stands in for https://api.mailgun.net (and the EU host) at the network layer and
 // checks each request as Mailgun's API reference defines it (POST /v3/{domain}/messages, Basic api:KEY,
 // multipart/form-data with repeated fields and raw file parts).
-import { type CreateMailerOptions, MailError, type Mailer, normalizeMessage } from "@posse/mail-core";
+import { type CreateMailerOptions, MailError, type Mailer } from "@posse/mail-core";
 import {
   createContractMailer,
   createFakeClock,
@@ -189,11 +189,6 @@ describe("mailgun contract", () => {
       { ...minimalMessage, attachments: [{ filename: "dir/a.pdf", content: PDF_BYTES }] },
       "attachments[0].filename",
     ],
-    [
-      "an X-Idempotency-Key header that contradicts idempotencyKey",
-      { ...minimalMessage, headers: { "x-idempotency-key": "other" }, idempotencyKey: "key-1" },
-      "headers.x-idempotency-key",
-    ],
   ];
 
   it.each(unsupported)("refuses %s before any request", async (_, message, field) => {
@@ -234,9 +229,8 @@ describe("mailgun contract", () => {
       "a rate limit",
       429,
       { message: "Too many requests" },
-      { "retry-after": "2" },
-      // mailgun.js drops response headers: Retry-After never reaches the provider.
-      { code: "RATE_LIMITED", retryable: true, retryAfterMs: undefined },
+      { "retry-after": "7" },
+      { code: "RATE_LIMITED", retryable: true, retryAfterMs: 7000 },
     ],
     [
       "a server error",
@@ -245,7 +239,7 @@ describe("mailgun contract", () => {
       {},
       { code: "UNAVAILABLE", retryable: true },
     ],
-    ["a gateway page", 502, "<html>Bad gateway</html>", {}, { code: "UNAVAILABLE", retryable: true }],
+    ["a gateway's text", 502, "Bad gateway", {}, { code: "UNAVAILABLE", retryable: true }],
   ];
 
   it.each(failures)(
@@ -321,27 +315,94 @@ describe("mailgun contract", () => {
     expect(requests).toBe(1);
   });
 
-  it("passes the timeout to the SDK, whose own timeout maps to TIMEOUT", async () => {
-    const released = deferred();
+  it("labels a string attachment as UTF-8 text in its part's Content-Type", async () => {
+    const raw: string[] = [];
     server.use(
-      http.post(`${US}/v3/${DOMAIN}/messages`, async () => {
-        await released.promise;
-        return HttpResponse.json({ id: "late", message: "Queued. Thank you." });
+      http.post(`${US}/v3/${DOMAIN}/messages`, async ({ request }) => {
+        raw.push(await request.text());
+        return HttpResponse.json({ id: MESSAGE_ID, message: "Queued. Thank you." });
       }),
     );
-    // The server never answers, so the only way out is the SDK's timeout: the result does not depend on time.
-    const transport = await mailgunProvider.create(
-      { apiKey: API_KEY, domain: DOMAIN },
-      { timeoutMs: 1, now: Date.now },
+    await (await mailer()).send({
+      ...minimalMessage,
+      attachments: [
+        { filename: "notes.txt", content: "Grüße ✓" },
+        { filename: "given.txt", content: new Uint8Array([0x78]), contentType: "text/plain; charset=iso-8859-1" },
+      ],
+    });
+    // The part headers exactly as they travel (a form parser would hide the parameter).
+    expect(raw[0]).toContain(
+      'Content-Disposition: form-data; name="attachment"; filename="notes.txt"\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nGrüße ✓\r\n',
     );
-    const message = normalizeMessage(minimalMessage, { address: "possy@posseparty.example" });
-    const error = await transport
-      .send(message, { signal: new AbortController().signal, attempt: 1 })
-      .catch((e) => e);
-    released.resolve();
-    expect(error).toMatchObject({ code: "TIMEOUT", provider: "mailgun", outcomeUnknown: true });
-    expect(error.message).toContain("timeout of 1ms exceeded");
+    expect(raw[0]).toContain(
+      'Content-Disposition: form-data; name="attachment"; filename="given.txt"\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\nx\r\n',
+    );
   });
+
+  const notSent: [string, string, string][] = [
+    ["a captive portal's HTML page", "text/html; charset=utf-8", "<html><body>Please log in</body></html>"],
+    ["an empty JSON object", "application/json", "{}"],
+  ];
+
+  it.each(notSent)("reports a 200 with %s as UNKNOWN, outcome unknown, never sent", async (_, type, body) => {
+    server.use(
+      http.post(
+        `${US}/v3/${DOMAIN}/messages`,
+        () => new HttpResponse(body, { status: 200, headers: { "Content-Type": type } }),
+      ),
+    );
+    const sent: unknown[] = [];
+    const error = await (await mailer({ hooks: { onSent: (event) => void sent.push(event) } }))
+      .send(minimalMessage)
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({ code: "UNKNOWN", provider: "mailgun", status: 200, outcomeUnknown: true });
+    expect(sent).toEqual([]);
+  });
+
+  const TEXT_MARKER = "TEXT-MARKER-93c1";
+  const FILE_MARKER = "FILE-MARKER-17ab";
+  const echo = `<p>${TEXT_MARKER}</p><pre>${FILE_MARKER}</pre>`;
+  const echoes: [string, string, string, string][] = [
+    [
+      "a 32 MB HTML page",
+      "text/html",
+      `<html>${echo}${"x".repeat(32 * 1024 * 1024)}${echo}</html>`,
+      "size limit",
+    ],
+    ["a short HTML page", "text/html", `<html>${echo}</html>`, "an HTML page"],
+    [
+      "JSON beside its message",
+      "application/json",
+      JSON.stringify({ message: "bad request", echo }),
+      "bad request",
+    ],
+  ];
+
+  it.each(echoes)(
+    "never carries the message or its files into an error when the vendor echoes them in %s",
+    async (_, type, body, expected) => {
+      server.use(
+        http.post(
+          `${US}/v3/${DOMAIN}/messages`,
+          () => new HttpResponse(body, { status: 400, headers: { "Content-Type": type } }),
+        ),
+      );
+      const events: unknown[] = [];
+      const error = await (await mailer({ hooks: { onError: (event) => void events.push(event) } }))
+        .send({
+          ...minimalMessage,
+          text: TEXT_MARKER,
+          attachments: [{ filename: "a.txt", content: FILE_MARKER }],
+        })
+        .catch((e) => e);
+      expect(error).toMatchObject({ code: "REJECTED", provider: "mailgun", status: 400 });
+      expect(error.message).toContain(expected);
+      expect(findSecret(error, [TEXT_MARKER, FILE_MARKER])).toBeUndefined();
+      expect(events).toHaveLength(1);
+      expect(findSecret(events, [TEXT_MARKER, FILE_MARKER])).toBeUndefined();
+    },
+  );
 
   it("verifies key, domain and region with GET /v4/domains/{domain}", async () => {
     const seen: string[] = [];

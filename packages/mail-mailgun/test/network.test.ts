@@ -1,0 +1,118 @@
+// Real sockets on loopback, no MSW: a vendor that never ends its body, one that trickles, and a forward
+// proxy in the environment. The request must be torn down when the core gives up, an answer is read up to
+// a size limit, and the key and message never travel in clear to a proxy.
+import { fileURLToPath } from "node:url";
+import { MAX_RESPONSE_BYTES, MailError } from "@posse/mail-core";
+import {
+  createContractMailer,
+  minimalMessage,
+  type RecordingProxy,
+  type RecordingVendor,
+  sendInChildProcess,
+  startHostileVendor,
+  startRecordingProxy,
+  startRecordingVendor,
+  testTlsFiles,
+} from "@posse/mail-core/testing";
+import { afterEach, describe, expect, it } from "vitest";
+import { mailgunProvider } from "../src/index.js";
+
+const API_KEY = "key-network-SECRET-5f1c9d";
+const DOMAIN = "mg.example.com";
+const BASIC = `Basic ${Buffer.from(`api:${API_KEY}`).toString("base64")}`;
+const closers: (() => Promise<void>)[] = [];
+
+afterEach(async () => {
+  await Promise.all(closers.splice(0).map((close) => close()));
+});
+
+async function hostile(mode: "endless" | "trickle", timeoutMs = 200) {
+  const vendor = await startHostileVendor(mode);
+  closers.push(() => vendor.close());
+  const mailer = await createContractMailer(
+    mailgunProvider,
+    { apiKey: API_KEY, domain: DOMAIN, endpoint: vendor.url },
+    { timeoutMs },
+  );
+  return { vendor, mailer };
+}
+
+describe("mailgun over real sockets", () => {
+  it("stops reading an endless answer at the size limit and closes the socket", async () => {
+    // A timeout far off: the size limit, not the clock, must end this one.
+    const { vendor, mailer } = await hostile("endless", 10_000);
+    const error = await mailer.send(minimalMessage).catch((e) => e);
+    const settledAt = Date.now();
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({ code: "UNKNOWN", provider: "mailgun", outcomeUnknown: true });
+    expect(await vendor.allClosed(1_000)).toBe(true);
+    const [connection] = vendor.connections;
+    expect(connection!.closedAt! - settledAt).toBeLessThan(100);
+    // The limit plus what loopback socket buffers hold; the SDK read without end (700 MB in 12 s).
+    expect(connection!.bytesWritten).toBeLessThan(MAX_RESPONSE_BYTES + 8 * 1024 * 1024);
+  });
+
+  it("closes a trickling vendor's socket when the timeout fires", async () => {
+    const { vendor, mailer } = await hostile("trickle");
+    const error = await mailer.send(minimalMessage).catch((e) => e);
+    const settledAt = Date.now();
+    expect(error).toMatchObject({ code: "TIMEOUT", provider: "mailgun", outcomeUnknown: true });
+    expect(await vendor.allClosed(1_000)).toBe(true);
+    expect(vendor.connections[0]!.closedAt! - settledAt).toBeLessThan(100);
+  });
+
+  it("closes the socket when the caller aborts", async () => {
+    const { vendor, mailer } = await hostile("trickle");
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const error = await mailer.send(minimalMessage, { signal: controller.signal }).catch((e) => e);
+    const settledAt = Date.now();
+    expect(error).toMatchObject({ code: "ABORTED", provider: "mailgun" });
+    expect(await vendor.allClosed(1_000)).toBe(true);
+    expect(vendor.connections[0]!.closedAt! - settledAt).toBeLessThan(100);
+  });
+});
+
+// The https vendor stub uses mail-smtp's test certificate; the child process trusts its CA.
+const FIXTURES = fileURLToPath(new URL("../../mail-smtp/test/fixtures", import.meta.url));
+const ENTRY = fileURLToPath(new URL("../dist/index.js", import.meta.url));
+const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
+const success = (id: string) => JSON.stringify({ id, message: "Queued. Thank you." });
+
+describe.each(["HTTPS_PROXY", "ALL_PROXY", "npm_config_proxy"])("with %s set", (variable) => {
+  let proxy: RecordingProxy;
+  let vendor: RecordingVendor;
+
+  it("never sends the key or the message in clear to the proxy, nor takes its answer", async () => {
+    const tls = testTlsFiles(FIXTURES);
+    vendor = await startRecordingVendor(
+      { status: 200, contentType: "application/json", body: success("<stub@mg.example.com>") },
+      tls,
+    );
+    // A plain request gets a success-shaped answer from the proxy: it must never count as sent.
+    proxy = await startRecordingProxy({
+      contentType: "application/json",
+      body: success("<proxy@mg.example.com>"),
+    });
+    closers.push(
+      () => vendor.close(),
+      () => proxy.close(),
+    );
+    const result = await sendInChildProcess({
+      entry: ENTRY,
+      providerId: "mailgun",
+      config: { apiKey: API_KEY, domain: DOMAIN, endpoint: vendor.url },
+      text: "MESSAGE-MARKER-4711",
+      cwd: PACKAGE_DIR,
+      env: { [variable]: proxy.url, NODE_EXTRA_CA_CERTS: tls.ca },
+    });
+    const plain = proxy.requests.filter((request) => request.method !== "CONNECT");
+    expect(plain).toEqual([]);
+    expect(JSON.stringify(proxy.requests)).not.toContain(BASIC.slice("Basic ".length));
+    expect(JSON.stringify(proxy.requests)).not.toContain("MESSAGE-MARKER-4711");
+    expect(result).toEqual({ receipt: { provider: "mailgun", messageId: "<stub@mg.example.com>" } });
+    expect(vendor.requests).toHaveLength(1);
+    expect(vendor.requests[0]!.headers.authorization).toBe(BASIC);
+    expect(vendor.requests[0]!.body).toContain("MESSAGE-MARKER-4711");
+  }, 30_000);
+});
