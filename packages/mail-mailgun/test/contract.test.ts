@@ -327,7 +327,11 @@ describe("mailgun contract", () => {
       ...minimalMessage,
       attachments: [
         { filename: "notes.txt", content: "Grüße ✓" },
-        { filename: "given.txt", content: new Uint8Array([0x78]), contentType: "text/plain; charset=iso-8859-1" },
+        {
+          filename: "given.txt",
+          content: new Uint8Array([0x78]),
+          contentType: "text/plain; charset=iso-8859-1",
+        },
       ],
     });
     // The part headers exactly as they travel (a form parser would hide the parameter).
