@@ -1,4 +1,4 @@
-import { MailError, type MailTransport, type ProviderContext } from "@posse/mail-core";
+import type { MailTransport, ProviderContext } from "@posse/mail-core";
 import { type AmazonSesConfig, checkConfig } from "./config.js";
 import { limitResponseMiddleware } from "./limit-response.js";
 import { fromSesError } from "./map-error.js";
@@ -46,13 +46,8 @@ export async function createTransport(
       const result = await client.send(command, { abortSignal: signal }).catch((error: unknown) => {
         throw fromSesError(error);
       });
-      if (!result.MessageId) {
-        throw new MailError("UNKNOWN", "amazon_ses answered without a MessageId", {
-          provider: "amazon_ses",
-          outcomeUnknown: true,
-        });
-      }
-      return { messageId: result.MessageId };
+      // Passed on as SES gave it: the core turns a missing or empty id into UNKNOWN, outcome unknown.
+      return { messageId: result.MessageId as string };
     },
     async verify({ signal }) {
       await client.send(new GetAccountCommand({}), { abortSignal: signal }).catch((error: unknown) => {
