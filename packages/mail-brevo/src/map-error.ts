@@ -1,4 +1,10 @@
-import { httpFailure, MailError, noResponseFailure } from "@posse/mail-core";
+import {
+  httpFailure,
+  MAX_RESPONSE_BYTES,
+  MailError,
+  noResponseFailure,
+  ResponseTooLargeError,
+} from "@posse/mail-core";
 
 /** What a thrown `BrevoError` (or its `BadRequestError` subclass) carries; read by shape, not by class. */
 interface BrevoErrorShape {
@@ -34,6 +40,15 @@ export function fromBrevoError(error: unknown): MailError {
       retryAfter: headers?.get("retry-after") ?? headers?.get("x-sib-ratelimit-reset"),
       cause: error,
     });
+  }
+  // The capped fetch stopped reading an answer over the limit (and closed the socket); the SDK reports
+  // that without the status, and Brevo's acceptance cannot be read from it.
+  if ((error as { cause?: unknown } | undefined)?.cause instanceof ResponseTooLargeError) {
+    return new MailError(
+      "UNKNOWN",
+      `brevo's answer was larger than ${MAX_RESPONSE_BYTES} bytes; stopped reading it, so the message may or may not have been sent`,
+      { provider: "brevo", outcomeUnknown: true, cause: error },
+    );
   }
   if (failure.name === "BrevoTimeoutError") {
     return new MailError("TIMEOUT", "brevo did not answer in time", {

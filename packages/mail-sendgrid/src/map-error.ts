@@ -1,4 +1,4 @@
-import { httpFailure, type MailError, noResponseFailure } from "@posse/mail-core";
+import { httpFailure, MAX_RESPONSE_BYTES, MailError, noResponseFailure } from "@posse/mail-core";
 import type { ResponseError } from "@sendgrid/mail";
 
 interface SendgridErrorBody {
@@ -53,6 +53,15 @@ export function fromSendgridError(error: unknown, now: () => number): unknown {
   const candidate = error as Partial<ResponseError> & { isAxiosError?: boolean };
   if (typeof candidate?.code === "number" && candidate.response) {
     return fromResponseError(error as ResponseError, now);
+  }
+  // axios stopped reading an answer over maxContentLength (it then destroys the socket). Whatever the
+  // status was, SendGrid's acceptance cannot be read from it.
+  if (candidate?.isAxiosError && /^maxContentLength size of \d+ exceeded$/.test(String(candidate.message))) {
+    return new MailError(
+      "UNKNOWN",
+      `sendgrid's answer was larger than ${MAX_RESPONSE_BYTES} bytes; stopped reading it, so the message may or may not have been sent`,
+      { provider: "sendgrid", outcomeUnknown: true, cause: error },
+    );
   }
   // axios failed without an HTTP answer (connection refused, reset, …).
   if (candidate?.isAxiosError) {

@@ -110,15 +110,11 @@ describe("sendgrid contract", () => {
     expect(request!.headers.has("x-idempotency-key")).toBe(false);
   });
 
-  const notAcceptances: [string, () => HttpResponse<null> | Response][] = [
-    ["202 without X-Message-Id", () => new HttpResponse(null, { status: 202 })],
+  const notAcceptances: [string, () => HttpResponse<string>][] = [
+    ["202 without X-Message-Id", () => new HttpResponse("", { status: 202 })],
     [
       "200 text/html (a captive portal's page)",
-      () =>
-        new Response("<html><body>Sign in to the Wi-Fi</body></html>", {
-          status: 200,
-          headers: { "content-type": "text/html" },
-        }),
+      () => HttpResponse.html("<html><body>Sign in to the Wi-Fi</body></html>", { status: 200 }),
     ],
   ];
 
