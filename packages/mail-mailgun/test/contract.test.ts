@@ -424,6 +424,18 @@ describe("mailgun contract", () => {
     expect(seen).toEqual([`GET ${EU}/v4/domains/${DOMAIN} ${BASIC}`]);
   });
 
+  it("fails verify with UNKNOWN when a 200 holds no domain (a captive portal)", async () => {
+    server.use(
+      http.get(
+        `${US}/v4/domains/${DOMAIN}`,
+        () =>
+          new HttpResponse("<html>Log in</html>", { status: 200, headers: { "Content-Type": "text/html" } }),
+      ),
+    );
+    const error = await (await mailer()).verify().catch((e) => e);
+    expect(error).toMatchObject({ code: "UNKNOWN", provider: "mailgun", status: 200 });
+  });
+
   it("fails verify with AUTH on a wrong key or region", async () => {
     server.use(http.get(`${US}/v4/domains/${DOMAIN}`, () => new HttpResponse("Forbidden", { status: 401 })));
     const error = await (await mailer()).verify().catch((e) => e);

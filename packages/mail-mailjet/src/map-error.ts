@@ -83,8 +83,19 @@ export function sendResult(response: Response, body: unknown): SendResult {
   if ((typeof id === "string" && /^\d+$/.test(id)) || (typeof id === "number" && Number.isSafeInteger(id))) {
     return { messageId: String(id) };
   }
+  throw notAResult(response, "a send result");
+}
+
+/** A 2xx answer to `GET /v3/REST/sender` that is not Mailjet's list (`Data[]`) as `UNKNOWN`. */
+export function checkSenders(response: Response, text: string | undefined): void {
+  const body = text === undefined ? undefined : parse(text);
+  if (!Array.isArray((body as { Data?: unknown } | undefined)?.Data))
+    throw notAResult(response, "a sender list");
+}
+
+function notAResult(response: Response, what: string): MailError {
   const type = response.headers.get("content-type") ?? "no content type";
-  throw new MailError("UNKNOWN", `mailjet answered HTTP ${response.status} (${type}) without a send result`, {
+  return new MailError("UNKNOWN", `mailjet answered HTTP ${response.status} (${type}) without ${what}`, {
     provider: "mailjet",
     status: response.status,
     outcomeUnknown: true,

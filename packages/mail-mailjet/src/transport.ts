@@ -7,7 +7,7 @@ import {
   ResponseTooLargeError,
 } from "@posse/mail-core";
 import type { MailjetConfig } from "./config.js";
-import { fromMailjetAnswer, sendResult } from "./map-error.js";
+import { checkSenders, fromMailjetAnswer, sendResult } from "./map-error.js";
 import { toMailjetMessage } from "./map-message.js";
 
 const LOOPBACK = new Set(["127.0.0.1", "[::1]", "localhost"]);
@@ -110,6 +110,7 @@ export async function createTransport(
         signal,
       );
       if (!response.ok) throw fromMailjetAnswer(response, text);
+      checkSenders(response, text);
     },
   };
 }

@@ -396,4 +396,16 @@ describe("mailjet contract", () => {
     expect(error).toMatchObject({ code: "AUTH", provider: "mailjet", status: 401 });
     expect(findSecret(error, SECRETS)).toBeUndefined();
   });
+
+  it("fails verify with UNKNOWN when a 200 is not Mailjet's sender list (a captive portal)", async () => {
+    server.use(
+      http.get(
+        `${API}/v3/REST/sender`,
+        () =>
+          new HttpResponse("<html>Log in</html>", { status: 200, headers: { "Content-Type": "text/html" } }),
+      ),
+    );
+    const error = await (await mailer()).verify().catch((e) => e);
+    expect(error).toMatchObject({ code: "UNKNOWN", provider: "mailjet", status: 200 });
+  });
 });
