@@ -126,6 +126,17 @@ export const BUILTIN_PROVIDERS: readonly BuiltinProvider[] = [
         default: "true",
         format: "boolean",
       },
+      {
+        name: "SMTP_MAX_CONNECTIONS",
+        description: "connections open at once (1-999); further sends wait for a free one",
+        default: "5",
+      },
+      {
+        name: "SMTP_ALLOW_PLAINTEXT_AUTH",
+        description: "send AUTH without TLS to a host other than this machine (only on a trusted network)",
+        default: "false",
+        format: "boolean",
+      },
     ],
     detectWith: ["SMTP_HOST", "SMTP_USERNAME", "SMTP_PASSWORD"],
   },

@@ -15,20 +15,14 @@ export interface SmtpConfig {
   readonly startTls: boolean;
   /** Implicit TLS from the first byte; default: `port === 465`. */
   readonly secure?: boolean;
-  /** Keep connections open and reuse them: `true`, or the pool's limits. */
-  readonly pool?: boolean | SmtpPoolConfig;
+  /** Connections open at once (reused; further sends wait for a free one), from `SMTP_MAX_CONNECTIONS` (default 5). */
+  readonly maxConnections?: number;
+  /** Allow AUTH over a plain connection to a non-loopback host, from `SMTP_ALLOW_PLAINTEXT_AUTH` (default false). */
+  readonly allowPlaintextAuth?: boolean;
   /** Extra TLS options, e.g. `{ ca }` for a private CA; certificates are always verified. */
   readonly tls?: ConnectionOptions;
   /** Host name this client announces in EHLO; default the machine's host name. */
   readonly name?: string;
-}
-
-/** Limits of a pooled SMTP transport. */
-export interface SmtpPoolConfig {
-  /** Connections open at once; default 5. */
-  readonly maxConnections?: number;
-  /** Messages sent over one connection before it is replaced; default 100. */
-  readonly maxMessages?: number;
 }
 
 const TRUE = new Set(["true", "1", "yes"]);
@@ -44,14 +38,22 @@ function parsePort(value: string): number {
   return port;
 }
 
-function parseFlag(value: string): boolean {
+function parseFlag(name: string, value: string): boolean {
   const text = value.toLowerCase();
   if (TRUE.has(text)) return true;
   if (FALSE.has(text)) return false;
-  throw configError("SMTP_ENABLE_STARTTLS must be true or false (also 1/0, yes/no)");
+  throw configError(`${name} must be true or false (also 1/0, yes/no)`);
 }
 
-/** Builds the config from `SMTP_HOST`, `SMTP_PORT`, `SMTP_USERNAME`, `SMTP_PASSWORD`, `SMTP_ENABLE_STARTTLS`. */
+function parseMaxConnections(value: string): number {
+  if (/^\d{1,3}$/.test(value) && Number(value) >= 1) return Number(value);
+  throw configError("SMTP_MAX_CONNECTIONS must be a whole number from 1 to 999");
+}
+
+/**
+ * Builds the config from `SMTP_HOST`, `SMTP_PORT`, `SMTP_USERNAME`, `SMTP_PASSWORD`, `SMTP_ENABLE_STARTTLS`,
+ * `SMTP_MAX_CONNECTIONS` and `SMTP_ALLOW_PLAINTEXT_AUTH`.
+ */
 export function configFromEnv(values: EnvValues): SmtpConfig {
   const username = values.SMTP_USERNAME;
   const password = values.SMTP_PASSWORD;
@@ -61,7 +63,12 @@ export function configFromEnv(values: EnvValues): SmtpConfig {
   return {
     host: values.SMTP_HOST!,
     port: parsePort(values.SMTP_PORT ?? "587"),
-    startTls: parseFlag(values.SMTP_ENABLE_STARTTLS ?? "true"),
+    startTls: parseFlag("SMTP_ENABLE_STARTTLS", values.SMTP_ENABLE_STARTTLS ?? "true"),
+    ...(values.SMTP_MAX_CONNECTIONS !== undefined && {
+      maxConnections: parseMaxConnections(values.SMTP_MAX_CONNECTIONS),
+    }),
+    ...(values.SMTP_ALLOW_PLAINTEXT_AUTH !== undefined &&
+      parseFlag("SMTP_ALLOW_PLAINTEXT_AUTH", values.SMTP_ALLOW_PLAINTEXT_AUTH) && { allowPlaintextAuth: true }),
     ...(username !== undefined && password !== undefined && { username, password }),
   };
 }

@@ -3,5 +3,5 @@ import { smtpProvider } from "./provider.js";
 
 registerProvider(smtpProvider);
 
-export type { SmtpConfig, SmtpPoolConfig } from "./config.js";
+export type { SmtpConfig } from "./config.js";
 export { smtpProvider };

@@ -2,10 +2,11 @@ import {
   encodeWords,
   IDEMPOTENCY_HEADER,
   type MailAddress,
+  MailError,
   type NormalizedMessage,
   unsupportedField,
 } from "@posse/mail-core";
-import type { Address, SendMailOptions } from "nodemailer";
+import type { Address, Attachment, SendMailOptions } from "nodemailer";
 
 // nodemailer encodes non-ASCII text itself (RFC 2047) but passes ASCII through, so text that reads as an
 // encoded-word ("=?UTF-8?B?…?=") would be decoded by the recipient into something else. Encode it first.
@@ -15,6 +16,47 @@ function literal(text: string): string {
 
 function address(mailbox: MailAddress): Address {
   return { name: literal(mailbox.name ?? ""), address: mailbox.address };
+}
+
+// RFC 5322 §2.1.1: no line of a message may be longer than 998 octets (plus CRLF).
+const LONG_LINE = /[^\r\n]{999}/;
+
+function hasLongLineOrNul(content: Uint8Array): boolean {
+  return content.includes(0) || LONG_LINE.test(Buffer.from(content).toString("latin1"));
+}
+
+/**
+ * One attachment as a MIME part. A `multipart/*` body is a tree of parts, not bytes nodemailer can carry
+ * (it sent the part empty), and `message/*` bodies may not be base64-encoded (RFC 2046 §5.2.1), so they
+ * are refused, except `message/rfc822`: attached as it is (7bit or 8bit) when its lines fit SMTP.
+ */
+function toAttachment(attachment: NormalizedMessage["attachments"][number], index: number): Attachment {
+  const field = `attachments[${index}].contentType`;
+  const type = (attachment.contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  const rfc822 = type === "message/rfc822";
+  if (type.startsWith("multipart/") || (type.startsWith("message/") && !rfc822)) {
+    throw unsupportedField(
+      "smtp",
+      field,
+      `${type} is a MIME structure, not content an attachment can carry; send it as application/octet-stream`,
+    );
+  }
+  if (rfc822 && hasLongLineOrNul(attachment.content)) {
+    throw new MailError(
+      "INVALID_MESSAGE",
+      `attachments[${index}].content: a message/rfc822 attachment is sent unencoded, so it must have no ` +
+        "NUL byte and no line longer than 998 octets; send it as application/octet-stream instead",
+      { provider: "smtp", field: `attachments[${index}].content` },
+    );
+  }
+  return {
+    filename: attachment.filename,
+    content: Buffer.from(attachment.content),
+    ...(attachment.contentType !== undefined && { contentType: attachment.contentType }),
+    ...(attachment.contentId !== undefined && { cid: attachment.contentId }),
+    // nodemailer shows a message/* part inline, where clients merge it into the body.
+    ...(rfc822 && attachment.contentId === undefined && { contentDisposition: "attachment" as const }),
+  };
 }
 
 /** The nodemailer message for a normalized message: only the fields the caller set. */
@@ -40,13 +82,6 @@ export function toNodemailerMessage(message: NormalizedMessage): SendMailOptions
     ...(message.text !== undefined && { text: message.text }),
     ...(message.html !== undefined && { html: message.html }),
     ...(Object.keys(headers).length > 0 && { headers }),
-    ...(message.attachments.length > 0 && {
-      attachments: message.attachments.map((attachment) => ({
-        filename: attachment.filename,
-        content: Buffer.from(attachment.content),
-        ...(attachment.contentType !== undefined && { contentType: attachment.contentType }),
-        ...(attachment.contentId !== undefined && { cid: attachment.contentId }),
-      })),
-    }),
+    ...(message.attachments.length > 0 && { attachments: message.attachments.map(toAttachment) }),
   };
 }

@@ -1,13 +1,17 @@
-import type { MailTransport, ProviderContext } from "@posse/mail-core";
+import { MailError, type MailTransport, type ProviderContext } from "@posse/mail-core";
 import type { SMTPPoolOptions, SMTPSentMessageInfo } from "nodemailer";
 import type { SmtpConfig } from "./config.js";
 import { fromSmtpError, partlyRejected } from "./map-error.js";
 import { toNodemailerMessage } from "./map-message.js";
+import { checkPlaintextAuth } from "./plaintext-auth.js";
+import { trackSockets } from "./sockets.js";
 
-/** nodemailer's options for a config: TLS always verified, no SDK-side retries. */
+/** Connections open at once when the config does not say (`SMTP_MAX_CONNECTIONS`). */
+export const DEFAULT_MAX_CONNECTIONS = 5;
+
+/** nodemailer's options for a config: a bounded pool, TLS always verified, no SDK-side retries. */
 export function transportOptions(config: SmtpConfig, context: ProviderContext): SMTPPoolOptions {
   const secure = config.secure ?? config.port === 465;
-  const pool = config.pool === true ? {} : config.pool || undefined;
   return {
     host: config.host,
     port: config.port,
@@ -24,23 +28,53 @@ export function transportOptions(config: SmtpConfig, context: ProviderContext): 
     // Messages are built from bytes only: never read files or URLs named in a message.
     disableFileAccess: true,
     disableUrlAccess: true,
-    ...(pool && { pool: true, ...pool, maxRequeues: 0 }),
+    // At most maxConnections connections, reused; further messages wait in the pool's queue. A message
+    // whose connection dropped is not re-queued: the core's retry policy is the only one.
+    pool: true,
+    maxConnections: config.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    maxRequeues: 0,
   };
 }
 
-/** Loads nodemailer and returns a transport over an SMTP connection (or pool). */
+function closedError(): MailError {
+  return new MailError("ABORTED", "smtp: the transport is closed: nothing was sent", {
+    provider: "smtp",
+    retryable: false,
+  });
+}
+
+/** Loads nodemailer and returns a transport over a bounded pool of SMTP connections. */
 export async function createTransport(config: SmtpConfig, context: ProviderContext): Promise<MailTransport> {
+  checkPlaintextAuth(config);
   const nodemailer = await import("nodemailer");
-  const transporter = nodemailer.createTransport(transportOptions(config, context));
+  const sockets = trackSockets(context.timeoutMs);
+  const transporter = nodemailer.createTransport({
+    ...transportOptions(config, context),
+    getSocket: sockets.getSocket,
+  });
+  // Sends and verifies under way: close() lets them finish before it closes the connections.
+  const running = new Set<Promise<unknown>>();
+  let closing: Promise<void> | undefined;
+
+  async function run<T>(request: () => Promise<T>): Promise<T> {
+    if (closing) throw closedError();
+    const release = sockets.hold();
+    const work = request();
+    running.add(work);
+    try {
+      return await work;
+    } catch (error) {
+      throw fromSmtpError(error);
+    } finally {
+      running.delete(work);
+      release();
+    }
+  }
+
   return {
     async send(message, { signal }) {
       const mail = toNodemailerMessage(message);
-      let info: SMTPSentMessageInfo;
-      try {
-        info = (await transporter.sendMail({ ...mail, signal })) as SMTPSentMessageInfo;
-      } catch (error) {
-        throw fromSmtpError(error);
-      }
+      const info = (await run(() => transporter.sendMail({ ...mail, signal }))) as SMTPSentMessageInfo;
       const rejected = info.rejected ?? [];
       if (rejected.length > 0) {
         throw partlyRejected(rejected.map(String), (info.accepted ?? []).map(String), info.rejectedErrors);
@@ -49,14 +83,15 @@ export async function createTransport(config: SmtpConfig, context: ProviderConte
       return { messageId: info.serverMessageId ?? info.messageId };
     },
     async verify() {
-      try {
-        await transporter.verify();
-      } catch (error) {
-        throw fromSmtpError(error);
-      }
+      await run(() => transporter.verify());
     },
     close() {
-      transporter.close();
+      closing ??= (async () => {
+        await Promise.allSettled(running);
+        transporter.close();
+        await sockets.allClosed();
+      })();
+      return closing;
     },
   };
 }

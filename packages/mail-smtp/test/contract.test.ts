@@ -1,12 +1,19 @@
 // Contract tests: a real SMTP server (smtp-server) on 127.0.0.1 receives each message over STARTTLS or
 // implicit TLS with AUTH, and mailparser reads back what arrived, as a recipient's mail system would.
-import { type CreateMailerOptions, MailError, type Mailer } from "@posse/mail-core";
+import {
+  type CreateMailerOptions,
+  createMailer,
+  MailError,
+  type Mailer,
+  type NormalizedMessage,
+} from "@posse/mail-core";
 import {
   closedPort,
   createContractMailer,
   createFakeClock,
   findSecret,
   fullMessage,
+  memoryProvider,
   minimalMessage,
   PDF_BYTES,
   PNG_BYTES,
@@ -44,9 +51,12 @@ async function server(options: TestServerOptions = {}): Promise<TestServer> {
   return started;
 }
 
+/** Config keys to change; one set to `undefined` unsets the default. */
+type ConfigPatch = { [K in keyof SmtpConfig]?: SmtpConfig[K] | undefined };
+
 async function mailer(
   port: number,
-  config: { [K in keyof SmtpConfig]?: SmtpConfig[K] | undefined } = {},
+  config: ConfigPatch = {},
   options: Partial<CreateMailerOptions> = {},
 ): Promise<Mailer> {
   // A key set to `undefined` unsets the default here (`tls` without the test CA): not an SmtpConfig as typed.
@@ -147,6 +157,102 @@ describe("smtp contract", () => {
     expect(new Uint8Array(png!.content)).toEqual(PNG_BYTES);
   });
 
+  const FORWARDED =
+    "From: Bob <bob@example.com>\r\nTo: ann@example.com\r\nSubject: Lunch\r\n" +
+    "Message-ID: <lunch-1@example.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" +
+    "Shall we meet at noon?\r\n.leading dot\r\n";
+
+  it.each([
+    ["7bit", FORWARDED],
+    ["8bit", FORWARDED.replace("noon?", "noon? Grüße, Zoë")],
+  ])("attaches a message/rfc822 part as is (%s), apart from the body", async (encoding, eml) => {
+    const smtp = await server();
+    await (await mailer(smtp.port)).send({
+      ...minimalMessage,
+      attachments: [{ filename: "lunch.eml", content: Buffer.from(eml), contentType: "message/rfc822" }],
+    });
+    const [received] = smtp.messages;
+    const mail = received!.parsed;
+    expect(mail.text).toBe(minimalMessage.text);
+    expect(mail.attachments).toHaveLength(1);
+    expect(mail.attachments[0]).toMatchObject({
+      filename: "lunch.eml",
+      contentType: "message/rfc822",
+      contentDisposition: "attachment",
+    });
+    expect(mail.attachments[0]!.content.toString("utf8")).toBe(eml);
+    const part = received!.raw.slice(received!.raw.indexOf("Content-Type: message/rfc822"));
+    expect(part).toMatch(
+      new RegExp(
+        `^Content-Type: message/rfc822; name=lunch\\.eml\\r\\nContent-Transfer-Encoding: ${encoding}\\r\\nContent-Disposition: attachment; filename=lunch\\.eml\\r\\n`,
+      ),
+    );
+  });
+
+  it.each([
+    "multipart/mixed",
+    "multipart/alternative; boundary=x",
+    "message/delivery-status",
+    "Message/Partial",
+  ])("refuses a %s attachment before connecting (SMTP cannot carry it as content)", async (contentType) => {
+    const smtp = await server();
+    const error = await (await mailer(smtp.port))
+      .send({
+        ...minimalMessage,
+        attachments: [
+          { filename: "a.pdf", content: PDF_BYTES, contentType: "application/pdf" },
+          { filename: "parts.bin", content: Buffer.from("--x\r\n\r\nhi\r\n--x--\r\n"), contentType },
+        ],
+      })
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({
+      code: "UNSUPPORTED",
+      provider: "smtp",
+      field: "attachments[1].contentType",
+      retryable: false,
+    });
+    expect(error.message).toContain("application/octet-stream");
+    expect(smtp.connections).toEqual([]);
+  });
+
+  it.each([
+    ["a line longer than 998 octets", `Subject: long\r\n\r\n${"x".repeat(999)}\r\n`],
+    ["a NUL byte", "Subject: nul\r\n\r\na\0b\r\n"],
+  ])("refuses a message/rfc822 attachment with %s, which it cannot send unencoded", async (_, eml) => {
+    const smtp = await server();
+    const error = await (await mailer(smtp.port))
+      .send({
+        ...minimalMessage,
+        attachments: [{ filename: "bad.eml", content: Buffer.from(eml), contentType: "message/rfc822" }],
+      })
+      .catch((e) => e);
+    expect(error).toMatchObject({
+      code: "INVALID_MESSAGE",
+      provider: "smtp",
+      field: "attachments[0].content",
+    });
+    expect(smtp.connections).toEqual([]);
+  });
+
+  it("labels a string attachment's MIME part charset=utf-8 and its text arrives intact", async () => {
+    const smtp = await server();
+    const text = "Grüße aus Köln — 東京 ✓\nzweite Zeile";
+    await (await mailer(smtp.port)).send({
+      ...minimalMessage,
+      attachments: [{ filename: "notes.txt", content: text }],
+    });
+    const [received] = smtp.messages;
+    const [attachment] = received!.parsed.attachments;
+    expect(attachment).toMatchObject({ filename: "notes.txt", contentType: "text/plain" });
+    expect(attachment!.headers.get("content-type")).toMatchObject({
+      value: "text/plain",
+      params: { charset: "utf-8" },
+    });
+    expect(attachment!.content.toString("utf8")).toBe(text);
+    expect(received!.raw).toMatch(/^Content-Type: text\/plain; charset=utf-8; name=notes\.txt\r$/m);
+  });
+
   it.each([
     ["tags", { tags: ["login"] }],
     ["metadata", { metadata: { user_id: "42" } }],
@@ -180,6 +286,72 @@ describe("smtp contract", () => {
     expect(smtp.auths).toEqual([]);
     expect(smtp.messages).toEqual([]);
   });
+
+  const tlsFailures: [string, TestServerOptions, ConfigPatch, RegExp][] = [
+    [
+      "an untrusted certificate over STARTTLS",
+      {},
+      { tls: undefined },
+      /unable to verify the first certificate/,
+    ],
+    [
+      "an untrusted certificate over implicit TLS",
+      { secure: true },
+      { secure: true, tls: undefined },
+      /unable to verify/,
+    ],
+    [
+      "a certificate for another name",
+      {},
+      { tls: { ca: TEST_CA, servername: "smtp.example.com" } },
+      /ERR_TLS_CERT_ALTNAME_INVALID|does not match/,
+    ],
+    ["implicit TLS against a plain port", { startTls: false }, { secure: true }, /TLS handshake failed/],
+  ];
+
+  it.each(tlsFailures)(
+    "maps %s to CONFIG, certainly not sent (failover moves on without an idempotency key)",
+    async (_, options, config, detail) => {
+      const smtp = await server(options);
+      const outbox: NormalizedMessage[] = [];
+      const chain = await createMailer({
+        from: "possy@posseparty.example",
+        providers: [
+          {
+            definition: smtpProvider,
+            config: {
+              host: "127.0.0.1",
+              port: smtp.port,
+              startTls: true,
+              username: USER,
+              password: PASSWORD,
+              tls: { ca: TEST_CA },
+              ...config,
+            } as SmtpConfig,
+          },
+          { definition: memoryProvider(), config: { outbox } },
+        ],
+        retry: { attempts: 1 },
+      });
+      mailers.push(chain);
+      const alone = await mailer(smtp.port, config);
+      const error = await alone.send(minimalMessage).catch((e) => e);
+      expect(error).toBeInstanceOf(MailError);
+      expect(error).toMatchObject({
+        code: "CONFIG",
+        provider: "smtp",
+        retryable: false,
+        outcomeUnknown: false,
+      });
+      expect(error.message).toMatch(/TLS handshake failed/);
+      expect(error.message).toMatch(detail);
+      expect(findSecret(error, leaks(PASSWORD))).toBeUndefined();
+      await expect(chain.send(minimalMessage)).resolves.toMatchObject({ provider: "memory" });
+      expect(outbox).toHaveLength(1);
+      expect(smtp.auths).toEqual([]);
+      expect(smtp.messages).toEqual([]);
+    },
+  );
 
   it("sends over implicit TLS (secure)", async () => {
     const smtp = await server({ secure: true });
@@ -339,9 +511,9 @@ describe("smtp contract", () => {
     expect(findSecret(error, leaks(WRONG_PASSWORD))).toBeUndefined();
   });
 
-  it("reuses one connection for two messages with pool", async () => {
+  it("reuses one connection for messages sent one after another", async () => {
     const smtp = await server();
-    const pooled = await mailer(smtp.port, { pool: true });
+    const pooled = await mailer(smtp.port);
     await pooled.send(minimalMessage);
     await pooled.send({ ...minimalMessage, subject: "Again" });
     expect(smtp.connections).toHaveLength(1);

@@ -4,7 +4,6 @@ import { findSecret } from "@posse/mail-core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import "../src/index.js";
 import { configFromEnv } from "../src/config.js";
-import { transportOptions } from "../src/transport.js";
 import { PASSWORD, startServer, TEST_CA, type TestServer, USER } from "./fixtures/smtp-server.js";
 
 const servers: TestServer[] = [];
@@ -96,44 +95,5 @@ describe("smtp from the environment", () => {
     expect(
       configFromEnv({ SMTP_HOST: "h.example", SMTP_PORT: "465", SMTP_USERNAME: "u", SMTP_PASSWORD: "p" }),
     ).toEqual({ host: "h.example", port: 465, startTls: true, username: "u", password: "p" });
-  });
-
-  it("turns the config into nodemailer options: TLS required and verified, no SDK retries", () => {
-    const base = { host: "h.example", port: 587, startTls: true };
-    const context = { timeoutMs: 7_000, now: Date.now };
-    expect(transportOptions({ ...base, username: "u", password: "p" }, context)).toEqual({
-      host: "h.example",
-      port: 587,
-      secure: false,
-      requireTLS: true,
-      tls: { rejectUnauthorized: true },
-      auth: { user: "u", pass: "p" },
-      connectionTimeout: 7_000,
-      greetingTimeout: 7_000,
-      socketTimeout: 7_000,
-      disableFileAccess: true,
-      disableUrlAccess: true,
-    });
-    expect(transportOptions({ ...base, port: 465 }, context)).toMatchObject({ secure: true });
-    expect(transportOptions({ ...base, port: 465 }, context)).not.toHaveProperty("requireTLS");
-    expect(transportOptions({ ...base, startTls: false }, context)).toMatchObject({
-      secure: false,
-      ignoreTLS: true,
-    });
-    expect(transportOptions({ ...base, startTls: false }, context)).not.toHaveProperty("requireTLS");
-    expect(
-      transportOptions(
-        { ...base, tls: { ca: "CA", rejectUnauthorized: false }, name: "app.example" },
-        context,
-      ),
-    ).toMatchObject({ tls: { ca: "CA", rejectUnauthorized: true }, name: "app.example" });
-    expect(transportOptions({ ...base, pool: true }, context)).toMatchObject({ pool: true, maxRequeues: 0 });
-    expect(transportOptions({ ...base, pool: { maxConnections: 2 } }, context)).toMatchObject({
-      pool: true,
-      maxConnections: 2,
-      maxRequeues: 0,
-    });
-    expect(transportOptions(base, context)).not.toHaveProperty("pool");
-    expect(transportOptions(base, context)).not.toHaveProperty("auth");
   });
 });
