@@ -2,8 +2,10 @@
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import type { EnvSource } from "@posse/mail-core";
+import { type EnvSource, resolveMailProvider } from "@posse/mail-core";
 import { doctor } from "./doctor.js";
+import type { LocalInbox } from "./inbox/local-inbox.js";
+import { checkLocalInbox, sendToLocalInbox } from "./local-mode.js";
 import { type TextOutput, writeLine } from "./output.js";
 import { reportError, UsageError } from "./report-error.js";
 import { printInboxSummary, runDemo } from "./run-demo.js";
@@ -15,12 +17,14 @@ Commands:
   (none)    send three e-mails (sign-in link, credential renewal, error report) through the
             configured provider; with none configured, to a local inbox shown on a web page
   doctor    show which providers are configured, which one is chosen and why, and verify it
+            (with none configured, verify the local inbox instead)
   send      send one message: demo send --to <address> --subject <text> --text <text> [--html <html>]
+            (with no provider configured, to the local inbox, served until Ctrl-C or --exit)
   help      show this help
 
 Options:
   --to <address>     recipient (default: MAIL_FROM_ADDRESS; a local address for the local inbox)
-  --exit             local inbox: send, list what arrived, then stop (for scripts and tests)
+  --exit             local inbox: send, list what arrived, then stop instead of serving
   --port <n>         local inbox web port (default: any free port)
   --smtp-port <n>    local inbox SMTP port (default: any free port)
   --verbose          print stack traces of errors
@@ -72,6 +76,21 @@ function waitForAbort(signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
 }
 
+/** Lists the inbox and closes it (`--exit`), or serves it until the signal aborts, then closes it. */
+async function serve(inbox: LocalInbox, exit: boolean, context: MainContext): Promise<number> {
+  const { stdout } = context;
+  if (exit) {
+    printInboxSummary(inbox, stdout);
+    await inbox.close();
+    return 0;
+  }
+  writeLine(stdout, "Open the inbox URL in a browser to read them. Serving until Ctrl-C.");
+  await waitForAbort(context.signal);
+  writeLine(stdout, "Stopping the local inbox.");
+  await inbox.close();
+  return 0;
+}
+
 async function dispatch(argv: readonly string[], context: MainContext, verbose: boolean): Promise<number> {
   const { values, positionals } = parse(argv);
   const [command = "demo", ...rest] = positionals;
@@ -81,46 +100,34 @@ async function dispatch(argv: readonly string[], context: MainContext, verbose: 
     return 0;
   }
   const { env, stdout, stderr } = context;
+  const smtpPort = parsePort(values["smtp-port"], "--smtp-port");
+  const webPort = parsePort(values.port, "--port");
+  const ports = { ...(smtpPort !== undefined && { smtpPort }), ...(webPort !== undefined && { webPort }) };
+  const nothingConfigured = resolveMailProvider(env) === undefined;
   switch (command) {
-    case "doctor":
-      return doctor({ env, out: stdout, err: stderr, verbose });
+    case "doctor": {
+      const code = await doctor({ env, out: stdout, err: stderr, verbose });
+      if (!nothingConfigured) return code;
+      await checkLocalInbox(env, stdout, ports);
+      return 0;
+    }
     case "send": {
       if (!values.to) throw new UsageError("send needs --to <address>");
       if (!values.subject) throw new UsageError("send needs --subject <text>");
       if (values.text === undefined && values.html === undefined) {
         throw new UsageError("send needs --text <text> (or --html <html>)");
       }
-      await sendOne({
-        env,
-        out: stdout,
-        to: values.to,
-        subject: values.subject,
-        text: values.text,
-        html: values.html,
-      });
-      return 0;
-    }
-    case "demo": {
-      const smtpPort = parsePort(values["smtp-port"], "--smtp-port");
-      const webPort = parsePort(values.port, "--port");
-      const run = await runDemo({
-        env,
-        out: stdout,
-        to: values.to,
-        ...(smtpPort !== undefined && { smtpPort }),
-        ...(webPort !== undefined && { webPort }),
-      });
-      if (!run.inbox) return 0;
-      if (values.exit) {
-        printInboxSummary(run.inbox, stdout);
-        await run.inbox.close();
+      const { to, subject, text, html } = values;
+      const message = { env, out: stdout, to, subject, text, html };
+      if (!nothingConfigured) {
+        await sendOne(message);
         return 0;
       }
-      writeLine(stdout, "Open the inbox URL in a browser to read them. Serving until Ctrl-C.");
-      await waitForAbort(context.signal);
-      writeLine(stdout, "Stopping the local inbox.");
-      await run.inbox.close();
-      return 0;
+      return serve(await sendToLocalInbox({ ...message, ...ports }), values.exit ?? false, context);
+    }
+    case "demo": {
+      const run = await runDemo({ env, out: stdout, to: values.to, ...ports });
+      return run.inbox ? serve(run.inbox, values.exit ?? false, context) : 0;
     }
     default:
       throw new UsageError(`unknown command "${command}"`);
@@ -161,11 +168,11 @@ async function loadProviders(): Promise<boolean> {
 }
 
 if (isEntryPoint() && (await loadProviders())) {
+  // Ctrl-C or SIGTERM stops serving: the inbox is closed (open connections are cut after a second) and the
+  // demo exits 0. A repeated signal is ignored rather than forcing exit 130: npm forwards the terminal's
+  // SIGINT to its script, so one Ctrl-C arrives twice, and a non-zero exit makes npm print errors.
   const controller = new AbortController();
-  const stop = () => {
-    if (controller.signal.aborted) process.exit(130);
-    controller.abort();
-  };
+  const stop = () => controller.abort();
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   const code = await main(process.argv.slice(2), {

@@ -109,12 +109,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoRun> {
   }
 
   writeLine(out, "posse-mail demo: no e-mail provider is configured, so the e-mails go to a local inbox.");
-  const inbox = await step(
-    out,
-    "Starting the local inbox",
-    () => startLocalInbox(options),
-    (started) => `SMTP on ${started.smtp.host}:${started.smtp.port}, web on ${started.web.url}`,
-  );
+  const inbox = await openLocalInbox(out, options);
   try {
     const localEnv = localInboxEnv(env, inbox.smtp);
     const to = options.to ?? DEFAULT_LOCAL_TO;
@@ -130,6 +125,16 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoRun> {
     await inbox.close();
     throw error;
   }
+}
+
+/** Starts the local inbox, showing the step and where it listens. */
+export function openLocalInbox(out: TextOutput, options: LocalInboxOptions = {}): Promise<LocalInbox> {
+  return step(
+    out,
+    "Starting the local inbox",
+    () => startLocalInbox(options),
+    (started) => `SMTP on ${started.smtp.host}:${started.smtp.port}, web on ${started.web.url}`,
+  );
 }
 
 /** Prints what the local inbox holds, one line per message (for `--exit`). */

@@ -195,7 +195,7 @@ describe("main", () => {
     });
     expect(code).toBe(1);
     expect(stderr.text()).toBe(
-      "error CONFIG (postmark): MAIL_PROVIDER=postmark needs POSTMARK_API_TOKEN to be set\n" +
+      "error CONFIG (postmark): MAIL_PROVIDER=postmark: POSTMARK_API_TOKEN must be set\n" +
         "hint: fix the variables named above; `demo doctor` shows what is set and what is missing\n",
     );
   });
@@ -255,14 +255,19 @@ describe("main", () => {
     expect(stderr.text()).toMatch(/^error INVALID_MESSAGE: .*\nhint: fix the message field "to/);
   });
 
-  it("send: with nothing configured, says how to configure", async () => {
+  it("send: with nothing configured, delivers to the local inbox (--exit lists it and stops)", async () => {
+    const stdout = collector();
     const stderr = collector();
-    const code = await main(["send", "--to", "a@b.co", "--subject", "x", "--text", "y"], {
+    const code = await main(["send", "--to", "a@b.co", "--subject", "x", "--text", "y", "--exit"], {
       env: { MAIL_FROM_ADDRESS: "op@example.com" },
-      stdout: collector(),
+      stdout,
       stderr,
     });
-    expect(code).toBe(1);
-    expect(stderr.text()).toContain("error CONFIG: no e-mail provider is configured");
+    expect(stderr.text()).toBe("");
+    expect(code).toBe(0);
+    expect(stdout.text()).toMatch(
+      /Sending "x" to a@b\.co through smtp… sent via smtp\nid <[^>]+>\nInbox: http/,
+    );
+    expect(stdout.text()).toContain('The inbox received 1 message:\n  #1 "x" → a@b.co\n');
   });
 });

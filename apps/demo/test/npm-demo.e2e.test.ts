@@ -1,0 +1,150 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { envWithoutMail } from "./helpers.js";
+
+// The commands the READMEs show, run exactly as written: through a shell and npm, from the repository root.
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+
+/** A user's shell: no mail or provider variables, and nothing a package manager or test runner set. */
+function userShellEnv(): Record<string, string> {
+  const env = envWithoutMail();
+  const foreign =
+    /^(MAIL_|AWS_|SMTP_|RESEND_|MAILGUN_|POSTMARK_|SENDGRID_|BREVO_|MAILJET_|npm_|pnpm_|turbo_|vitest)/i;
+  for (const name of Object.keys(env)) {
+    if (foreign.test(name) || name === "NODE_ENV" || name === "INIT_CWD") delete env[name];
+  }
+  return env;
+}
+
+interface Run {
+  readonly child: ChildProcess;
+  readonly output: () => string;
+  /** Resolves once the combined output contains `needle`. */
+  readonly waitFor: (needle: string) => Promise<void>;
+  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * Starts `command`, exactly as written, as a terminal's shell runs a foreground job: in a process group of
+ * its own, the shell itself replaced by the command (`exec`), so the group is what Ctrl-C reaches.
+ */
+function start(command: string): Run {
+  const child = spawn("sh", ["-c", `exec ${command}`], { cwd: root, env: userShellEnv(), detached: true });
+  let output = "";
+  const waiters: { needle: string; resolve: () => void }[] = [];
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString("utf8");
+    for (const waiter of [...waiters]) {
+      if (output.includes(waiter.needle)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    }
+  };
+  child.stdout.on("data", collect);
+  child.stderr.on("data", collect);
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("close", (code, signal) => resolve({ code, signal })),
+  );
+  return {
+    child,
+    output: () => output,
+    waitFor: (needle) =>
+      new Promise<void>((resolve, reject) => {
+        if (output.includes(needle)) return resolve();
+        waiters.push({ needle, resolve });
+        exit.then(() => reject(new Error(`exited before printing "${needle}":\n${output}`)));
+      }),
+    exit,
+  };
+}
+
+/** What npm or pnpm print when a script fails or is interrupted. */
+const PACKAGE_MANAGER_ERRORS = /npm (error|ERR!)|ELIFECYCLE|Command failed|signal SIGINT|unknown command/i;
+
+/** Presses Ctrl-C: SIGINT to every process of the job's group. */
+function pressCtrlC(run: Run): void {
+  process.kill(-run.child.pid!, "SIGINT");
+}
+
+/**
+ * How a job stopped by Ctrl-C may end without an error: exit 0, or killed by SIGINT itself (the shell shows
+ * nothing). npm ends the second way: its script shell (`sh`) dies of the terminal's SIGINT while the demo
+ * closes its inbox and exits 0, and npm then re-raises SIGINT on itself instead of reporting a failure.
+ */
+const QUIET_STOPS = [
+  { code: 0, signal: null },
+  { code: null, signal: "SIGINT" },
+];
+
+const inboxUrl = (output: string) => /\nInbox: (http:\S+)/.exec(output)?.[1];
+
+const TESTED = [
+  "npm run demo",
+  "npm run demo -- --exit",
+  "npm run demo -- doctor",
+  'npm run demo -- send --to ann@example.com --subject "Hello" --text "Hi Ann"',
+  "npm run demo -- --help",
+];
+
+describe("the README's demo commands, from the repository root", () => {
+  it("are all run by this file", () => {
+    const shown = ["README.md", "apps/demo/README.md"].flatMap((file) =>
+      [...readFileSync(`${root}${file}`, "utf8").matchAll(/^(npm run demo\b.*?)\s*(?:#.*)?$/gm)].map(
+        (match) => match[1]!,
+      ),
+    );
+    expect(shown.length).toBeGreaterThan(0);
+    for (const command of shown) expect(TESTED).toContain(command);
+  });
+
+  it("npm run demo -- --exit: sends three e-mails to the local inbox, lists them and exits 0", async () => {
+    const run = start("npm run demo -- --exit");
+    expect(await run.exit).toEqual({ code: 0, signal: null });
+    expect(run.output()).not.toMatch(PACKAGE_MANAGER_ERRORS);
+    expect(run.output()).toContain("The inbox received 3 messages:");
+    expect(run.output()).toContain('#1 "Your POSSE Party sign-in link" → ada@localhost.test\n');
+  });
+
+  it("npm run demo -- --help: prints the usage", async () => {
+    const run = start("npm run demo -- --help");
+    expect(await run.exit).toEqual({ code: 0, signal: null });
+    expect(run.output()).toContain("Usage: demo [command] [options]");
+  });
+
+  it("npm run demo -- doctor: with nothing configured, checks the local inbox the demo uses and exits 0", async () => {
+    const run = start("npm run demo -- doctor");
+    expect(await run.exit).toEqual({ code: 0, signal: null });
+    expect(run.output()).not.toMatch(PACKAGE_MANAGER_ERRORS);
+    expect(run.output()).toContain("Chosen: nothing.");
+    expect(run.output()).toMatch(/Verifying smtp against the local inbox \(127\.0\.0\.1:\d+\)… ok/);
+  });
+
+  it("npm run demo -- send …: with nothing configured, delivers to the local inbox and serves it until Ctrl-C", async () => {
+    const run = start('npm run demo -- send --to ann@example.com --subject "Hello" --text "Hi Ann"');
+    await run.waitFor("Serving until Ctrl-C.");
+    expect(run.output()).toMatch(
+      /Sending "Hello" to ann@example\.com through smtp… sent via smtp\nid <[^>]+>\n/,
+    );
+    const page = await (await fetch(inboxUrl(run.output())!)).text();
+    expect(page).toContain("Hello");
+    pressCtrlC(run);
+    expect(QUIET_STOPS).toContainEqual(await run.exit);
+    expect(run.output()).toContain("Stopping the local inbox.");
+    expect(run.output()).not.toMatch(PACKAGE_MANAGER_ERRORS);
+  });
+
+  it("npm run demo: serves the inbox; Ctrl-C closes it, with no package-manager error", async () => {
+    const run = start("npm run demo");
+    await run.waitFor("Serving until Ctrl-C.");
+    const url = inboxUrl(run.output())!;
+    expect((await fetch(url)).status).toBe(200);
+    pressCtrlC(run);
+    expect(QUIET_STOPS).toContainEqual(await run.exit);
+    expect(run.output()).toContain("Stopping the local inbox.");
+    expect(run.output()).not.toMatch(PACKAGE_MANAGER_ERRORS);
+    await expect(fetch(url)).rejects.toThrow();
+  });
+});
