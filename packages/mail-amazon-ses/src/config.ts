@@ -1,4 +1,4 @@
-import { type EnvValues, MailError } from "@posse/mail-core";
+import { type ConfigSchema, type EnvValues, MailError } from "@posse/mail-core";
 
 /** Settings of the Amazon SES provider. */
 export interface AmazonSesConfig {
@@ -20,25 +20,34 @@ function configError(message: string): MailError {
   return new MailError("CONFIG", `amazon_ses ${message}`, { provider: "amazon_ses" });
 }
 
-/** Throws a `CONFIG` error for settings SES cannot work with; `names` says how to call each setting. */
-export function checkConfig(
-  config: Partial<AmazonSesConfig>,
-  names = { region: "region", accessKeyId: "accessKeyId", secretAccessKey: "secretAccessKey" },
-): void {
-  if (!config.region) throw configError(`needs ${names.region} to be set`);
+/** What each config property holds, for the core's check at creation (see `ConfigSchema`). */
+export const CONFIG_SCHEMA: ConfigSchema<AmazonSesConfig> = {
+  region: "string!",
+  accessKeyId: "string",
+  secretAccessKey: "string",
+  sessionToken: "string",
+  endpoint: "url",
+  configurationSetName: "string",
+};
+
+/**
+ * Throws a `CONFIG` error for credentials that only work together (the env variables' `with`
+ * declarations check the same for `AWS_SES_*`).
+ */
+export function checkConfig(config: Partial<AmazonSesConfig>): void {
   if ((config.accessKeyId === undefined) !== (config.secretAccessKey === undefined)) {
     throw configError(
-      `needs ${names.accessKeyId} and ${names.secretAccessKey} together (or neither, for the AWS default credential chain)`,
+      "needs accessKeyId and secretAccessKey together (or neither, for the AWS default credential chain)",
     );
   }
   if (config.sessionToken !== undefined && config.accessKeyId === undefined) {
-    throw configError(`uses a session token only with ${names.accessKeyId} and ${names.secretAccessKey}`);
+    throw configError("uses a session token only with accessKeyId and secretAccessKey");
   }
 }
 
-/** Builds the config from `AWS_SES_REGION` and the optional `AWS_SES_*` credentials. */
+/** Builds the config from `AWS_SES_REGION` and the optional `AWS_SES_*` credentials (checked by the core). */
 export function configFromEnv(values: EnvValues): AmazonSesConfig {
-  const config: AmazonSesConfig = {
+  return {
     region: values.AWS_SES_REGION!,
     ...(values.AWS_SES_ACCESS_KEY_ID !== undefined && { accessKeyId: values.AWS_SES_ACCESS_KEY_ID }),
     ...(values.AWS_SES_SECRET_ACCESS_KEY !== undefined && {
@@ -46,10 +55,4 @@ export function configFromEnv(values: EnvValues): AmazonSesConfig {
     }),
     ...(values.AWS_SES_SESSION_TOKEN !== undefined && { sessionToken: values.AWS_SES_SESSION_TOKEN }),
   };
-  checkConfig(config, {
-    region: "AWS_SES_REGION",
-    accessKeyId: "AWS_SES_ACCESS_KEY_ID",
-    secretAccessKey: "AWS_SES_SECRET_ACCESS_KEY",
-  });
-  return config;
 }

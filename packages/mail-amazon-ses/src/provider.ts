@@ -1,5 +1,5 @@
 import { builtinProvider, defineProvider } from "@posse/mail-core";
-import { type AmazonSesConfig, configFromEnv } from "./config.js";
+import { type AmazonSesConfig, CONFIG_SCHEMA, configFromEnv } from "./config.js";
 import { createTransport } from "./transport.js";
 
 /** The Amazon SES provider: `MAIL_PROVIDER=amazon_ses` with `AWS_SES_REGION` and IAM credentials. */
@@ -9,6 +9,7 @@ export const amazonSesProvider = defineProvider<AmazonSesConfig>({
   maxAttachmentBytes: 30 * 1024 * 1024,
   // The access key id names the IAM user and appears in every signature: masked like the secrets.
   secretKeys: ["accessKeyId", "secretAccessKey", "sessionToken"],
+  config: CONFIG_SCHEMA,
   configFromEnv,
   create: createTransport,
 });

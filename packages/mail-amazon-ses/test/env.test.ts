@@ -1,10 +1,11 @@
 // MAIL_PROVIDER=amazon_ses (or a blank MAIL_PROVIDER with AWS_SES_REGION and both keys set) sends through SES.
-import { createMailerFromEnv, MailError } from "@posse/mail-core";
+import { createMailer, createMailerFromEnv, MailError } from "@posse/mail-core";
 import { findSecret } from "@posse/mail-core/testing";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import "../src/index.js";
+import { amazonSesProvider } from "../src/provider.js";
 
 const SEND = "https://email.eu-central-1.amazonaws.com/v2/email/outbound-emails";
 const server = setupServer();
@@ -73,7 +74,7 @@ describe("amazon_ses from the environment", () => {
       env: { ...env, MAIL_PROVIDER: "amazon_ses", AWS_SES_REGION: "  " },
     }).catch((e) => e);
     expect(error).toBeInstanceOf(MailError);
-    expect(error).toMatchObject({ code: "CONFIG" });
+    expect(error).toMatchObject({ code: "CONFIG", provider: "amazon_ses" });
     expect(error.message).toContain("AWS_SES_REGION");
     expect(
       findSecret(error, ["app@example.com", env.AWS_SES_ACCESS_KEY_ID, env.AWS_SES_SECRET_ACCESS_KEY]),
@@ -94,5 +95,33 @@ describe("amazon_ses from the environment", () => {
     expect(
       findSecret(error, [env.AWS_SES_ACCESS_KEY_ID, env.AWS_SES_SECRET_ACCESS_KEY, "env-SESSION-token-99"]),
     ).toBeUndefined();
+  });
+});
+
+describe("amazon_ses config mistakes fail at creation, naming the property", () => {
+  it.each([
+    ["a misspelt endpoint", { endpont: "http://127.0.0.1:9" }, "endpont"],
+    ["an endpoint that is not an absolute http(s) URL", { endpoint: "localhost:9" }, "endpoint"],
+  ])("%s is a CONFIG error before any request", async (_, config, field) => {
+    const error = await createMailerFromEnv({
+      env: { ...env, MAIL_PROVIDER: "amazon_ses" },
+      config: { amazon_ses: config },
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({ code: "CONFIG", provider: "amazon_ses", field });
+    expect(error.message).toContain(field);
+    expect(
+      findSecret(error, ["eu-central-1", "AKIAENVEXAMPLE000001", "env/SECRET+access/key77", "localhost:9"]),
+    ).toBeUndefined();
+  });
+
+  it("a config without its required properties is a CONFIG error naming each", async () => {
+    const error = await createMailer({
+      from: "app@example.com",
+      providers: { definition: amazonSesProvider, config: {} as never },
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({ code: "CONFIG", provider: "amazon_ses", field: "region" });
+    expect(error.message).toContain("region is required");
   });
 });

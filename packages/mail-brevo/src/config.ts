@@ -1,4 +1,4 @@
-import type { EnvValues } from "@posse/mail-core";
+import type { ConfigSchema, EnvValues } from "@posse/mail-core";
 
 /** Settings of the Brevo provider. */
 export interface BrevoConfig {
@@ -7,6 +7,12 @@ export interface BrevoConfig {
   /** API base URL including `/v3`; default `https://api.brevo.com/v3`. For tests and proxies. */
   readonly endpoint?: string;
 }
+
+/** What each config property holds, for the core's check at creation (see `ConfigSchema`). */
+export const CONFIG_SCHEMA: ConfigSchema<BrevoConfig> = {
+  apiKey: "string!",
+  endpoint: "url",
+};
 
 /** Builds the config from `BREVO_API_KEY`. */
 export function configFromEnv(values: EnvValues): BrevoConfig {

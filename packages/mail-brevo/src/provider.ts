@@ -1,5 +1,5 @@
 import { builtinProvider, defineProvider } from "@posse/mail-core";
-import { type BrevoConfig, configFromEnv } from "./config.js";
+import { type BrevoConfig, CONFIG_SCHEMA, configFromEnv } from "./config.js";
 import { createTransport } from "./transport.js";
 
 /** The Brevo provider: `MAIL_PROVIDER=brevo` with `BREVO_API_KEY`. */
@@ -9,6 +9,7 @@ export const brevoProvider = defineProvider<BrevoConfig>({
   // attachments travel base64-encoded, so about 15 MB of files.
   maxAttachmentBytes: Math.floor((20 * 1024 * 1024 * 3) / 4),
   secretKeys: ["apiKey"],
+  config: CONFIG_SCHEMA,
   configFromEnv,
   create: createTransport,
 });

@@ -1,4 +1,4 @@
-import { type EnvValues, MailError } from "@posse/mail-core";
+import { type ConfigSchema, type EnvValues, MailError } from "@posse/mail-core";
 
 /** Where a Mailgun account lives: the US (default) or the EU API. */
 export type MailgunRegion = "us" | "eu";
@@ -21,29 +21,35 @@ export const REGION_URLS: Readonly<Record<MailgunRegion, string>> = {
   eu: "https://api.eu.mailgun.net",
 };
 
-// A host name: the domain goes into the request path, so nothing else may pass.
-const HOST_NAME = /^(?!-)[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63})+$/;
+/** What each config property holds, for the core's check at creation; the domain goes into the request path. */
+export const CONFIG_SCHEMA: ConfigSchema<MailgunConfig> = {
+  apiKey: "string!",
+  domain: "hostname!",
+  region: "string",
+  endpoint: "url",
+};
 
-/** Builds the config from `MAILGUN_API_KEY`, `MAILGUN_DOMAIN` and `MAILGUN_REGION`. */
+/**
+ * Builds the config from `MAILGUN_API_KEY`, `MAILGUN_DOMAIN` and `MAILGUN_REGION`, which the core has
+ * checked against their declarations (a bare domain name; `us` or `eu`).
+ */
 export function configFromEnv(values: EnvValues): MailgunConfig {
-  const region = (values.MAILGUN_REGION ?? "us").toLowerCase();
-  if (region !== "us" && region !== "eu") {
-    throw new MailError("CONFIG", 'MAILGUN_REGION must be "us" or "eu" (the region of your Mailgun account)');
-  }
-  const domain = values.MAILGUN_DOMAIN!;
-  if (!HOST_NAME.test(domain)) {
-    throw new MailError(
-      "CONFIG",
-      "MAILGUN_DOMAIN must be the bare sending domain name, with no scheme or path",
-    );
-  }
-  return { apiKey: values.MAILGUN_API_KEY!, domain, region };
+  return {
+    apiKey: values.MAILGUN_API_KEY!,
+    domain: values.MAILGUN_DOMAIN!,
+    region: (values.MAILGUN_REGION ?? "us") as MailgunRegion,
+  };
 }
 
 /** The API base URL a config points at. */
 export function baseUrl(config: MailgunConfig): string {
   if (config.endpoint !== undefined) return config.endpoint;
   const url = REGION_URLS[config.region ?? "us"];
-  if (url === undefined) throw new MailError("CONFIG", 'mailgun region must be "us" or "eu"');
+  if (url === undefined) {
+    throw new MailError("CONFIG", 'mailgun config region must be "us" or "eu"', {
+      provider: "mailgun",
+      field: "region",
+    });
+  }
   return url;
 }

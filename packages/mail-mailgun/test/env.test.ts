@@ -1,10 +1,11 @@
 // MAIL_PROVIDER=mailgun (or a blank MAIL_PROVIDER with the MAILGUN_* variables set) sends through Mailgun.
-import { createMailerFromEnv, MailError } from "@posse/mail-core";
+import { createMailer, createMailerFromEnv, MailError } from "@posse/mail-core";
 import { findSecret } from "@posse/mail-core/testing";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import "../src/index.js";
+import { mailgunProvider } from "../src/provider.js";
 
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
@@ -72,10 +73,37 @@ describe("mailgun from the environment", () => {
       env: { ...env, MAIL_PROVIDER: "mailgun", MAIL_FROM_ADDRESS: "app@example.com", ...extra },
     }).catch((e) => e);
     expect(error).toBeInstanceOf(MailError);
-    expect(error).toMatchObject({ code: "CONFIG" });
+    expect(error).toMatchObject({ code: "CONFIG", provider: "mailgun" });
     expect(error.message).toContain(name);
     expect(
       findSecret(error, ["app@example.com", "key-env-SECRET-77", "mg.example.com", "asia"]),
     ).toBeUndefined();
+  });
+});
+
+describe("mailgun config mistakes fail at creation, naming the property", () => {
+  it.each([
+    ["a misspelt endpoint", { endpont: "http://127.0.0.1:9" }, "endpont"],
+    ["an endpoint that is not an absolute http(s) URL", { endpoint: "localhost:9" }, "endpoint"],
+  ])("%s is a CONFIG error before any request", async (_, config, field) => {
+    const error = await createMailerFromEnv({
+      env: { ...env, MAIL_PROVIDER: "mailgun" },
+      config: { mailgun: config },
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({ code: "CONFIG", provider: "mailgun", field });
+    expect(error.message).toContain(field);
+    expect(findSecret(error, ["key-env-SECRET-77", "mg.example.com", "localhost:9"])).toBeUndefined();
+  });
+
+  it("a config without its required properties is a CONFIG error naming each", async () => {
+    const error = await createMailer({
+      from: "app@example.com",
+      providers: { definition: mailgunProvider, config: {} as never },
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({ code: "CONFIG", provider: "mailgun", field: "apiKey" });
+    expect(error.message).toContain("apiKey is required");
+    expect(error.message).toContain("domain is required");
   });
 });

@@ -1,4 +1,4 @@
-import type { EnvValues } from "@posse/mail-core";
+import type { ConfigSchema, EnvValues } from "@posse/mail-core";
 
 /** Settings of the Mailjet provider. */
 export interface MailjetConfig {
@@ -12,6 +12,13 @@ export interface MailjetConfig {
    */
   readonly endpoint?: string;
 }
+
+/** What each config property holds, for the core's check at creation (see `ConfigSchema`). */
+export const CONFIG_SCHEMA: ConfigSchema<MailjetConfig> = {
+  apiKey: "string!",
+  apiSecret: "string!",
+  endpoint: "url",
+};
 
 /** Builds the config from `MAILJET_API_KEY` and `MAILJET_API_SECRET`. */
 export function configFromEnv(values: EnvValues): MailjetConfig {

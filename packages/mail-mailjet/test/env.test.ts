@@ -1,10 +1,11 @@
 // MAIL_PROVIDER=mailjet (or a blank MAIL_PROVIDER with both Mailjet keys set) sends through Mailjet.
-import { createMailerFromEnv, MailError } from "@posse/mail-core";
+import { createMailer, createMailerFromEnv, MailError } from "@posse/mail-core";
 import { findSecret } from "@posse/mail-core/testing";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import "../src/index.js";
+import { mailjetProvider } from "../src/provider.js";
 
 const API = "https://api.mailjet.com";
 const server = setupServer();
@@ -52,8 +53,35 @@ describe("mailjet from the environment", () => {
       },
     }).catch((e) => e);
     expect(error).toBeInstanceOf(MailError);
-    expect(error).toMatchObject({ code: "CONFIG" });
+    expect(error).toMatchObject({ code: "CONFIG", provider: "mailjet" });
     expect(error.message).toContain("MAILJET_API_SECRET");
     expect(findSecret(error, ["app@example.com", "mj-env-public-77"])).toBeUndefined();
+  });
+});
+
+describe("mailjet config mistakes fail at creation, naming the property", () => {
+  it.each([
+    ["a misspelt endpoint", { endpont: "http://127.0.0.1:9" }, "endpont"],
+    ["an endpoint that is not an absolute http(s) URL", { endpoint: "localhost:9" }, "endpoint"],
+  ])("%s is a CONFIG error before any request", async (_, config, field) => {
+    const error = await createMailerFromEnv({
+      env: { ...env, MAIL_PROVIDER: "mailjet" },
+      config: { mailjet: config },
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({ code: "CONFIG", provider: "mailjet", field });
+    expect(error.message).toContain(field);
+    expect(findSecret(error, ["mj-env-public-77", "mj-env-SECRET-77", "localhost:9"])).toBeUndefined();
+  });
+
+  it("a config without its required properties is a CONFIG error naming each", async () => {
+    const error = await createMailer({
+      from: "app@example.com",
+      providers: { definition: mailjetProvider, config: {} as never },
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({ code: "CONFIG", provider: "mailjet", field: "apiKey" });
+    expect(error.message).toContain("apiKey is required");
+    expect(error.message).toContain("apiSecret is required");
   });
 });

@@ -1,4 +1,4 @@
-import type { EnvValues } from "@posse/mail-core";
+import type { ConfigSchema, EnvValues } from "@posse/mail-core";
 
 /** Settings of the Postmark provider. */
 export interface PostmarkConfig {
@@ -9,6 +9,13 @@ export interface PostmarkConfig {
   /** Message stream id, e.g. `outbound`; left out by default so Postmark uses the server's default stream. */
   readonly messageStream?: string;
 }
+
+/** What each config property holds, for the core's check at creation (see `ConfigSchema`). */
+export const CONFIG_SCHEMA: ConfigSchema<PostmarkConfig> = {
+  serverToken: "string!",
+  endpoint: "url",
+  messageStream: "string",
+};
 
 /** Builds the config from `POSTMARK_API_TOKEN`. */
 export function configFromEnv(values: EnvValues): PostmarkConfig {

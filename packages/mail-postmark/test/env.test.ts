@@ -1,10 +1,11 @@
 // MAIL_PROVIDER=postmark (or a blank MAIL_PROVIDER with POSTMARK_API_TOKEN set) sends through Postmark.
-import { createMailerFromEnv, MailError } from "@posse/mail-core";
+import { createMailer, createMailerFromEnv, MailError } from "@posse/mail-core";
 import { findSecret } from "@posse/mail-core/testing";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import "../src/index.js";
+import { postmarkProvider } from "../src/provider.js";
 
 const API = "https://api.postmarkapp.com";
 const server = setupServer();
@@ -40,8 +41,34 @@ describe("postmark from the environment", () => {
       env: { MAIL_PROVIDER: "postmark", MAIL_FROM_ADDRESS: "app@example.com", POSTMARK_API_TOKEN: "  " },
     }).catch((e) => e);
     expect(error).toBeInstanceOf(MailError);
-    expect(error).toMatchObject({ code: "CONFIG" });
+    expect(error).toMatchObject({ code: "CONFIG", provider: "postmark" });
     expect(error.message).toContain("POSTMARK_API_TOKEN");
     expect(findSecret(error, ["app@example.com"])).toBeUndefined();
+  });
+});
+
+describe("postmark config mistakes fail at creation, naming the property", () => {
+  it.each([
+    ["a misspelt endpoint", { endpont: "http://127.0.0.1:9" }, "endpont"],
+    ["an endpoint that is not an absolute http(s) URL", { endpoint: "localhost:9" }, "endpoint"],
+  ])("%s is a CONFIG error before any request", async (_, config, field) => {
+    const error = await createMailerFromEnv({
+      env: { ...env, MAIL_PROVIDER: "postmark" },
+      config: { postmark: config },
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({ code: "CONFIG", provider: "postmark", field });
+    expect(error.message).toContain(field);
+    expect(findSecret(error, ["pm-env-SECRET-77", "localhost:9"])).toBeUndefined();
+  });
+
+  it("a config without its required properties is a CONFIG error naming each", async () => {
+    const error = await createMailer({
+      from: "app@example.com",
+      providers: { definition: postmarkProvider, config: {} as never },
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({ code: "CONFIG", provider: "postmark", field: "serverToken" });
+    expect(error.message).toContain("serverToken is required");
   });
 });

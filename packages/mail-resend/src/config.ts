@@ -1,4 +1,4 @@
-import type { EnvValues } from "@posse/mail-core";
+import type { ConfigSchema, EnvValues } from "@posse/mail-core";
 
 /** Settings of the Resend provider. */
 export interface ResendConfig {
@@ -7,6 +7,12 @@ export interface ResendConfig {
   /** API base URL; default `https://api.resend.com`. For tests and proxies. */
   readonly endpoint?: string;
 }
+
+/** What each config property holds, for the core's check at creation (see `ConfigSchema`). */
+export const CONFIG_SCHEMA: ConfigSchema<ResendConfig> = {
+  apiKey: "string!",
+  endpoint: "url",
+};
 
 /** Builds the config from `RESEND_API_KEY`. */
 export function configFromEnv(values: EnvValues): ResendConfig {

@@ -1,4 +1,4 @@
-import type { EnvValues } from "@posse/mail-core";
+import type { ConfigSchema, EnvValues } from "@posse/mail-core";
 
 /** Settings of the SendGrid provider. */
 export interface SendgridConfig {
@@ -7,6 +7,12 @@ export interface SendgridConfig {
   /** API base URL; default `https://api.sendgrid.com` (EU subusers: `https://api.eu.sendgrid.com`). */
   readonly endpoint?: string;
 }
+
+/** What each config property holds, for the core's check at creation (see `ConfigSchema`). */
+export const CONFIG_SCHEMA: ConfigSchema<SendgridConfig> = {
+  apiKey: "string!",
+  endpoint: "url",
+};
 
 /** Builds the config from `SENDGRID_API_KEY`. */
 export function configFromEnv(values: EnvValues): SendgridConfig {

@@ -1,5 +1,5 @@
 import { builtinProvider, defineProvider } from "@posse/mail-core";
-import { configFromEnv, type SendgridConfig } from "./config.js";
+import { CONFIG_SCHEMA, configFromEnv, type SendgridConfig } from "./config.js";
 import { createTransport } from "./transport.js";
 
 /** The SendGrid provider: `MAIL_PROVIDER=sendgrid` with `SENDGRID_API_KEY`. */
@@ -8,6 +8,7 @@ export const sendgridProvider = defineProvider<SendgridConfig>({
   // SendGrid's limit is 30 MB per request after base64 encoding, i.e. about 22 MB of attachments.
   maxAttachmentBytes: Math.floor((30 * 1024 * 1024 * 3) / 4),
   secretKeys: ["apiKey"],
+  config: CONFIG_SCHEMA,
   configFromEnv,
   create: createTransport,
 });

@@ -1,10 +1,11 @@
 // MAIL_PROVIDER=sendgrid (or a blank MAIL_PROVIDER with SENDGRID_API_KEY set) sends through SendGrid.
-import { createMailerFromEnv, MailError } from "@posse/mail-core";
+import { createMailer, createMailerFromEnv, MailError } from "@posse/mail-core";
 import { findSecret } from "@posse/mail-core/testing";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import "../src/index.js";
+import { sendgridProvider } from "../src/provider.js";
 
 const API = "https://api.sendgrid.com";
 const server = setupServer();
@@ -40,8 +41,34 @@ describe("sendgrid from the environment", () => {
       env: { MAIL_PROVIDER: "sendgrid", MAIL_FROM_ADDRESS: "app@example.com", SENDGRID_API_KEY: "  " },
     }).catch((e) => e);
     expect(error).toBeInstanceOf(MailError);
-    expect(error).toMatchObject({ code: "CONFIG" });
+    expect(error).toMatchObject({ code: "CONFIG", provider: "sendgrid" });
     expect(error.message).toContain("SENDGRID_API_KEY");
     expect(findSecret(error, ["app@example.com"])).toBeUndefined();
+  });
+});
+
+describe("sendgrid config mistakes fail at creation, naming the property", () => {
+  it.each([
+    ["a misspelt endpoint", { endpont: "http://127.0.0.1:9" }, "endpont"],
+    ["an endpoint that is not an absolute http(s) URL", { endpoint: "localhost:9" }, "endpoint"],
+  ])("%s is a CONFIG error before any request", async (_, config, field) => {
+    const error = await createMailerFromEnv({
+      env: { ...env, MAIL_PROVIDER: "sendgrid" },
+      config: { sendgrid: config },
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({ code: "CONFIG", provider: "sendgrid", field });
+    expect(error.message).toContain(field);
+    expect(findSecret(error, ["SG.env_SECRET_77", "localhost:9"])).toBeUndefined();
+  });
+
+  it("a config without its required properties is a CONFIG error naming each", async () => {
+    const error = await createMailer({
+      from: "app@example.com",
+      providers: { definition: sendgridProvider, config: {} as never },
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({ code: "CONFIG", provider: "sendgrid", field: "apiKey" });
+    expect(error.message).toContain("apiKey is required");
   });
 });
