@@ -3,13 +3,14 @@
 // encoding of one) may surface in an error, its causes, its JSON, util.inspect, an event or console output.
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
-import { createMailerFromEnv, type Mailer } from "@posse/mail-core";
+import { inspect } from "node:util";
+import { createMailerFromEnv, type MailError, type Mailer } from "@posse/mail-core";
 import { findSecret } from "@posse/mail-core/testing";
 import { HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { SMTPServer } from "smtp-server";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { answerAll, envFor, VENDORS } from "./vendors.js";
+import { answerAll, envFor, partialEchoes, VENDORS, type Vendor } from "./vendors.js";
 
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
@@ -22,7 +23,7 @@ afterAll(() => server.close());
 const MESSAGE = { to: "ann@example.com", subject: "Sign in", text: "https://example.com/login/abc" };
 
 /** Runs `act` with every event and every console / stdout / stderr write captured. */
-async function observe(act: (hooks: object) => Promise<unknown>) {
+async function observe<T>(act: (hooks: object) => Promise<T>) {
   const printed: string[] = [];
   const capture = (...args: unknown[]) => {
     printed.push(args.map(String).join(" "));
@@ -39,7 +40,7 @@ async function observe(act: (hooks: object) => Promise<unknown>) {
     onSent: (event: unknown) => events.push(event),
     onError: (event: unknown) => events.push(event),
   };
-  let outcome: unknown;
+  let outcome: T;
   try {
     outcome = await act(hooks);
   } finally {
@@ -150,5 +151,154 @@ describe("smtp never leaks the password", () => {
     }
     expect(findSecret(result.events, secrets)).toBeUndefined();
     expect(findSecret(result.printed, secrets)).toBeUndefined();
+  });
+});
+
+// Where providers used to cut a vendor's text (SendGrid 300, Brevo and Mailjet 200 characters) before core
+// redacted it, leaving a key minus its last characters, and where core now cuts (1000).
+const CUT_POINTS = [199, 200, 201, 299, 300, 301, 999, 1000, 1001];
+/** Longest `error.message`: 1000 characters of text and the cut marker. */
+const MAX_MESSAGE = 1000 + "… [cut; the text had 99999999 characters]".length;
+
+const BODY_FORMATS: [string, (vendor: Vendor, status: number, text: string) => Response][] = [
+  ["JSON in the vendor's shape", (vendor, status, text) => vendor.errorAnswer(status, text)],
+  ["plain-text", (_, status, text) => HttpResponse.text(text, { status })],
+  ["HTML", (_, status, text) => new HttpResponse(text, { status, headers: { "content-type": "text/html" } })],
+];
+
+/** True when `text` holds a character that can forge a log line (C0, DEL, C1, bidi, line separators). */
+function hasControl(text: string): boolean {
+  return [...text].some((char) => {
+    const code = char.codePointAt(0)!;
+    return (
+      code < 0x20 ||
+      (code >= 0x7f && code <= 0x9f) ||
+      code === 0x061c ||
+      code === 0x200e ||
+      code === 0x200f ||
+      (code >= 0x2028 && code <= 0x202e) ||
+      (code >= 0x2066 && code <= 0x2069)
+    );
+  });
+}
+
+/** The request header that carries the vendor's credential, as a careless vendor would echo it. */
+function credentialHeader(request: Request): string {
+  for (const name of ["authorization", "x-postmark-server-token", "api-key"]) {
+    const value = request.headers.get(name);
+    if (value) return `${name}: ${value}`;
+  }
+  throw new Error("no credential header");
+}
+
+/** `echo` placed so that its last character is character `end` (1-based) of the text. */
+const endingAt = (end: number, echo: string, after = " was not accepted") =>
+  `${"#".repeat(Math.max(0, end - echo.length - 1))} ${echo}${after}`;
+
+/** One send and one verify with no retry, everything observed. */
+async function sendAndVerify(vendor: Vendor, message: object = MESSAGE) {
+  return observe(async (hooks) => {
+    const mailer = await createMailerFromEnv({ env: envFor(vendor), hooks, retry: { attempts: 1 } });
+    return [
+      await mailer.send(message as typeof MESSAGE).catch((error: unknown) => error),
+      await mailer.verify().catch((error: unknown) => error),
+    ] as MailError[];
+  });
+}
+
+/** Asserts what a user can see of the errors holds no secret, no cut-off piece of one, no control character, and is bounded. */
+function expectSafe(vendor: Vendor, result: Awaited<ReturnType<typeof sendAndVerify>>) {
+  const pieces = partialEchoes(vendor.keys);
+  const errors = [
+    ...result.outcome,
+    ...result.events.flatMap((event) => (event as { error?: MailError }).error ?? []),
+  ];
+  for (const error of result.outcome) expect(error).toMatchObject({ name: "MailError", provider: vendor.id });
+  for (const seen of [...result.outcome, result.events, result.printed]) {
+    expect(findSecret(seen, vendor.secrets)).toBeUndefined();
+    expect(findSecret(seen, pieces)).toBeUndefined();
+  }
+  for (const error of errors) {
+    expect(error.message.length).toBeLessThanOrEqual(MAX_MESSAGE);
+    expect(hasControl(error.message)).toBe(false);
+    expect(hasControl(JSON.stringify(error))).toBe(false);
+  }
+}
+
+describe.each(VENDORS)("$id masks an echoed secret before anything cuts the text", (vendor) => {
+  describe.each(BODY_FORMATS)("in a %s error body", (_, format) => {
+    it.each(CUT_POINTS)("ending at character %i", async (end) => {
+      const echoes = [...vendor.keys.map((key) => () => key), credentialHeader];
+      for (const echo of echoes) {
+        const { handler, seen } = answerAll(vendor, (request) =>
+          format(vendor, 400, endingAt(end, echo(request))),
+        );
+        server.use(handler);
+        const result = await sendAndVerify(vendor);
+        expect(seen.length).toBe(2);
+        expectSafe(vendor, result);
+        server.resetHandlers();
+      }
+    });
+  });
+});
+
+describe.each(VENDORS)("$id bounds vendor text in an error and escapes its control characters", (vendor) => {
+  it.each([
+    ["600 KB", 600_000],
+    ["5 MB", 5_000_000],
+  ])("a %s error field", async (_, size) => {
+    const { handler } = answerAll(vendor, (request) => {
+      const echo = `${vendor.keys.join(" ")} ${credentialHeader(request)}`;
+      return vendor.errorAnswer(400, `invalid ${echo} ${"field ".repeat(size / 6)} ${echo}`);
+    });
+    server.use(handler);
+    const result = await sendAndVerify(vendor);
+    expectSafe(vendor, result);
+    for (const error of result.outcome) {
+      expect(inspect(error, { depth: null, showHidden: true }).length).toBeLessThan(40_000);
+    }
+    expect(inspect(result.events, { depth: null }).length).toBeLessThan(40_000);
+  });
+
+  it("line breaks, terminal escapes and bidi controls in a vendor's message", async () => {
+    const forged =
+      "denied\r\n2026-12-02T14:00:00Z INFO mail sent to ann@example.com\x1b[2K\x1b]0;pwned\x07\u202egnp.exe\u2028";
+    const { handler } = answerAll(vendor, () => vendor.errorAnswer(400, forged));
+    server.use(handler);
+    const result = await sendAndVerify(vendor);
+    expectSafe(vendor, result);
+    // Whatever a vendor's SDK keeps of the text, what reaches the message is escaped, not dropped.
+    const messages = result.outcome.map((error) => error.message).join("\n");
+    if (messages.includes("denied")) expect(messages).toContain("\\r\\n2026-12-02T14:00:00Z INFO");
+  });
+});
+
+describe.each(VENDORS)("$id carries neither the request nor a huge HTML answer into an error", (vendor) => {
+  it("a 32 MB HTML page echoing the message, its attachment and the credentials", async () => {
+    const BODY = "message-body-marker-4d1c";
+    const ATTACHMENT = "attachment-content-marker-9e2f";
+    const { handler } = answerAll(vendor, (request) => {
+      const head = `<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1>${"<p>The upstream server did not answer.</p>".repeat(60)}`;
+      const echo = `<pre>${credentialHeader(request)} ${vendor.keys.join(" ")} ${BODY} ${ATTACHMENT}</pre>`;
+      const page = `${head}${echo}${"<div>padding</div>".repeat(1_800_000)}${echo}</body></html>`;
+      return new HttpResponse(page, { status: 502, headers: { "content-type": "text/html" } });
+    });
+    server.use(handler);
+    const result = await sendAndVerify(vendor, {
+      ...MESSAGE,
+      text: BODY,
+      attachments: [{ filename: "trace.txt", content: ATTACHMENT }],
+    });
+    expectSafe(vendor, result);
+    for (const seen of [...result.outcome, result.events, result.printed]) {
+      expect(
+        findSecret(seen, [BODY, ATTACHMENT, Buffer.from(ATTACHMENT).toString("base64")]),
+      ).toBeUndefined();
+    }
+    for (const error of result.outcome) {
+      expect(inspect(error, { depth: null, showHidden: true }).length).toBeLessThan(40_000);
+    }
+    expect(inspect(result.events, { depth: null }).length).toBeLessThan(40_000);
   });
 });
