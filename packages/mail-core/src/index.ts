@@ -7,6 +7,12 @@ export {
 } from "./address.js";
 export { BUILTIN_PROVIDERS, type BuiltinProvider, builtinProvider } from "./builtin-providers.js";
 export {
+  type ConfigProblem,
+  checkProviderEnv,
+  type EnvFormat,
+  readProviderEnv,
+} from "./check-env.js";
+export {
   codeForStatus,
   type HttpFailure,
   httpFailure,
@@ -16,7 +22,6 @@ export {
   systemErrorCode,
   transportFailure,
 } from "./classify-http.js";
-export { type ConfigProblem, checkProviderEnv, type EnvFormat } from "./check-env.js";
 export { type Clock, systemClock } from "./clock.js";
 export {
   type ConfigField,
