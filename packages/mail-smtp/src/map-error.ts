@@ -6,6 +6,11 @@ const PROVIDER = "smtp";
 // Node's certificate and TLS protocol failures, which nodemailer reports as ESOCKET with this originalCode.
 const TLS_FAILURE = /^ERR_(TLS|SSL)_|CERT|SELF_SIGNED|UNABLE_TO_/;
 
+// How nodemailer's pool fails a message whose connection closed before the message was handed to it (a
+// reused connection the server had dropped, or one closed before its greeting) when it may not re-queue it
+// (maxRequeues: 0): not a byte of the message went out.
+const CLOSED_BEFORE_SENDING = /^Reached maximum number of retries after connection was closed$/;
+
 // Reply texts and RFC 3463 enhanced codes (4.7.x "security or policy") that mean "slow down".
 const RATE_LIMIT = /\b4\.7\.\d+\b|\brate\b|too many|throttl/i;
 
@@ -69,6 +74,9 @@ export function fromSmtpError(caught: unknown): MailError {
       error,
       !neverConnected && system.outcomeUnknown,
     );
+  }
+  if (error.code === "ECONNECTION" && CLOSED_BEFORE_SENDING.test(detail)) {
+    return failure("NETWORK", `the connection closed before the message was sent: ${detail}`, error);
   }
   if (error.code === "ECONNECTION" || error.code === "ESOCKET") {
     return failure("NETWORK", `the connection broke: ${detail}`, error, true);

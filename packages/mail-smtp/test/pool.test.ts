@@ -2,7 +2,13 @@
 // that resolves only once every connection is closed and leaves later sends with a clear, certain error.
 // The server speaks plain SMTP on 127.0.0.1 here (no AUTH), so its count of open connections sees each
 // client FIN at once.
-import { createMailer, MailError, type Mailer, type MailTransport } from "@posse/mail-core";
+import {
+  createMailer,
+  createMailerFromEnv,
+  MailError,
+  type Mailer,
+  type MailTransport,
+} from "@posse/mail-core";
 import { CONTRACT_FROM, createContractMailer, minimalMessage } from "@posse/mail-core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { type SmtpConfig, smtpProvider } from "../src/index.js";
@@ -73,6 +79,77 @@ describe("smtp connections", () => {
     await sendSome(await mailer(plain(server.port, { maxConnections: 2 })), 40);
     expect(subjects(server)).toEqual(expected(40));
     expect(server.maxOpenConnections()).toBe(2);
+  });
+
+  it("takes the limit from SMTP_MAX_CONNECTIONS", async () => {
+    const server = await plainServer();
+    const env = {
+      MAIL_PROVIDER: "smtp",
+      MAIL_FROM_ADDRESS: CONTRACT_FROM,
+      SMTP_HOST: "127.0.0.1",
+      SMTP_PORT: String(server.port),
+      SMTP_ENABLE_STARTTLS: "false",
+      SMTP_MAX_CONNECTIONS: "3",
+    };
+    const fromEnv = await createMailerFromEnv({ env });
+    mailers.push(fromEnv);
+    await sendSome(fromEnv, 30);
+    expect(subjects(server)).toEqual(expected(30));
+    expect(server.maxOpenConnections()).toBe(3);
+  });
+
+  it.each(["0", "-1", "2.5", "many", "1000"])("refuses SMTP_MAX_CONNECTIONS=%s, naming it", async (value) => {
+    const env = {
+      MAIL_PROVIDER: "smtp",
+      MAIL_FROM_ADDRESS: CONTRACT_FROM,
+      SMTP_HOST: "smtp.example.com",
+      SMTP_MAX_CONNECTIONS: value,
+    };
+    const error = await createMailerFromEnv({ env }).catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({ code: "CONFIG", provider: "smtp" });
+    expect(error.message).toContain("SMTP_MAX_CONNECTIONS must be a whole number from 1 to 999");
+  });
+
+  it("retries, within the attempt budget, a message whose reused connection the server dropped before it was sent", async () => {
+    const server = await startServer({
+      startTls: false,
+      authOptional: true,
+      dropOnMailFrom: (count) => count === 2,
+    });
+    servers.push(server);
+    const pooled = await createContractMailer(smtpProvider, plain(server.port), {
+      retry: { attempts: 2 },
+      random: () => 0,
+    });
+    mailers.push(pooled);
+    await pooled.send({ ...minimalMessage, subject: "First" });
+    await expect(pooled.send({ ...minimalMessage, subject: "Second" })).resolves.toMatchObject({
+      provider: "smtp",
+    });
+    expect(server.messages.map((message) => message.parsed.subject)).toEqual(["First", "Second"]);
+    expect(server.connections).toHaveLength(2);
+  });
+
+  it("reports that drop as NETWORK, certainly not sent, when no attempt is left", async () => {
+    const server = await startServer({
+      startTls: false,
+      authOptional: true,
+      dropOnMailFrom: (count) => count === 2,
+    });
+    servers.push(server);
+    const pooled = await mailer(plain(server.port));
+    await pooled.send(minimalMessage);
+    const error = await pooled.send(minimalMessage).catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({
+      code: "NETWORK",
+      provider: "smtp",
+      retryable: true,
+      outcomeUnknown: false,
+    });
+    expect(error.message).toContain("before the message was sent");
+    expect(server.messages).toHaveLength(1);
   });
 
   it("close() resolves only when the server has seen every connection close", async () => {
