@@ -1,19 +1,11 @@
-import { MailError } from "@posse/mail-core";
+import { isLoopbackHost, MailError } from "@posse/mail-core";
 
 /** Where an endpoint the SDK sends to was set, for the error: the config field or the variable. */
-export function endpointSource(configured: string | undefined, env = process.env): string {
+function endpointSource(configured: string | undefined, env = process.env): string {
   if (configured !== undefined) return "endpoint";
   if (env.AWS_ENDPOINT_URL_SESV2) return "AWS_ENDPOINT_URL_SESV2";
   if (env.AWS_ENDPOINT_URL) return "AWS_ENDPOINT_URL";
   return "endpoint_url in the AWS shared config file";
-}
-
-/** Whether a host name is this machine: `localhost`, `127.0.0.0/8` or `::1`. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[(.*)\]$/, "$1").toLowerCase();
-  return (
-    host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host)
-  );
 }
 
 /** The parts of the SDK's HTTP request this module reads. */

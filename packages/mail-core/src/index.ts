@@ -75,6 +75,7 @@ export {
   normalizeMessage,
   type Recipients,
 } from "./message.js";
+export { isLoopbackHost, refusePlainHttp } from "./plain-http.js";
 export { getRegisteredProvider, listProviders, type ProviderInfo, registerProvider } from "./registry.js";
 export {
   type MailProviderResolution,

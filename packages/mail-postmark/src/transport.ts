@@ -1,4 +1,9 @@
-import { limitResponseBody, type MailTransport, type ProviderContext } from "@posse/mail-core";
+import {
+  limitResponseBody,
+  type MailTransport,
+  type ProviderContext,
+  refusePlainHttp,
+} from "@posse/mail-core";
 import type { Errors } from "postmark";
 import type { PostmarkConfig } from "./config.js";
 import { fromPostmarkError, type SeenExchange } from "./map-error.js";
@@ -10,6 +15,7 @@ export async function createTransport(
   context: ProviderContext,
 ): Promise<MailTransport> {
   const { ServerClient } = await import("postmark");
+  if (config.endpoint !== undefined) refusePlainHttp("postmark", config.endpoint, "endpoint");
   const endpoint = new URL(config.endpoint ?? "https://api.postmarkapp.com");
   const options = {
     useHttps: endpoint.protocol === "https:",

@@ -195,13 +195,29 @@ describe("postmark contract", () => {
   it("sends to a configured endpoint", async () => {
     const seen: string[] = [];
     server.use(
-      http.post("http://postmark.proxy.test:8080/base/email", ({ request }) => {
+      http.post("https://postmark.proxy.test:8443/base/email", ({ request }) => {
         seen.push(request.url);
         return HttpResponse.json(okBody());
       }),
     );
-    await (await mailer({}, { endpoint: "http://postmark.proxy.test:8080/base/" })).send(minimalMessage);
-    expect(seen).toEqual(["http://postmark.proxy.test:8080/base/email"]);
+    await (await mailer({}, { endpoint: "https://postmark.proxy.test:8443/base/" })).send(minimalMessage);
+    expect(seen).toEqual(["https://postmark.proxy.test:8443/base/email"]);
+  });
+
+  it("refuses a plain-http endpoint on another host with CONFIG (the token would travel in clear)", async () => {
+    let requests = 0;
+    server.use(
+      http.all("http://postmark.proxy.test:8080/*", () => {
+        requests += 1;
+        return HttpResponse.json(okBody());
+      }),
+    );
+    const error = await mailer({}, { endpoint: "http://postmark.proxy.test:8080/base/" }).catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({ code: "CONFIG", provider: "postmark" });
+    expect(error.message).toContain("endpoint");
+    expect(error.message).not.toContain("postmark.proxy.test");
+    expect(requests).toBe(0);
   });
 
   const unsupported: [string, Record<string, unknown>, string][] = [

@@ -1,4 +1,4 @@
-import type { MailTransport, ProviderContext } from "@posse/mail-core";
+import { type MailTransport, type ProviderContext, refusePlainHttp } from "@posse/mail-core";
 import type { ResendConfig } from "./config.js";
 import { fromResendError } from "./map-error.js";
 import { toResendEmail } from "./map-message.js";
@@ -11,6 +11,8 @@ export async function createTransport(
 ): Promise<MailTransport> {
   const { Resend } = await import("resend");
   const client = new Resend(config.apiKey, config.endpoint ? { baseUrl: config.endpoint } : undefined);
+  // Without an endpoint the SDK takes RESEND_BASE_URL from the environment: the key goes wherever it points.
+  refusePlainHttp("resend", client.baseUrl, config.endpoint ? "endpoint" : "RESEND_BASE_URL");
   // The SDK calls the global fetch itself (no fetch option) but hands it our request options: a dispatcher
   // there caps the answer's size and keeps its status, which the SDK's result does not always carry.
   return {

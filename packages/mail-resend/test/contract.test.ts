@@ -14,7 +14,7 @@ import {
 } from "@posse/mail-core/testing";
 import { delay, HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { resendProvider } from "../src/index.js";
 
 const API = "https://api.resend.com";
@@ -36,7 +36,10 @@ const mailer = (options: Partial<CreateMailerOptions> = {}) =>
   createContractMailer(resendProvider, { apiKey: API_KEY }, options);
 
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => server.resetHandlers());
+afterEach(() => {
+  server.resetHandlers();
+  vi.unstubAllEnvs();
+});
 afterAll(() => server.close());
 
 describe("resend contract", () => {
@@ -116,6 +119,40 @@ describe("resend contract", () => {
         content_type: "text/html; charset=utf-8",
       },
     ]);
+  });
+
+  it.each([
+    ["endpoint", { endpoint: "http://resend-proxy.example" }, {}],
+    ["RESEND_BASE_URL", {}, { RESEND_BASE_URL: "http://resend-proxy.example" }],
+  ])("refuses a plain-http base URL on another host from %s with CONFIG", async (named, config, env) => {
+    for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+    let requests = 0;
+    server.use(
+      http.all("http://resend-proxy.example/*", () => {
+        requests += 1;
+        return HttpResponse.json({ id: "stolen" });
+      }),
+    );
+    const error = await createContractMailer(resendProvider, { apiKey: API_KEY, ...config }).catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({ code: "CONFIG", provider: "resend" });
+    expect(error.message).toContain(named);
+    expect(error.message).not.toContain("resend-proxy.example");
+    expect(findSecret(error, [API_KEY])).toBeUndefined();
+    expect(requests).toBe(0);
+  });
+
+  it("follows RESEND_BASE_URL over https, as the SDK does", async () => {
+    vi.stubEnv("RESEND_BASE_URL", "https://resend-gateway.example");
+    const seen: string[] = [];
+    server.use(
+      http.post("https://resend-gateway.example/emails", ({ request }) => {
+        seen.push(request.url);
+        return HttpResponse.json({ id: "via-gateway" });
+      }),
+    );
+    await expect((await mailer()).send(minimalMessage)).resolves.toMatchObject({ messageId: "via-gateway" });
+    expect(seen).toEqual(["https://resend-gateway.example/emails"]);
   });
 
   it("refuses tags Resend cannot carry before any request", async () => {
