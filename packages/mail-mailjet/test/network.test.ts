@@ -21,6 +21,8 @@ const API_KEY = "mj-public-network-5f1c";
 const API_SECRET = "mj-private-network-SECRET-9a7e";
 const BASIC = `Basic ${Buffer.from(`${API_KEY}:${API_SECRET}`).toString("base64")}`;
 const closers: (() => Promise<void>)[] = [];
+// Tens of ms on an idle machine; the slack absorbs a loaded CI box. The SDK never closed these sockets.
+const CLOSE_WITHIN_MS = 500;
 
 afterEach(async () => {
   await Promise.all(closers.splice(0).map((close) => close()));
@@ -47,7 +49,7 @@ describe("mailjet over real sockets", () => {
     expect(error).toMatchObject({ code: "UNKNOWN", provider: "mailjet", outcomeUnknown: true });
     expect(await vendor.allClosed(1_000)).toBe(true);
     const [connection] = vendor.connections;
-    expect(connection!.closedAt! - settledAt).toBeLessThan(100);
+    expect(connection!.closedAt! - settledAt).toBeLessThan(CLOSE_WITHIN_MS);
     // The limit plus what loopback socket buffers hold; the SDK read without end (700 MB in 12 s).
     expect(connection!.bytesWritten).toBeLessThan(MAX_RESPONSE_BYTES + 8 * 1024 * 1024);
   });
@@ -58,7 +60,7 @@ describe("mailjet over real sockets", () => {
     const settledAt = Date.now();
     expect(error).toMatchObject({ code: "TIMEOUT", provider: "mailjet", outcomeUnknown: true });
     expect(await vendor.allClosed(1_000)).toBe(true);
-    expect(vendor.connections[0]!.closedAt! - settledAt).toBeLessThan(100);
+    expect(vendor.connections[0]!.closedAt! - settledAt).toBeLessThan(CLOSE_WITHIN_MS);
   });
 
   it("closes the socket when the caller aborts", async () => {
@@ -69,7 +71,7 @@ describe("mailjet over real sockets", () => {
     const settledAt = Date.now();
     expect(error).toMatchObject({ code: "ABORTED", provider: "mailjet" });
     expect(await vendor.allClosed(1_000)).toBe(true);
-    expect(vendor.connections[0]!.closedAt! - settledAt).toBeLessThan(100);
+    expect(vendor.connections[0]!.closedAt! - settledAt).toBeLessThan(CLOSE_WITHIN_MS);
   });
 });
 
