@@ -130,6 +130,7 @@ export const BUILTIN_PROVIDERS: readonly BuiltinProvider[] = [
         name: "SMTP_MAX_CONNECTIONS",
         description: "connections open at once (1-999); further sends wait for a free one",
         default: "5",
+        format: "count",
       },
       {
         name: "SMTP_ALLOW_PLAINTEXT_AUTH",

@@ -30,6 +30,10 @@ const FORMATS = {
     },
     expected: "true or false (also 1/0, yes/no)",
   },
+  count: {
+    parse: (value: string) => (/^\d{1,3}$/.test(value) && +value >= 1 ? String(+value) : undefined),
+    expected: "a whole number from 1 to 999",
+  },
   hostname: {
     parse: (value: string) => (HOST_NAME.test(value) ? value : undefined),
     expected: "a bare domain name, with no scheme or path",

@@ -14,7 +14,10 @@ export interface EnvVar {
   readonly secret?: boolean;
   /** Value used when the variable is blank. */
   readonly default?: string;
-  /** What a set value must look like: `port` (1-65535), `boolean` (true/false, 1/0, yes/no; read as `"true"`/`"false"`), `hostname`. */
+  /**
+   * What a set value must look like: `port` (1-65535), `count` (1-999), `boolean` (true/false, 1/0,
+   * yes/no; read as `"true"`/`"false"`), `hostname` (a bare domain name).
+   */
   readonly format?: EnvFormat;
   /** The only values allowed, matched case-insensitively and read in the spelling listed here. */
   readonly oneOf?: readonly string[];

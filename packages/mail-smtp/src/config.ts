@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from "node:tls";
-import { type EnvValues, MailError } from "@posse/mail-core";
+import type { ConfigSchema, EnvValues } from "@posse/mail-core";
 
 /** Settings of the SMTP provider. */
 export interface SmtpConfig {
@@ -25,50 +25,35 @@ export interface SmtpConfig {
   readonly name?: string;
 }
 
-const TRUE = new Set(["true", "1", "yes"]);
-const FALSE = new Set(["false", "0", "no"]);
-
-function configError(message: string): MailError {
-  return new MailError("CONFIG", message, { provider: "smtp" });
-}
-
-function parsePort(value: string): number {
-  const port = /^\d{1,5}$/.test(value) ? Number(value) : Number.NaN;
-  if (!(port >= 1 && port <= 65535)) throw configError("SMTP_PORT must be a port number from 1 to 65535");
-  return port;
-}
-
-function parseFlag(name: string, value: string): boolean {
-  const text = value.toLowerCase();
-  if (TRUE.has(text)) return true;
-  if (FALSE.has(text)) return false;
-  throw configError(`${name} must be true or false (also 1/0, yes/no)`);
-}
-
-function parseMaxConnections(value: string): number {
-  if (/^\d{1,3}$/.test(value) && Number(value) >= 1) return Number(value);
-  throw configError("SMTP_MAX_CONNECTIONS must be a whole number from 1 to 999");
-}
+/** What each config property holds, for the core's check at creation (see `ConfigSchema`). */
+export const CONFIG_SCHEMA: ConfigSchema<SmtpConfig> = {
+  host: "string!",
+  port: "port!",
+  username: "string",
+  password: "string",
+  startTls: "boolean!",
+  secure: "boolean",
+  maxConnections: "integer",
+  allowPlaintextAuth: "boolean",
+  tls: "object",
+  name: "string",
+};
 
 /**
- * Builds the config from `SMTP_HOST`, `SMTP_PORT`, `SMTP_USERNAME`, `SMTP_PASSWORD`, `SMTP_ENABLE_STARTTLS`,
- * `SMTP_MAX_CONNECTIONS` and `SMTP_ALLOW_PLAINTEXT_AUTH`.
+ * Builds the config from `SMTP_HOST`, `SMTP_PORT`, `SMTP_USERNAME`, `SMTP_PASSWORD`,
+ * `SMTP_ENABLE_STARTTLS`, `SMTP_MAX_CONNECTIONS` and `SMTP_ALLOW_PLAINTEXT_AUTH`, which the core has checked
+ * against their declarations (a port, a count, booleans read as "true"/"false", user name and password
+ * together).
  */
 export function configFromEnv(values: EnvValues): SmtpConfig {
   const username = values.SMTP_USERNAME;
   const password = values.SMTP_PASSWORD;
-  if ((username === undefined) !== (password === undefined)) {
-    throw configError("SMTP_USERNAME and SMTP_PASSWORD must be set together (or both left blank)");
-  }
   return {
     host: values.SMTP_HOST!,
-    port: parsePort(values.SMTP_PORT ?? "587"),
-    startTls: parseFlag("SMTP_ENABLE_STARTTLS", values.SMTP_ENABLE_STARTTLS ?? "true"),
-    ...(values.SMTP_MAX_CONNECTIONS !== undefined && {
-      maxConnections: parseMaxConnections(values.SMTP_MAX_CONNECTIONS),
-    }),
-    ...(values.SMTP_ALLOW_PLAINTEXT_AUTH !== undefined &&
-      parseFlag("SMTP_ALLOW_PLAINTEXT_AUTH", values.SMTP_ALLOW_PLAINTEXT_AUTH) && { allowPlaintextAuth: true }),
+    port: Number(values.SMTP_PORT ?? "587"),
+    startTls: (values.SMTP_ENABLE_STARTTLS ?? "true") === "true",
+    ...(values.SMTP_MAX_CONNECTIONS !== undefined && { maxConnections: Number(values.SMTP_MAX_CONNECTIONS) }),
+    ...(values.SMTP_ALLOW_PLAINTEXT_AUTH === "true" && { allowPlaintextAuth: true }),
     ...(username !== undefined && password !== undefined && { username, password }),
   };
 }

@@ -1,9 +1,10 @@
 // MAIL_PROVIDER=smtp (or a blank MAIL_PROVIDER with SMTP_HOST + SMTP_USERNAME + SMTP_PASSWORD) sends over SMTP.
-import { createMailerFromEnv, MailError, type Mailer } from "@posse/mail-core";
+import { createMailer, createMailerFromEnv, MailError, type Mailer, readProviderEnv } from "@posse/mail-core";
 import { findSecret } from "@posse/mail-core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import "../src/index.js";
 import { configFromEnv } from "../src/config.js";
+import { smtpProvider } from "../src/provider.js";
 import { PASSWORD, startServer, TEST_CA, type TestServer, USER } from "./fixtures/smtp-server.js";
 
 const servers: TestServer[] = [];
@@ -22,7 +23,7 @@ async function configError(env: Record<string, string>): Promise<MailError> {
     (e) => e,
   );
   expect(error).toBeInstanceOf(MailError);
-  expect(error).toMatchObject({ code: "CONFIG" });
+  expect(error).toMatchObject({ code: "CONFIG", provider: "smtp" });
   return error;
 }
 
@@ -62,7 +63,9 @@ describe("smtp from the environment", () => {
     ["password", { SMTP_PASSWORD: PASSWORD }],
   ])("needs the %s's partner, naming both without any value", async (_, half) => {
     const error = await configError({ SMTP_HOST: "smtp.example.com", ...half });
-    expect(error.message).toContain("SMTP_USERNAME and SMTP_PASSWORD");
+    const [set, partner] =
+      "SMTP_USERNAME" in half ? ["SMTP_USERNAME", "SMTP_PASSWORD"] : ["SMTP_PASSWORD", "SMTP_USERNAME"];
+    expect(error.message).toBe(`MAIL_PROVIDER=smtp: ${set} needs ${partner} to be set with it`);
     expect(findSecret(error, [USER, PASSWORD])).toBeUndefined();
   });
 
@@ -76,11 +79,20 @@ describe("smtp from the environment", () => {
     expect(error.message).toContain("SMTP_ENABLE_STARTTLS");
   });
 
-  it("reads defaults and flags", () => {
-    expect(configFromEnv({ SMTP_HOST: "smtp.example.com" })).toEqual({
+  it.each(["0", "1000", "five"])("refuses SMTP_MAX_CONNECTIONS=%s", async (count) => {
+    const error = await configError({ SMTP_HOST: "smtp.example.com", SMTP_MAX_CONNECTIONS: count });
+    expect(error.message).toBe(
+      "MAIL_PROVIDER=smtp: SMTP_MAX_CONNECTIONS must be a whole number from 1 to 999",
+    );
+  });
+
+  it("reads defaults and flags as the core hands them over", () => {
+    const read = (env: Record<string, string>) => configFromEnv(readProviderEnv(smtpProvider, env));
+    expect(read({ SMTP_HOST: "smtp.example.com" })).toEqual({
       host: "smtp.example.com",
       port: 587,
       startTls: true,
+      maxConnections: 5,
     });
     for (const [flag, startTls] of [
       ["TRUE", true],
@@ -90,10 +102,54 @@ describe("smtp from the environment", () => {
       ["0", false],
       ["no", false],
     ] as const) {
-      expect(configFromEnv({ SMTP_HOST: "h.example", SMTP_ENABLE_STARTTLS: flag }).startTls).toBe(startTls);
+      expect(read({ SMTP_HOST: "h.example", SMTP_ENABLE_STARTTLS: flag }).startTls).toBe(startTls);
     }
     expect(
-      configFromEnv({ SMTP_HOST: "h.example", SMTP_PORT: "465", SMTP_USERNAME: "u", SMTP_PASSWORD: "p" }),
-    ).toEqual({ host: "h.example", port: 465, startTls: true, username: "u", password: "p" });
+      read({
+        SMTP_HOST: "h.example",
+        SMTP_PORT: "465",
+        SMTP_USERNAME: "u",
+        SMTP_PASSWORD: "p",
+        SMTP_MAX_CONNECTIONS: "2",
+      }),
+    ).toEqual({
+      host: "h.example",
+      port: 465,
+      startTls: true,
+      username: "u",
+      password: "p",
+      maxConnections: 2,
+    });
+  });
+});
+
+describe("smtp config mistakes fail at creation, naming the property", () => {
+  it.each([
+    ["a config without a host", { port: 587, startTls: true }, "host", "smtp config: host is required"],
+    [
+      "a misspelt property",
+      { host: "h.example", port: 587, startTls: true, hots: "x" },
+      "hots",
+      'smtp config: "hots" is not a config property (known: host, port, username, password, startTls, secure, maxConnections, allowPlaintextAuth, tls, name)',
+    ],
+    [
+      "a port out of range",
+      { host: "h.example", port: 99999, startTls: true },
+      "port",
+      "smtp config: port must be a port number from 1 to 65535",
+    ],
+    [
+      "maxConnections: 0",
+      { host: "h.example", port: 587, startTls: true, maxConnections: 0 },
+      "maxConnections",
+      "smtp config: maxConnections must be a positive whole number",
+    ],
+  ])("%s is a CONFIG error", async (_, config, field, message) => {
+    const error = await createMailer({
+      from: "app@example.com",
+      providers: { definition: smtpProvider, config: config as never },
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({ code: "CONFIG", provider: "smtp", field, message });
   });
 });
