@@ -1,5 +1,6 @@
 import { isMailError, listProviders, type MailError, type MailErrorCode } from "@posse/mail-core";
 import { type TextOutput, writeLine } from "./output.js";
+import { printable } from "./printable.js";
 
 /** A mistake in the command line; printed with the usage, exit code 2. */
 export class UsageError extends Error {
@@ -34,11 +35,19 @@ export function hintFor(error: Pick<MailError, "code" | "provider" | "field">): 
   return hints[error.code];
 }
 
+/** A stack trace whose first line (name and message, which may carry vendor text) is escaped. */
+function printableStack(error: Error): string {
+  const header = `${error.name}: ${error.message}`;
+  const stack = error.stack ?? header;
+  const frames = stack.startsWith(header) ? stack.slice(header.length) : `\n${stack}`;
+  return `${printable(header)}${printable(frames, { keepNewlines: true })}`;
+}
+
 function causeChain(error: unknown): string {
   const lines: string[] = [];
   let current: unknown = error;
   for (let depth = 0; current !== undefined && depth < 5; depth++) {
-    lines.push(current instanceof Error ? (current.stack ?? String(current)) : String(current));
+    lines.push(current instanceof Error ? printableStack(current) : printable(String(current)));
     current = current instanceof Error ? current.cause : undefined;
     if (current !== undefined) lines.push("Caused by:");
   }
@@ -47,22 +56,23 @@ function causeChain(error: unknown): string {
 
 /**
  * Prints an error as `error CODE (provider): message` and a one-line `hint:`; the stack trace only when
- * `verbose`. `MailError` messages never contain secrets.
+ * `verbose`. `MailError` messages never contain secrets. Messages can carry a vendor's text, so their
+ * control characters are printed as escapes: one error is always one line.
  */
 export function reportError(error: unknown, err: TextOutput, { verbose = false } = {}): void {
   if (isMailError(error)) {
-    const provider = error.provider ? ` (${error.provider})` : "";
-    writeLine(err, `error ${error.code}${provider}: ${error.message}`);
+    const provider = error.provider ? ` (${printable(error.provider)})` : "";
+    writeLine(err, `error ${error.code}${provider}: ${printable(error.message)}`);
     for (const inner of error.errors) {
-      writeLine(err, `  - ${inner.code} (${inner.provider ?? "?"}): ${inner.message}`);
+      writeLine(err, `  - ${inner.code} (${printable(inner.provider ?? "?")}): ${printable(inner.message)}`);
     }
     writeLine(err, `hint: ${hintFor(error)}`);
   } else if (error instanceof UsageError) {
-    writeLine(err, `error: ${error.message}`);
+    writeLine(err, `error: ${printable(error.message)}`);
     writeLine(err, "hint: `demo --help` lists the commands and options");
   } else {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    writeLine(err, `error: ${message}`);
+    writeLine(err, `error: ${printable(message)}`);
     writeLine(
       err,
       verbose

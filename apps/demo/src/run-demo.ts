@@ -10,6 +10,7 @@ import {
 import { type DemoEmail, type DemoEmailOptions, demoEmails } from "./emails/demo-emails.js";
 import { type LocalInbox, type LocalInboxOptions, startLocalInbox } from "./inbox/local-inbox.js";
 import { step, type TextOutput, writeLine } from "./output.js";
+import { printable } from "./printable.js";
 
 /** Sender of the local demo when `MAIL_FROM_ADDRESS` is blank. */
 export const DEFAULT_FROM = "POSSE Party <possy@localhost.test>";
@@ -75,7 +76,8 @@ async function sendAll(
         out,
         `  ${index + 1}/${emails.length} ${email.label}`,
         () => mailer.send(email.message),
-        (sent) => `"${email.message.subject}" sent via ${sent.provider}, id ${sent.messageId}`,
+        (sent) =>
+          `"${printable(email.message.subject)}" sent via ${sent.provider}, id ${printable(sent.messageId)}`,
       );
       receipts.push(receipt);
     }
@@ -101,10 +103,10 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoRun> {
     const emails = demoEmails(to ?? "", options.emails);
     writeLine(
       out,
-      `Sending ${emails.length} e-mails to ${to ?? "(no recipient: set --to or MAIL_FROM_ADDRESS)"}`,
+      `Sending ${emails.length} e-mails to ${to === undefined ? "(no recipient: set --to or MAIL_FROM_ADDRESS)" : printable(to)}`,
     );
     const receipts = await sendAll(env, emails, out, options);
-    writeLine(out, `Done: ${receipts.length} e-mails accepted. Check the inbox of ${to}.`);
+    writeLine(out, `Done: ${receipts.length} e-mails accepted. Check the inbox of ${printable(to ?? "")}.`);
     return { mode: "provider", receipts };
   }
 
@@ -116,7 +118,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoRun> {
     const emails = demoEmails(to, options.emails);
     writeLine(
       out,
-      `Sending ${emails.length} e-mails to ${to} through smtp (${inbox.smtp.host}:${inbox.smtp.port})`,
+      `Sending ${emails.length} e-mails to ${printable(to)} through smtp (${inbox.smtp.host}:${inbox.smtp.port})`,
     );
     const receipts = await sendAll(localEnv, emails, out, options);
     writeLine(out, `Inbox: ${inbox.web.url}`);
@@ -138,14 +140,16 @@ export function openLocalInbox(out: TextOutput, options: LocalInboxOptions = {})
 }
 
 /** Prints what the local inbox holds, one line per message (for `--exit`). */
-export function printInboxSummary(inbox: LocalInbox, out: TextOutput): void {
+export function printInboxSummary(inbox: Pick<LocalInbox, "smtp">, out: TextOutput): void {
   const { messages } = inbox.smtp;
   writeLine(out, `The inbox received ${messages.length} message${messages.length === 1 ? "" : "s"}:`);
+  // What arrived is anyone's text: a subject or file name may carry line breaks or escape sequences.
   for (const message of messages) {
     const files = message.parsed.attachments.map((attachment) => attachment.filename).join(", ");
+    const to = message.envelopeTo.join(", ");
     writeLine(
       out,
-      `  #${message.id} "${message.parsed.subject ?? ""}" → ${message.envelopeTo.join(", ")}${files ? ` [${files}]` : ""}`,
+      `  #${message.id} "${printable(message.parsed.subject ?? "")}" → ${printable(to)}${files ? ` [${printable(files)}]` : ""}`,
     );
   }
 }

@@ -5,6 +5,7 @@ import {
   type SendReceipt,
 } from "@posse/mail-core";
 import { step, type TextOutput, writeLine } from "./output.js";
+import { printable } from "./printable.js";
 
 /** Options of {@link sendOne}. */
 export interface SendOneOptions {
@@ -24,7 +25,7 @@ export async function sendOne(options: SendOneOptions): Promise<SendReceipt> {
   try {
     const receipt = await step(
       options.out,
-      `Sending "${options.subject}" to ${options.to} through ${mailer.providers.join(" → ")}`,
+      `Sending "${printable(options.subject)}" to ${printable(options.to)} through ${mailer.providers.join(" → ")}`,
       () =>
         mailer.send({
           to: options.to,
@@ -34,7 +35,7 @@ export async function sendOne(options: SendOneOptions): Promise<SendReceipt> {
         }),
       (sent) => `sent via ${sent.provider}`,
     );
-    writeLine(options.out, `id ${receipt.messageId}`);
+    writeLine(options.out, `id ${printable(receipt.messageId)}`);
     return receipt;
   } finally {
     await mailer.close();
