@@ -33,15 +33,12 @@ function prefixed(prefix: string, entries: Readonly<Record<string, string>>): Re
   return Object.fromEntries(Object.entries(entries).map(([key, value]) => [`${prefix}${key}`, value]));
 }
 
+// The core drops an X-Idempotency-Key header that repeats idempotencyKey and refuses one that differs.
 function headers(message: NormalizedMessage): Record<string, string> {
-  const result = prefixed("h:", message.headers);
-  if (message.idempotencyKey === undefined) return result;
-  const clash = Object.keys(message.headers).find((name) => name.toLowerCase() === "x-idempotency-key");
-  if (clash !== undefined && message.headers[clash] !== message.idempotencyKey) {
-    throw unsupportedField("mailgun", `headers.${clash}`, "it conflicts with idempotencyKey");
-  }
-  if (clash !== undefined) delete result[`h:${clash}`];
-  return { ...result, [`h:${IDEMPOTENCY_HEADER}`]: message.idempotencyKey };
+  return {
+    ...prefixed("h:", message.headers),
+    ...(message.idempotencyKey !== undefined && { [`h:${IDEMPOTENCY_HEADER}`]: message.idempotencyKey }),
+  };
 }
 
 function files(message: NormalizedMessage) {
