@@ -13,8 +13,11 @@ export function fromResendError(
   // Resend's JSON error bodies do not always carry statusCode (a 401 may be just { name, message }); the
   // status on the wire is the truth.
   const status = exchange.status ?? error.statusCode ?? undefined;
-  // No answer at all: the SDK caught a network failure and cannot say whether the request arrived.
-  if (status === undefined || status === null) return noResponseFailure("resend", undefined, error.message);
+  // No answer at all: the SDK caught a network failure and dropped it; the watch kept it, and its code
+  // says whether the request can have arrived (a refused connection or a failed TLS handshake cannot).
+  if (status === undefined || status === null) {
+    return noResponseFailure("resend", exchange.failure, error.message);
+  }
   // A 2xx the SDK could not read as Resend's answer (a captive portal's page, an answer over the size
   // limit): Resend may have taken the message, so it is neither sent nor safe to send again blindly.
   if (status >= 200 && status < 300) {

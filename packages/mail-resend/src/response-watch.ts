@@ -6,6 +6,8 @@ export interface WatchedExchange {
   status?: number;
   /** Set when the answer's body passed the size limit and the download was stopped. */
   tooLarge?: ResponseTooLargeError;
+  /** What the request failed with (a refused connection, a failed TLS handshake); the SDK drops it. */
+  failure?: unknown;
 }
 
 /** The part of an undici dispatcher that fetch calls. */
@@ -58,6 +60,14 @@ export function watchingDispatcher(
           if (!overLimit((chunk as Uint8Array).byteLength)) return call("onData", [chunk]);
           abort?.(exchange.tooLarge!);
           return false;
+        },
+        onError: (error) => {
+          exchange.failure = error;
+          return call("onError", [error]);
+        },
+        onResponseError: (controller, error) => {
+          exchange.failure = error;
+          return call("onResponseError", [controller, error]);
         },
         onResponseStart: (controller, status, ...rest) => {
           exchange.status = status as number;
