@@ -112,12 +112,16 @@ function explainChoice(resolution: MailProviderResolution, statuses: readonly Pr
     return `${resolution.chain.join(", ")}: MAIL_PROVIDER=${resolution.chain.join(",")} names it${failover}`;
   }
   const provider = listProviders().find((candidate) => candidate.id === resolution.id)!;
-  const others = statuses.filter((s) => s.status === "configured").map((s) => s.id);
+  const others = statuses
+    .filter((s) => s.status === "configured" && !resolution.passedOver.some((p) => p.id === s.id))
+    .map((s) => s.id);
+  const skipped = resolution.passedOver.map((p) => p.id);
+  const passed = skipped.length > 0 ? ` and can be loaded (passed over: ${skipped.join(", ")})` : "";
   const also =
     others.length > 0
       ? `; also configured but not used: ${others.join(", ")} (set MAIL_PROVIDER to choose one)`
       : "";
-  return `${resolution.id}: MAIL_PROVIDER is blank and it is the first provider in the order above whose variables (${detectionVariables(provider).join(", ")}) are all set${also}`;
+  return `${resolution.id}: MAIL_PROVIDER is blank and it is the first provider in the order above whose variables (${detectionVariables(provider).join(", ")}) are all set${passed}${also}`;
 }
 
 /**
@@ -128,16 +132,15 @@ function explainChoice(resolution: MailProviderResolution, statuses: readonly Pr
 export async function doctor(options: DoctorOptions): Promise<number> {
   const { env, out } = options;
   const err = options.err ?? out;
-  const resolution = resolveMailProvider(env);
+  const resolveFrom = options.mailer?.resolveFrom;
+  const resolution = resolveMailProvider(env, resolveFrom ? { resolveFrom } : {});
   const statuses = providerStatuses(env, resolution);
 
   writeLine(out, "posse-mail doctor");
   writeLine(out);
   let from: string;
-  let fromOk = false;
   try {
     from = formatAddress(fromAddressFromEnv(env));
-    fromOk = true;
   } catch (error) {
     from = isMailError(error) ? error.message : String(error);
   }
@@ -158,6 +161,9 @@ export async function doctor(options: DoctorOptions): Promise<number> {
   for (const row of statuses.filter((s) => s.status === "incomplete")) {
     writeLine(out, `Incomplete: ${row.id} needs ${row.needs.join(", ")} to be set.`);
   }
+  for (const skipped of resolution?.passedOver ?? []) {
+    writeLine(out, `Passed over: ${skipped.id} is configured, but ${skipped.problem}.`);
+  }
 
   if (!resolution) {
     writeLine(out, "Chosen: nothing. MAIL_PROVIDER is blank and no provider has all its variables set.");
@@ -168,19 +174,18 @@ export async function doctor(options: DoctorOptions): Promise<number> {
     return 1;
   }
   if (!resolution.configured) {
-    const problems = [
-      ...resolution.unknown.map((id) => `"${id}" is not a known provider`),
-      ...(resolution.missing.length > 0 ? [`${resolution.missing.join(", ")} must be set`] : []),
-    ];
-    writeLine(out, `Chosen: ${resolution.chain.join(", ")} (MAIL_PROVIDER=${resolution.chain.join(",")})`);
+    const how =
+      resolution.reason === "explicit"
+        ? `MAIL_PROVIDER=${resolution.chain.join(",")}`
+        : `detected from ${resolution.detectedFrom.join(", ")}; MAIL_PROVIDER is blank`;
+    writeLine(out, `Chosen: ${resolution.chain.join(", ")} (${how})`);
+    const problems = resolution.problems.map((p) =>
+      resolution.chain.length > 1 && p.provider ? `${p.provider}: ${p.problem}` : p.problem,
+    );
     writeLine(out, `Not usable: ${problems.join("; ")}.`);
     return 1;
   }
   writeLine(out, `Chosen: ${explainChoice(resolution, statuses)}.`);
-  if (!fromOk) {
-    writeLine(out, `Not usable: ${from}.`);
-    return 1;
-  }
 
   try {
     await step(

@@ -1,4 +1,7 @@
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { doctor, providerStatuses } from "../src/doctor.js";
 import { authFailure, registerFakeProviders, verifyScript } from "./fake-providers.js";
 import { collector } from "./helpers.js";
@@ -15,10 +18,17 @@ afterEach(() => {
   verifyScript.clear();
 });
 
+// No provider package is installed here: only the registered fakes can be loaded.
+let noPackages: string;
+beforeAll(async () => {
+  noPackages = await mkdtemp(join(tmpdir(), "posse-doctor-"));
+});
+afterAll(() => rm(noPackages, { recursive: true, force: true }));
+
 async function runDoctor(env: Record<string, string>, verbose = false) {
   const out = collector();
   const err = collector();
-  const code = await doctor({ env, out, err, verbose });
+  const code = await doctor({ env, out, err, verbose, mailer: { resolveFrom: [noPackages] } });
   return { code, out: out.text(), err: err.text(), all: out.text() + err.text() };
 }
 
@@ -119,7 +129,7 @@ describe("doctor", () => {
       "MAILGUN_API_KEY set, MAILGUN_DOMAIN missing, MAILGUN_REGION unset (default us)",
     );
     expect(out).toContain("Incomplete: mailgun needs MAILGUN_DOMAIN to be set.");
-    expect(out).toContain("Not usable: MAILGUN_DOMAIN must be set.");
+    expect(out).toContain("Not usable: MAILGUN_DOMAIN must be set; @posse/mail-mailgun is not installed: run `npm install @posse/mail-mailgun`.");
     expect(all).not.toContain(secret);
   });
 
@@ -166,5 +176,50 @@ describe("providerStatuses", () => {
   it("treats a provider named by MAIL_PROVIDER as configured with only its required variables", () => {
     const statuses = providerStatuses({ MAIL_PROVIDER: "smtp", SMTP_HOST: "localhost" });
     expect(statuses.find((s) => s.id === "smtp")!.status).toBe("chosen");
+  });
+});
+
+describe("doctor reports what would keep the mailer from starting", () => {
+  const NOT_INSTALLED = "@posse/mail-resend is not installed: run `npm install @posse/mail-resend`";
+
+  it("shows a configured provider it passed over because its package is not installed", async () => {
+    verifyScript.set("acme_mail", () => Promise.resolve());
+    const { code, out } = await runDoctor({
+      MAIL_FROM_ADDRESS: FROM,
+      RESEND_API_KEY: "re_doctor_1",
+      ACME_MAIL_TOKEN: ACME_SECRET,
+    });
+    expect(code).toBe(0);
+    expect(out).toContain(`Passed over: resend is configured, but ${NOT_INSTALLED}.`);
+    expect(out).toContain(
+      "Chosen: acme_mail: MAIL_PROVIDER is blank and it is the first provider in the order above whose variables (ACME_MAIL_TOKEN) are all set and can be loaded (passed over: resend).",
+    );
+    expect(out).not.toContain("also configured but not used: resend");
+  });
+
+  it("says a detected provider was detected, not named by MAIL_PROVIDER, when it cannot be used", async () => {
+    const { code, out } = await runDoctor({ MAIL_FROM_ADDRESS: FROM, RESEND_API_KEY: "re_doctor_1" });
+    expect(code).toBe(1);
+    expect(out).toContain("Chosen: resend (detected from RESEND_API_KEY; MAIL_PROVIDER is blank)");
+    expect(out).toContain(`Not usable: ${NOT_INSTALLED}.`);
+    expect(out).not.toContain("MAIL_PROVIDER=resend");
+    expect(out).not.toContain("Verifying");
+  });
+
+  it("names each malformed value, never showing it", async () => {
+    const { code, out, all } = await runDoctor({
+      MAIL_FROM_ADDRESS: FROM,
+      MAIL_PROVIDER: "acme_mail,smtp",
+      ACME_MAIL_TOKEN: ACME_SECRET,
+      SMTP_HOST: "smtp.example.com",
+      SMTP_PORT: "99999",
+      SMTP_ENABLE_STARTTLS: "maybe",
+    });
+    expect(code).toBe(1);
+    expect(out).toContain(
+      "Not usable: smtp: SMTP_PORT must be a port number from 1 to 65535; smtp: SMTP_ENABLE_STARTTLS must be true or false (also 1/0, yes/no); smtp: @posse/mail-smtp is not installed: run `npm install @posse/mail-smtp`.",
+    );
+    expect(all).not.toContain(ACME_SECRET);
+    expect(out).not.toContain("Verifying");
   });
 });
