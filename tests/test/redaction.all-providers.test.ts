@@ -102,9 +102,12 @@ describe.each(VENDORS)("$id never leaks a secret", (vendor) => {
   });
 });
 
-describe("smtp never leaks the password", () => {
-  const PASSWORD = "marker-smtp-password-11";
-  const secrets = [PASSWORD, Buffer.from(`\0mailer\0${PASSWORD}`).toString("base64")];
+const b64 = (text: string) => Buffer.from(text).toString("base64");
+
+// A password of 1-3 characters is masked too, as a whole token: raw, and inside the base64 of SMTP's AUTH
+// PLAIN (`\0user\0password`) and AUTH LOGIN (the password alone) and of HTTP Basic (`user:password`).
+describe.each(["marker-smtp-password-11", "p@1"])("smtp never leaks the password %j", (PASSWORD) => {
+  const secrets = [PASSWORD, b64(`\0mailer\0${PASSWORD}`), b64(PASSWORD), b64(`mailer:${PASSWORD}`)];
   let smtp: SMTPServer;
   let port: number;
   beforeAll(async () => {
@@ -112,9 +115,15 @@ describe("smtp never leaks the password", () => {
       allowInsecureAuth: true,
       disabledCommands: ["STARTTLS"],
       logger: false,
-      // A careless server that repeats what it was given, in its reply and in its rejection.
+      // A careless server that repeats what it was given, raw and encoded, in its rejection.
       onAuth(auth, _session, callback) {
-        callback(new Error(`Invalid login ${auth.username}/${auth.password}`));
+        const { username, password = "" } = auth;
+        callback(
+          new Error(
+            `Invalid login ${username}/${password} (PLAIN ${b64(`\0${username}\0${password}`)}, ` +
+              `LOGIN ${b64(password)}, Basic ${b64(`${username}:${password}`)})`,
+          ),
+        );
       },
     });
     smtp.listen(0, "127.0.0.1");
@@ -142,11 +151,17 @@ describe("smtp never leaks the password", () => {
       return [
         await mailer.send(MESSAGE).catch((error: unknown) => error),
         await mailer.verify().catch((error: unknown) => error),
-      ];
+      ] as MailError[];
     });
     await mailer?.close();
-    for (const error of result.outcome as unknown[]) {
+    for (const error of result.outcome) {
       expect(error).toMatchObject({ name: "MailError", code: "AUTH", provider: "smtp" });
+      // A long secret's base64 characters are masked where they hold its bits; a short one's whole token.
+      expect(error.message).toContain(
+        PASSWORD.length < 4
+          ? "Invalid login mailer/[redacted] (PLAIN [redacted], LOGIN [redacted], Basic [redacted])"
+          : "Invalid login mailer/[redacted] (PLAIN AG1haWxlcgB[redacted]Q==, LOGIN [redacted]=, Basic bWFpbGVyOm[redacted])",
+      );
       expect(findSecret(error, secrets)).toBeUndefined();
     }
     expect(findSecret(result.events, secrets)).toBeUndefined();
