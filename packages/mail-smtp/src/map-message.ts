@@ -25,6 +25,11 @@ function hasLongLineOrNul(content: Uint8Array): boolean {
   return content.includes(0) || LONG_LINE.test(Buffer.from(content).toString("latin1"));
 }
 
+function isEightBitMessage(attachment: NormalizedMessage["attachments"][number]): boolean {
+  const type = (attachment.contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  return type === "message/rfc822" && attachment.content.some((byte) => byte >= 0x80);
+}
+
 /**
  * One attachment as a MIME part. A `multipart/*` body is a tree of parts, not bytes nodemailer can carry
  * (it sent the part empty), and `message/*` bodies may not be base64-encoded (RFC 2046 §5.2.1), so they
@@ -83,5 +88,13 @@ export function toNodemailerMessage(message: NormalizedMessage): SendMailOptions
     ...(message.html !== undefined && { html: message.html }),
     ...(Object.keys(headers).length > 0 && { headers }),
     ...(message.attachments.length > 0 && { attachments: message.attachments.map(toAttachment) }),
+    ...(message.attachments.some(isEightBitMessage) && {
+      // An 8bit part: MAIL FROM says BODY=8BITMIME (RFC 6152) when the server offers it.
+      envelope: {
+        from: message.from.address,
+        to: [...message.to, ...message.cc, ...message.bcc].map((mailbox) => mailbox.address),
+        use8BitMime: true,
+      } as SendMailOptions["envelope"],
+    }),
   };
 }

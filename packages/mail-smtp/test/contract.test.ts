@@ -163,15 +163,23 @@ describe("smtp contract", () => {
     "Shall we meet at noon?\r\n.leading dot\r\n";
 
   it.each([
-    ["7bit", FORWARDED],
-    ["8bit", FORWARDED.replace("noon?", "noon? Grüße, Zoë")],
-  ])("attaches a message/rfc822 part as is (%s), apart from the body", async (encoding, eml) => {
+    ["7bit", FORWARDED, "7bit"],
+    ["8bit", FORWARDED.replace("noon?", "noon? Grüße, Zoë"), "8bitmime"],
+  ])("attaches a message/rfc822 part as is (%s), apart from the body", async (encoding, eml, bodyType) => {
     const smtp = await server();
     await (await mailer(smtp.port)).send({
       ...minimalMessage,
+      cc: "carol@example.com",
+      bcc: "dave@example.com",
       attachments: [{ filename: "lunch.eml", content: Buffer.from(eml), contentType: "message/rfc822" }],
     });
     const [received] = smtp.messages;
+    expect(received).toMatchObject({
+      mailFrom: "possy@posseparty.example",
+      rcptTo: ["ann@example.com", "carol@example.com", "dave@example.com"],
+      bodyType,
+    });
+    expect(received!.raw).not.toMatch(/^bcc:/im);
     const mail = received!.parsed;
     expect(mail.text).toBe(minimalMessage.text);
     expect(mail.attachments).toHaveLength(1);
