@@ -1,35 +1,21 @@
 import {
   isMailError,
   limitedFetch,
-  MailError,
   type MailTransport,
   noResponseFailure,
   type ProviderContext,
   ResponseTooLargeError,
+  refusePlainHttp,
 } from "@posse/mail-core";
 import type { Interfaces } from "mailgun.js/definitions";
 import { baseUrl, type MailgunConfig } from "./config.js";
 import { fromMailgunAnswer, notAResult, notTheApi, parseAnswer } from "./map-error.js";
 import { toMailgunMessage } from "./map-message.js";
 
-const LOOPBACK = new Set(["127.0.0.1", "[::1]", "localhost"]);
-
 /** What mailgun.js hands its request provider: the query and the body (a form-data instance). */
 interface RequestInput {
   readonly params?: URLSearchParams;
   readonly data?: { getHeaders(): Record<string, string>; getBuffer(): Buffer } | string;
-}
-
-// Plain http would put the key and the message on the wire in clear: only a loopback stub may.
-function checkedUrl(url: string): string {
-  const { protocol, hostname } = new URL(url);
-  if (protocol !== "https:" && !(protocol === "http:" && LOOPBACK.has(hostname))) {
-    throw new MailError("CONFIG", "mailgun endpoint must use https (plain http only to a loopback host)", {
-      provider: "mailgun",
-      field: "endpoint",
-    });
-  }
-  return url;
 }
 
 /** A capped answer: the text, or undefined when it passed the size limit (the download is then cancelled). */
@@ -53,7 +39,9 @@ export async function createTransport(
   ]);
   // form-data, not the global FormData: only it keeps each file part's Content-Type.
   const mailgun = new Mailgun(FormData);
-  const url = checkedUrl(baseUrl(config));
+  const url = baseUrl(config);
+  // Plain http would put the key and the message on the wire in clear: only a loopback stub may.
+  if (config.endpoint !== undefined) refusePlainHttp("mailgun", config.endpoint, "endpoint");
   const authorization = `Basic ${Buffer.from(`api:${config.apiKey}`).toString("base64")}`;
   const fetchCapped = limitedFetch();
 

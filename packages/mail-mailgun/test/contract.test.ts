@@ -408,6 +408,12 @@ describe("mailgun contract", () => {
     },
   );
 
+  it("refuses a plain-http endpoint to a non-loopback host as a CONFIG error", async () => {
+    const error = await mailer({}, { endpoint: "http://mailgun-proxy.example:8080" }).catch((e) => e);
+    expect(error).toMatchObject({ code: "CONFIG", provider: "mailgun" });
+    expect(findSecret(error, [API_KEY, BASIC])).toBeUndefined();
+  });
+
   it("verifies key, domain and region with GET /v4/domains/{domain}", async () => {
     const seen: string[] = [];
     server.use(

@@ -1,32 +1,21 @@
 import {
   limitedFetch,
-  MailError,
   type MailTransport,
   noResponseFailure,
   type ProviderContext,
   ResponseTooLargeError,
+  refusePlainHttp,
 } from "@posse/mail-core";
 import type { MailjetConfig } from "./config.js";
 import { checkSenders, fromMailjetAnswer, sendResult } from "./map-error.js";
 import { toMailjetMessage } from "./map-message.js";
 
-const LOOPBACK = new Set(["127.0.0.1", "[::1]", "localhost"]);
-
 // The SDK builds URLs as Request.protocol (a static "https://") + host + version + path, so the endpoint
-// becomes a scheme-less host (with any proxy path), leaving the SDK's global protocol untouched.
+// becomes a scheme-less host (with any proxy path), leaving the SDK's global protocol untouched. Plain http
+// would put the key pair and the message on the wire in clear: only a loopback stub may have it.
 function endpointOf(endpoint: string): { protocol: string; host: string } {
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw new MailError("CONFIG", "mailjet endpoint must be an absolute https URL", { provider: "mailjet" });
-  }
-  // Plain http would put the key pair and the message on the wire in clear: only a loopback stub may.
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK.has(url.hostname))) {
-    throw new MailError("CONFIG", "mailjet endpoint must use https (plain http only to a loopback host)", {
-      provider: "mailjet",
-    });
-  }
+  refusePlainHttp("mailjet", endpoint, "endpoint");
+  const url = new URL(endpoint);
   return { protocol: url.protocol, host: `${url.host}${url.pathname.replace(/\/+$/, "")}` };
 }
 
