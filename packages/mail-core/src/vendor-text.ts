@@ -40,15 +40,12 @@ export interface ShortenOptions {
   readonly complete?: boolean;
 }
 
-/**
- * Escapes `text` and keeps at most `max` characters of the result, never splitting an escape, a surrogate
- * pair or one of the atoms. A cut text ends with a marker saying how long the vendor's text was.
- */
-export function escapeAndShorten(text: string, max: number, options: ShortenOptions = {}): string {
+/** The escaped start of `text` that fits in `budget` characters, and how much of `text` it took. */
+function escapedPrefix(text: string, budget: number, atoms: readonly string[]) {
   let result = "";
   let index = 0;
   while (index < text.length) {
-    let piece = options.atoms?.find((atom) => atom !== "" && text.startsWith(atom, index));
+    let piece = atoms.find((atom) => atom !== "" && text.startsWith(atom, index));
     let consumed = piece?.length ?? 1;
     if (piece === undefined) {
       const code = text.charCodeAt(index);
@@ -57,10 +54,22 @@ export function escapeAndShorten(text: string, max: number, options: ShortenOpti
         consumed = 2;
       } else piece = escaped(text, index);
     }
-    if (result.length + piece.length > max) break;
+    if (result.length + piece.length > budget) break;
     result += piece;
     index += consumed;
   }
-  if (index >= text.length && options.complete !== false) return result;
-  return `${result}… [cut; the text had ${options.totalLength ?? text.length} characters]`;
+  return { result, whole: index >= text.length };
+}
+
+/**
+ * Escapes `text` and keeps at most `max` characters of the result, never splitting an escape, a surrogate
+ * pair or one of the atoms. A cut text ends with a marker saying how long the vendor's text was; the
+ * marker counts toward `max`, so a text made safe once comes through a second time unchanged.
+ */
+export function escapeAndShorten(text: string, max: number, options: ShortenOptions = {}): string {
+  const atoms = options.atoms ?? [];
+  const whole = escapedPrefix(text, max, atoms);
+  if (whole.whole && options.complete !== false) return whole.result;
+  const marker = `… [cut; the text had ${options.totalLength ?? text.length} characters]`;
+  return `${escapedPrefix(text, Math.max(0, max - marker.length), atoms).result}${marker}`;
 }
