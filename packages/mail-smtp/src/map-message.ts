@@ -25,9 +25,15 @@ function hasLongLineOrNul(content: Uint8Array): boolean {
   return content.includes(0) || LONG_LINE.test(Buffer.from(content).toString("latin1"));
 }
 
-function isEightBitMessage(attachment: NormalizedMessage["attachments"][number]): boolean {
-  const type = (attachment.contentType ?? "").split(";")[0]!.trim().toLowerCase();
-  return type === "message/rfc822" && attachment.content.some((byte) => byte >= 0x80);
+type NormalizedAttachment = NormalizedMessage["attachments"][number];
+
+/** The media type without parameters, in lower case (`""` when none was given). */
+function mediaType(attachment: NormalizedAttachment): string {
+  return (attachment.contentType ?? "").split(";")[0]!.trim().toLowerCase();
+}
+
+function isEightBitMessage(attachment: NormalizedAttachment): boolean {
+  return mediaType(attachment) === "message/rfc822" && attachment.content.some((byte) => byte >= 0x80);
 }
 
 /**
@@ -35,9 +41,9 @@ function isEightBitMessage(attachment: NormalizedMessage["attachments"][number])
  * (it sent the part empty), and `message/*` bodies may not be base64-encoded (RFC 2046 §5.2.1), so they
  * are refused, except `message/rfc822`: attached as it is (7bit or 8bit) when its lines fit SMTP.
  */
-function toAttachment(attachment: NormalizedMessage["attachments"][number], index: number): Attachment {
+function toAttachment(attachment: NormalizedAttachment, index: number): Attachment {
   const field = `attachments[${index}].contentType`;
-  const type = (attachment.contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  const type = mediaType(attachment);
   const rfc822 = type === "message/rfc822";
   if (type.startsWith("multipart/") || (type.startsWith("message/") && !rfc822)) {
     throw unsupportedField(
