@@ -1,4 +1,6 @@
+import type { EnvCheck } from "./check-env.js";
 import type { EnvVar } from "./define-provider.js";
+import { isLoopbackHost } from "./plain-http.js";
 
 /** What the core knows of a first-party provider without loading its package. */
 export interface BuiltinProvider {
@@ -12,7 +14,25 @@ export interface BuiltinProvider {
   readonly env: readonly EnvVar[];
   /** Variables that must all be set for detection, when not simply the required ones. */
   readonly detectWith?: readonly string[];
+  /** Checks combinations of its variables that their declarations cannot express. */
+  readonly checkEnv?: EnvCheck;
 }
+
+// The SMTP provider refuses to send a password in clear text to another machine (see its README).
+const smtpPlaintextAuth: EnvCheck = (values) =>
+  values.SMTP_USERNAME !== undefined &&
+  values.SMTP_ENABLE_STARTTLS === "false" &&
+  values.SMTP_PORT !== "465" &&
+  values.SMTP_ALLOW_PLAINTEXT_AUTH !== "true" &&
+  !isLoopbackHost(values.SMTP_HOST ?? "")
+    ? [
+        {
+          variable: "SMTP_ENABLE_STARTTLS",
+          problem:
+            "SMTP_ENABLE_STARTTLS=false with SMTP_USERNAME would send the password in clear text to another machine: enable STARTTLS, use SMTP_PORT=465, or set SMTP_ALLOW_PLAINTEXT_AUTH=true on a trusted network",
+        },
+      ]
+    : [];
 
 const secret = (name: string, description: string, required = true, more: Partial<EnvVar> = {}): EnvVar => ({
   name,
@@ -140,6 +160,7 @@ export const BUILTIN_PROVIDERS: readonly BuiltinProvider[] = [
       },
     ],
     detectWith: ["SMTP_HOST", "SMTP_USERNAME", "SMTP_PASSWORD"],
+    checkEnv: smtpPlaintextAuth,
   },
 ];
 

@@ -74,10 +74,7 @@ export function checkEnvValue(
  * Every problem with a provider's variables in `env`: required ones that are blank, values that break
  * their `format` or `oneOf`, and variables set without the partners their `with` names.
  */
-export function checkProviderEnv(
-  provider: { readonly id: string; readonly env: readonly EnvVar[] },
-  env: EnvSource,
-): ConfigProblem[] {
+export function checkProviderEnv(provider: ProviderEnv, env: EnvSource): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const add = (variable: string, problem: string) =>
     problems.push({ provider: provider.id, variable, problem });
@@ -93,27 +90,41 @@ export function checkProviderEnv(
     if (absent.length > 0)
       add(variable.name, `${variable.name} needs ${absent.join(" and ")} to be set with it`);
   }
-  return problems;
+  if (problems.length > 0 || provider.checkEnv === undefined) return problems;
+  return provider
+    .checkEnv(normalizedValues(provider, env))
+    .map((found) => ({ provider: provider.id, ...found }));
 }
 
-/**
- * Reads a provider's variables for its `configFromEnv`: trimmed, checked against their declarations
- * (one `CONFIG` error naming every problem), normalized, defaults applied.
- */
-export function readProviderEnv(
-  provider: { readonly id: string; readonly env: readonly EnvVar[] },
-  env: EnvSource,
-): EnvValues {
-  const problems = checkProviderEnv(provider, env);
-  if (problems.length > 0) {
-    throw new MailError("CONFIG", `${provider.id}: ${problems.map((p) => p.problem).join("; ")}`, {
-      provider: provider.id,
-    });
-  }
+/** A provider's check of combinations of its variables (valid and normalized by then); pure, loads nothing. */
+export type EnvCheck = (values: EnvValues) => readonly Omit<ConfigProblem, "provider">[];
+
+/** What the core reads of a provider to check its variables. */
+interface ProviderEnv {
+  readonly id: string;
+  readonly env: readonly EnvVar[];
+  readonly checkEnv?: EnvCheck | undefined;
+}
+
+function normalizedValues(provider: ProviderEnv, env: EnvSource): EnvValues {
   const values: Record<string, string | undefined> = {};
   for (const variable of provider.env) {
     const value = envValue(env, variable.name);
     values[variable.name] = value === undefined ? variable.default : checkEnvValue(variable, value).value;
   }
   return values;
+}
+
+/**
+ * Reads a provider's variables for its `configFromEnv`: trimmed, checked against their declarations
+ * (one `CONFIG` error naming every problem), normalized, defaults applied.
+ */
+export function readProviderEnv(provider: ProviderEnv, env: EnvSource): EnvValues {
+  const problems = checkProviderEnv(provider, env);
+  if (problems.length > 0) {
+    throw new MailError("CONFIG", `${provider.id}: ${problems.map((p) => p.problem).join("; ")}`, {
+      provider: provider.id,
+    });
+  }
+  return normalizedValues(provider, env);
 }

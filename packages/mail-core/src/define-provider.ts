@@ -1,4 +1,4 @@
-import type { EnvFormat } from "./check-env.js";
+import type { EnvCheck, EnvFormat } from "./check-env.js";
 import type { ConfigSchema } from "./config-schema.js";
 import type { NormalizedMessage } from "./message.js";
 
@@ -72,6 +72,8 @@ export interface ProviderDefinition<Config = unknown> {
   readonly env: readonly EnvVar[];
   /** Variables that must all be set for blank `MAIL_PROVIDER` to pick it; defaults to the required ones. */
   readonly detectWith?: readonly string[];
+  /** Checks combinations of its variables that `env`'s declarations cannot express; pure, loads nothing. */
+  readonly checkEnv?: EnvCheck;
   /** Largest total attachment size the vendor accepts, in bytes. */
   readonly maxAttachmentBytes?: number;
   /**

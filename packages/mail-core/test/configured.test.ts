@@ -307,3 +307,48 @@ describe("CONFIG errors carry the provider", () => {
     expect(created).toEqual([]);
   });
 });
+
+describe("a third-party provider declares its checks the same way", () => {
+  const acme = () =>
+    fakeDefinition("acme_mail", {
+      label: "Acme",
+      env: [
+        { name: "ACME_TOKEN", description: "token", required: true, secret: true },
+        { name: "ACME_PORT", description: "port", format: "port", default: "8025" },
+        { name: "ACME_MODE", description: "mode", oneOf: ["Live", "Sandbox"], default: "Live" },
+        { name: "ACME_USER", description: "user", with: ["ACME_TOKEN"] },
+      ],
+    });
+
+  it("checks its formats, listed values and combinations without loading anything", () => {
+    registerProvider({
+      ...acme(),
+      checkEnv: (values) =>
+        values.ACME_MODE === "Sandbox" && values.ACME_PORT !== "8025"
+          ? [{ variable: "ACME_PORT", problem: "ACME_PORT must be 8025 in the sandbox" }]
+          : [],
+    });
+    const env = { MAIL_FROM_ADDRESS: FROM, ACME_TOKEN: "t" };
+    expect(resolveMailProvider({ ...env, ACME_PORT: "0", ACME_MODE: "test" })?.problems).toEqual([
+      {
+        provider: "acme_mail",
+        variable: "ACME_PORT",
+        problem: "ACME_PORT must be a port number from 1 to 65535",
+      },
+      { provider: "acme_mail", variable: "ACME_MODE", problem: 'ACME_MODE must be "Live" or "Sandbox"' },
+    ]);
+    expect(resolveMailProvider({ ...env, ACME_PORT: "25", ACME_MODE: "sandbox" })?.problems).toEqual([
+      { provider: "acme_mail", variable: "ACME_PORT", problem: "ACME_PORT must be 8025 in the sandbox" },
+    ]);
+    expect(resolveMailProvider({ ...env, ACME_MODE: "SANDBOX" })).toMatchObject({ configured: true });
+  });
+
+  it("refuses a definition whose `with` names a variable it does not read", () => {
+    expect(() =>
+      fakeDefinition("acme_mail", {
+        label: "Acme",
+        env: [{ name: "ACME_USER", description: "user", with: ["ACME_PASWORD"] }],
+      }),
+    ).toThrow("provider acme_mail: ACME_USER is with unknown ACME_PASWORD");
+  });
+});

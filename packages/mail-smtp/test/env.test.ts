@@ -1,5 +1,12 @@
 // MAIL_PROVIDER=smtp (or a blank MAIL_PROVIDER with SMTP_HOST + SMTP_USERNAME + SMTP_PASSWORD) sends over SMTP.
-import { createMailer, createMailerFromEnv, MailError, type Mailer, readProviderEnv } from "@posse/mail-core";
+import {
+  createMailer,
+  createMailerFromEnv,
+  MailError,
+  type Mailer,
+  readProviderEnv,
+  resolveMailProvider,
+} from "@posse/mail-core";
 import { findSecret } from "@posse/mail-core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import "../src/index.js";
@@ -120,6 +127,40 @@ describe("smtp from the environment", () => {
       password: "p",
       maxConnections: 2,
     });
+  });
+});
+
+describe("smtp from the environment: what resolveMailProvider sees is what createMailerFromEnv refuses", () => {
+  it("refuses AUTH in clear text to another machine in both, naming SMTP_ENABLE_STARTTLS", async () => {
+    const env = {
+      ...from,
+      MAIL_PROVIDER: "smtp",
+      SMTP_HOST: "smtp.example.com",
+      SMTP_USERNAME: USER,
+      SMTP_PASSWORD: PASSWORD,
+      SMTP_ENABLE_STARTTLS: "false",
+    };
+    const problem =
+      "SMTP_ENABLE_STARTTLS=false with SMTP_USERNAME would send the password in clear text to another machine: enable STARTTLS, use SMTP_PORT=465, or set SMTP_ALLOW_PLAINTEXT_AUTH=true on a trusted network";
+    expect(resolveMailProvider(env)).toMatchObject({
+      configured: false,
+      problems: [{ provider: "smtp", variable: "SMTP_ENABLE_STARTTLS", problem }],
+    });
+    const error = await createMailerFromEnv({ env }).catch((e) => e);
+    expect(error).toMatchObject({
+      code: "CONFIG",
+      provider: "smtp",
+      message: `MAIL_PROVIDER=smtp: ${problem}`,
+    });
+    expect(findSecret(error, [USER, PASSWORD])).toBeUndefined();
+    for (const allowed of [
+      { SMTP_ALLOW_PLAINTEXT_AUTH: "yes" },
+      { SMTP_HOST: "127.0.0.1" },
+      { SMTP_PORT: "465" },
+      { SMTP_ENABLE_STARTTLS: "true" },
+    ]) {
+      expect(resolveMailProvider({ ...env, ...allowed })).toMatchObject({ configured: true });
+    }
   });
 });
 
