@@ -129,7 +129,9 @@ describe("doctor", () => {
       "MAILGUN_API_KEY set, MAILGUN_DOMAIN missing, MAILGUN_REGION unset (default us)",
     );
     expect(out).toContain("Incomplete: mailgun needs MAILGUN_DOMAIN to be set.");
-    expect(out).toContain("Not usable: MAILGUN_DOMAIN must be set; @posse/mail-mailgun is not installed: run `npm install @posse/mail-mailgun`.");
+    expect(out).toContain(
+      "Not usable: MAILGUN_DOMAIN must be set; @posse/mail-mailgun is not installed: run `npm install @posse/mail-mailgun`.",
+    );
     expect(all).not.toContain(secret);
   });
 
