@@ -117,7 +117,8 @@ describe.each(["marker-smtp-password-11", "p@1"])("smtp never leaks the password
       logger: false,
       // A careless server that repeats what it was given, raw and encoded, in its rejection.
       onAuth(auth, _session, callback) {
-        const { username, password = "" } = auth;
+        const { username } = auth;
+        const password = auth.password ?? "";
         callback(
           new Error(
             `Invalid login ${username}/${password} (PLAIN ${b64(`\0${username}\0${password}`)}, ` +

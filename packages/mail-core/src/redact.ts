@@ -50,7 +50,10 @@ function base64Forms(secret: string): string[] {
   return forms.filter((form) => form.length >= SHORT_SECRET);
 }
 
-/** The strings to hide for a set of secrets: each value, its URL-encoded and its base64 forms. */
+/**
+ * What to hide for a set of secrets: each value of 4 or more characters with its URL-encoded and base64
+ * forms, masked wherever they occur; shorter values (and their URL encodings) as whole tokens only.
+ */
 export function secretPatterns(secrets: Iterable<string | undefined>): SecretPatterns {
   const exact = new Set<string>();
   const tokens = new Set<string>();
