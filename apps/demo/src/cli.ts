@@ -181,7 +181,7 @@ if (isEntryPoint() && (await loadProviders())) {
     stderr: process.stderr,
     signal: controller.signal,
   });
-  process.off("SIGINT", stop);
-  process.off("SIGTERM", stop);
+  // The handlers stay until the process ends (they do not keep it alive), so a signal arriving late is
+  // still ignored instead of killing the process.
   process.exitCode = code;
 }

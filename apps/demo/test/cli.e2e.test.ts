@@ -1,5 +1,6 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { envWithoutMail } from "./helpers.js";
@@ -46,5 +47,37 @@ describe("dist/cli.js, as `npm run demo` runs it", () => {
     expect(stdout).toMatch(/\nmailjet +Mailjet +no +MAILJET_API_KEY missing, MAILJET_API_SECRET missing\n/);
     expect(stdout).toMatch(/\nVerifying smtp against the local inbox \(127\.0\.0\.1:\d+\)… ok\n$/);
     expect(code).toBe(0);
+  });
+
+  it("Ctrl-C under npm (SIGINT to the group, then npm's forwarded copy): closes the inbox and exits 0", async () => {
+    const child = spawn(process.execPath, [cli], { cwd: appDir, env: envWithoutMail(), detached: true });
+    let stdout = "";
+    let stderr = "";
+    const printed = (needle: string) =>
+      new Promise<void>((resolve) => {
+        const check = () => stdout.includes(needle) && resolve();
+        check();
+        child.stdout.on("data", check);
+      });
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString("utf8");
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8");
+    });
+    const exit = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+    await printed("Serving until Ctrl-C.");
+    // An SMTP client still connected: closing waits for it (up to a second), so the second signal is sure
+    // to arrive while the demo is still stopping.
+    const port = Number(/SMTP on 127\.0\.0\.1:(\d+)/.exec(stdout)![1]);
+    const client = connect(port, "127.0.0.1");
+    await new Promise((resolve) => client.once("data", resolve));
+    process.kill(-child.pid!, "SIGINT");
+    await printed("Stopping the local inbox.");
+    process.kill(child.pid!, "SIGINT");
+    expect(await exit).toBe(0);
+    client.destroy();
+    expect(stdout).toMatch(/Serving until Ctrl-C\.\nStopping the local inbox\.\n$/);
+    expect(stderr).toBe("");
   });
 });
