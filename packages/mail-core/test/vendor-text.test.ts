@@ -151,11 +151,9 @@ describe("core redacts the whole text first, then shortens it", () => {
     expect(safeText(error.message, secretPatterns([API_KEY]))).toBe(error.message);
   });
 
-  it("safeText reads only as far as it must, even for a 32 MB text", () => {
+  it("safeText cuts a 32 MB text to 1000 characters, the marker giving the vendor's length", () => {
     const text = `${"<p>".repeat(11_000_000)}${API_KEY}`;
-    const started = performance.now();
     const safe = safeText(text, secretPatterns([API_KEY]));
-    expect(performance.now() - started).toBeLessThan(1000);
     const marker = `… [cut; the text had ${text.length} characters]`;
     expect(safe).toBe(`${"<p>".repeat(1000).slice(0, 1000 - marker.length)}${marker}`);
   });
