@@ -279,14 +279,16 @@ describe.each(VENDORS)("$id bounds vendor text in an error and escapes its contr
 
   it("line breaks, terminal escapes and bidi controls in a vendor's message", async () => {
     const forged =
-      "denied\r\n2026-12-02T14:00:00Z INFO mail sent to ann@example.com\x1b[2K\x1b]0;pwned\x07\u202egnp.exe\u2028";
+      "denied\r\n2026-12-02T14:00:00Z INFO mail sent to ann@example.com\x1b[2K\x1b]0;pwned\x07\u202egnp.exe\u2028ok";
     const { handler } = answerAll(vendor, () => vendor.errorAnswer(400, forged));
     server.use(handler);
     const result = await sendAndVerify(vendor);
     expectSafe(vendor, result);
-    // Whatever a vendor's SDK keeps of the text, what reaches the message is escaped, not dropped.
-    const messages = result.outcome.map((error) => error.message).join("\n");
-    if (messages.includes("denied")) expect(messages).toContain("\\r\\n2026-12-02T14:00:00Z INFO");
+    // The vendor's words are kept, escaped: a reader still sees what the vendor said.
+    const [sendError] = result.outcome;
+    expect(sendError!.message).toContain(
+      "denied\\r\\n2026-12-02T14:00:00Z INFO mail sent to ann@example.com\\x1b[2K\\x1b]0;pwned\\x07\\u202egnp.exe\\u2028ok",
+    );
   });
 });
 
