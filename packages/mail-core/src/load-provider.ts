@@ -1,4 +1,4 @@
-import { existsSync, realpathSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -43,6 +43,34 @@ export function findPackage(packageName: string, directories: readonly string[])
   return undefined;
 }
 
+// This copy of the core is ESM or CommonJS; the provider must load through the same module system, so
+// that it registers with this copy and the app holds one core. tsup turns `import()` into `require()` in the
+// CommonJS build, where a file URL is no module id: each build takes its own path.
+const isCommonJS = typeof require === "function" && typeof module === "object";
+
+/** The file a package's `exports` names for `import` (ESM) or `require` (CommonJS). */
+function entryFile(directory: string, condition: "import" | "require"): string | undefined {
+  const manifest = JSON.parse(readFileSync(join(directory, "package.json"), "utf8")) as {
+    exports?: unknown;
+  };
+  let target = (manifest.exports as Record<string, unknown> | undefined)?.["."] ?? manifest.exports;
+  target =
+    typeof target === "object" && target !== null ? (target as Record<string, unknown>)[condition] : target;
+  target =
+    typeof target === "object" && target !== null ? (target as Record<string, unknown>).default : target;
+  return typeof target === "string" ? join(directory, target) : undefined;
+}
+
+async function importPackage(directory: string, packageName: string): Promise<void> {
+  const requireFromParent = createRequire(join(dirname(directory), "package.json"));
+  if (isCommonJS) {
+    requireFromParent(requireFromParent.resolve(packageName));
+    return;
+  }
+  const entry = entryFile(directory, "import") ?? requireFromParent.resolve(packageName);
+  await import(pathToFileURL(entry).href);
+}
+
 /** The `CONFIG` error for a `MAIL_PROVIDER` id that is neither first-party nor registered. */
 export function unknownProviderError(id: string): MailError {
   const known = listProviders().map((provider) => provider.id);
@@ -78,8 +106,7 @@ export async function loadProvider(
     throw new MailError("CONFIG", `${id}: ${packageProblem(id, resolveFrom)}`, { provider: id });
   }
   try {
-    const entry = createRequire(join(dirname(directory), "package.json")).resolve(builtin.packageName);
-    await import(pathToFileURL(entry).href);
+    await importPackage(directory, builtin.packageName);
   } catch (error) {
     throw new MailError("CONFIG", `${builtin.packageName} is installed but failed to load`, {
       provider: id,

@@ -1,7 +1,5 @@
 // The same script as CommonJS: no top-level await, so a lost wait ends it with status 0.
 const { createMailerFromEnv } = require("@posse/mail-core");
-// The explicit import registers the provider (the core's CJS build cannot import it by path itself).
-require("@posse/mail-postmark");
 
 createMailerFromEnv({
   config: { postmark: { endpoint: process.env.STUB_URL } },
