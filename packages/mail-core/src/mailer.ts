@@ -59,6 +59,8 @@ export interface CreateMailerOptions<Config = any, Configs extends readonly unkn
 export interface SendOptions {
   /** Cancels the send; it then rejects with `ABORTED` at once. */
   readonly signal?: AbortSignal;
+  /** Most requests to each provider for this send, overriding `retry.attempts` (1: the caller, e.g. a queue, retries). */
+  readonly attempts?: number;
 }
 
 /** What a successful send returns. */
@@ -184,6 +186,7 @@ export async function createMailer<Config, const Configs extends readonly unknow
     message: NormalizedMessage,
     started: number,
     signal: AbortSignal | undefined,
+    attempts: number,
   ) {
     if (link.maxAttachmentBytes !== undefined && attachmentBytes(message) > link.maxAttachmentBytes) {
       throw new MailError(
@@ -217,7 +220,7 @@ export async function createMailer<Config, const Configs extends readonly unknow
         const error = caught as MailError;
         const delay = backoffDelay(policy, attempt, error, random);
         const willRetry =
-          attempt < policy.attempts &&
+          attempt < attempts &&
           canSendAgain(error, message.idempotencyKey !== undefined) &&
           clock.now() + delay - started <= policy.deadlineMs;
         emit(hooks.onError, { ...base, durationMs: clock.now() - attemptStarted, error, willRetry });
@@ -239,13 +242,17 @@ export async function createMailer<Config, const Configs extends readonly unknow
 
   async function sendMessage(input: MailMessage, sendOptions: SendOptions): Promise<SendReceipt> {
     const message = normalizeMessage(input, from);
+    const attempts = sendOptions.attempts ?? policy.attempts;
+    if (!Number.isInteger(attempts) || attempts < 1) {
+      throw new MailError("CONFIG", "attempts must be a whole number of at least 1");
+    }
     const hasKey = message.idempotencyKey !== undefined;
     const errors: MailError[] = [];
     // The retry deadline counts from here, across every provider of the chain.
     const started = clock.now();
     for (const link of inFailoverOrder()) {
       try {
-        const receipt = await sendThrough(link, message, started, sendOptions.signal);
+        const receipt = await sendThrough(link, message, started, sendOptions.signal, attempts);
         coolingUntil.delete(link.id);
         return receipt;
       } catch (caught) {
