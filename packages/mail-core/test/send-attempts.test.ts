@@ -7,7 +7,12 @@ describe("send(message, { attempts })", () => {
   it("overrides retry.attempts for one send: 1 makes one request and rejects with the vendor's error", async () => {
     const provider = scripted("acme", [fail("UNAVAILABLE"), "ok"]);
     const clock = createFakeClock();
-    const mailer = await createMailer({ from: FROM, providers: provider.setup(), clock, retry: { attempts: 3 } });
+    const mailer = await createMailer({
+      from: FROM,
+      providers: provider.setup(),
+      clock,
+      retry: { attempts: 3 },
+    });
     await expect(clock.settle(mailer.send(message, { attempts: 1 }))).rejects.toMatchObject({
       code: "UNAVAILABLE",
     });
