@@ -8,7 +8,7 @@ import { pathToFileURL } from "node:url";
 export interface SdkLoadReport {
   /** Resolved module URLs (ESM) or file paths (CJS) after the import alone. */
   readonly afterImport: readonly string[];
-  /** The same after the provider's `create` ran with `config`. */
+  /** The same after the provider's `create` ran with `config` (= `afterImport` when no provider was named). */
   readonly afterCreate: readonly string[];
 }
 
@@ -26,11 +26,14 @@ const snapshot = () => [
   ...readFileSync(log, "utf8").split("\\n").filter(Boolean),
 ];
 const afterImport = snapshot();
-const definition = Object.values(mod).find((value) => value && value.id === providerId);
-const transport = await definition.create(JSON.parse(configJson), { timeoutMs: 1000, now: Date.now });
-await new Promise((r) => setTimeout(r, 50));
-const afterCreate = snapshot();
-await transport.close?.();
+let afterCreate = afterImport;
+if (providerId !== "") {
+  const definition = Object.values(mod).find((value) => value && value.id === providerId);
+  const transport = await definition.create(JSON.parse(configJson), { timeoutMs: 1000, now: Date.now });
+  await new Promise((r) => setTimeout(r, 50));
+  afterCreate = snapshot();
+  await transport.close?.();
+}
 process.stdout.write(JSON.stringify({ afterImport, afterCreate }));
 `;
 
@@ -48,15 +51,16 @@ register("data:text/javascript," + encodeURIComponent(${JSON.stringify(inner)}))
 
 /**
  * Imports a built provider package in a fresh Node process (ESM or CJS entry) and reports which modules
- * were loaded before and after its `create` ran, so a test can prove the vendor SDK loads lazily.
+ * were loaded before and after its `create` ran, so a test can prove the vendor SDK loads lazily. Without a
+ * `providerId` it only imports the entry (for a subpath such as `webhooks`, which must load no SDK at all).
  */
 export async function sdkLoadReport(options: {
   /** Absolute path of the built entry (`dist/index.js` or `dist/index.cjs`). */
   readonly entry: string;
-  /** The provider id whose definition the entry exports. */
-  readonly providerId: string;
+  /** The provider id whose definition the entry exports; leave it out for an entry without one (e.g. `dist/webhooks/index.js`). */
+  readonly providerId?: string;
   /** Config handed to `create`. */
-  readonly config: unknown;
+  readonly config?: unknown;
 }): Promise<SdkLoadReport> {
   const directory = await mkdtemp(join(tmpdir(), "posse-sdk-load-"));
   const log = join(directory, "resolved.log");
@@ -74,8 +78,8 @@ export async function sdkLoadReport(options: {
           CHILD,
           entry,
           format,
-          options.providerId,
-          JSON.stringify(options.config),
+          options.providerId ?? "",
+          JSON.stringify(options.config ?? null),
           log,
         ],
         { env: { ...process.env, NODE_OPTIONS: "" } },

@@ -1,0 +1,46 @@
+import { type EnvSource, envValue } from "../env-values.js";
+import { MailError } from "../errors.js";
+import type { SharedSecretConfig } from "./shared-secret.js";
+
+/** `process.env` where the runtime has one (Node, Bun, Deno with Node compatibility), else nothing. */
+export function defaultWebhookEnv(): EnvSource {
+  const process = (globalThis as { process?: { env?: EnvSource } }).process;
+  return process?.env ?? {};
+}
+
+/**
+ * The CONFIG error a webhook factory throws when no secret is configured: it names the variables (or the
+ * option) to set and the explicit opt-out, never a value.
+ */
+export function missingWebhookSecret(provider: string, variables: readonly string[]): MailError {
+  return new MailError(
+    "CONFIG",
+    `the ${provider} webhook has no secret to verify requests with: set ${variables.join(" or ")} (or pass it in the options), or pass insecureNoVerification: true to accept unverified requests`,
+    { provider, field: variables[0] },
+  );
+}
+
+const warned = new Set<string>();
+
+/** Warns once per provider, loudly, that its webhook accepts requests without verifying them (the only log line webhooks write). */
+export function warnUnverifiedWebhook(provider: string): void {
+  if (warned.has(provider)) return;
+  warned.add(provider);
+  console.warn(
+    `[posse-mail] WARNING: the ${provider} webhook VERIFIES NOTHING (insecureNoVerification: true): anyone who finds its URL can post forged events`,
+  );
+}
+
+/**
+ * Shared secrets from `<PREFIX>_WEBHOOK_USERNAME` + `<PREFIX>_WEBHOOK_PASSWORD` (Basic credentials) and
+ * `<PREFIX>_WEBHOOK_TOKEN` (a Bearer token); blank variables count as unset.
+ */
+export function sharedSecretFromEnv(env: EnvSource, prefix: string): SharedSecretConfig {
+  const username = envValue(env, `${prefix}_WEBHOOK_USERNAME`);
+  const password = envValue(env, `${prefix}_WEBHOOK_PASSWORD`);
+  const bearer = envValue(env, `${prefix}_WEBHOOK_TOKEN`);
+  return {
+    ...(username !== undefined && password !== undefined && { basic: { username, password } }),
+    ...(bearer !== undefined && { bearer }),
+  };
+}

@@ -1,0 +1,33 @@
+export {
+  defaultWebhookEnv,
+  missingWebhookSecret,
+  sharedSecretFromEnv,
+  warnUnverifiedWebhook,
+} from "./config.js";
+export { fromBase64, hmacSha256, timingSafeEqual, toBase64, toHex } from "./crypto.js";
+export type { WebhookDefinition, WebhookParseResult, WebhookRequest } from "./definition.js";
+export type { MailBounce, MailEvent, MailEventType } from "./event.js";
+export {
+  createWebhookHandler,
+  DEFAULT_WEBHOOK_MAX_BODY_BYTES,
+  type WebhookHandlerOptions,
+} from "./handler.js";
+export {
+  type NodeWebhookRequest,
+  type NodeWebhookResponse,
+  toNodeHandler,
+  toWebRequest,
+} from "./node-adapter.js";
+export { bodyText, isJsonObject, parseJsonBody } from "./parse-body.js";
+export { readLimitedBody } from "./read-body.js";
+export { memoryReplayCache, type ReplayCache } from "./replay-cache.js";
+export {
+  type BasicCredentials,
+  basicCredentialsOf,
+  hasBasicCredentials,
+  hasSharedSecret,
+  type SharedSecretConfig,
+  verifySharedSecret,
+} from "./shared-secret.js";
+export { refuseStaleTimestamp } from "./timestamp-window.js";
+export { isWebhookError, WebhookError, type WebhookErrorStatus } from "./webhook-error.js";

@@ -1,0 +1,27 @@
+import { WebhookError } from "./webhook-error.js";
+
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+/** The body as UTF-8 text; WebhookError 400 when it is not UTF-8. */
+export function bodyText(body: Uint8Array): string {
+  try {
+    return decoder.decode(body);
+  } catch {
+    throw new WebhookError(400, "the body is not UTF-8 text");
+  }
+}
+
+/** The body parsed as JSON; WebhookError 400 when it is not JSON. */
+export function parseJsonBody(body: Uint8Array): unknown {
+  const text = bodyText(body);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new WebhookError(400, "the body is not JSON");
+  }
+}
+
+/** Whether `value` is a plain JSON object (not an array, not null). */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
