@@ -92,5 +92,5 @@ export {
 } from "./response-limit.js";
 export { DEFAULT_RETRY, type RetryOptions, type RetryPolicy } from "./retry-policy.js";
 export { useProvider } from "./use-provider.js";
-export * from "./webhooks/index.js";
 export { escapeControlCharacters } from "./vendor-text.js";
+export * from "./webhooks/index.js";
