@@ -30,6 +30,13 @@ function escaped(text: string, index: number): string {
     : `\\u${code.toString(16).padStart(4, "0")}`;
 }
 
+/** `text` with every control character written as a visible escape (`\n`, `\x1b`, `\u202e`), nothing cut. */
+export function escapeControlCharacters(text: string): string {
+  let result = "";
+  for (let index = 0; index < text.length; index++) result += escaped(text, index);
+  return result;
+}
+
 /** Where a text that {@link escapeAndShorten} receives came from. */
 export interface ShortenOptions {
   /** Strings never split by the cut (the redaction mask). */

@@ -5,6 +5,7 @@ import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import {
   createMailer,
+  escapeControlCharacters,
   httpFailure,
   type MailError,
   type MailerOptions,
@@ -250,6 +251,14 @@ describe("control characters in vendor text are escaped", () => {
       }),
     );
     expect(error.message).toBe("acme answered HTTP 400: a\\nb\\rc\\td\\x1b[31me\\x00f\\x85g\\u202eh\\u2028i");
+  });
+
+  it("escapeControlCharacters writes each control as that escape, keeps other text and cuts nothing", () => {
+    expect(escapeControlCharacters("a\nb\rc\td\x1b[31me\x00f\x7f\x85g\u061c\u202eh\u2028i\u2066")).toBe(
+      "a\\nb\\rc\\td\\x1b[31me\\x00f\\x7f\\x85g\\u061c\\u202eh\\u2028i\\u2066",
+    );
+    const long = `Grüße ✉ 😀 ${"x".repeat(5000)}`;
+    expect(escapeControlCharacters(long)).toBe(long);
   });
 
   it("keeps a forged stack frame out of the stack", async () => {
