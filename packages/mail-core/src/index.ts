@@ -89,6 +89,7 @@ export {
   limitResponseBody,
   MAX_RESPONSE_BYTES,
   ResponseTooLargeError,
+  readCappedText,
 } from "./response-limit.js";
 export { DEFAULT_RETRY, type RetryOptions, type RetryPolicy } from "./retry-policy.js";
 export { useProvider } from "./use-provider.js";

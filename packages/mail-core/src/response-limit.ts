@@ -48,6 +48,16 @@ export function limitResponseBody(response: Response, maxBytes: number = MAX_RES
   return capped;
 }
 
+/** A capped answer's text, or undefined when it passed the size limit (the download is then cancelled). */
+export async function readCappedText(response: Response): Promise<string | undefined> {
+  try {
+    return await response.text();
+  } catch (error) {
+    if (error instanceof ResponseTooLargeError) return undefined;
+    throw error;
+  }
+}
+
 /** Wraps a fetch so that every answer's body is read through {@link limitResponseBody}. */
 export function limitedFetch(
   fetchImpl: typeof fetch = fetch,

@@ -1,7 +1,13 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { limitedFetch, limitResponseBody, MAX_RESPONSE_BYTES, ResponseTooLargeError } from "../src/index.js";
+import {
+  limitedFetch,
+  limitResponseBody,
+  MAX_RESPONSE_BYTES,
+  ResponseTooLargeError,
+  readCappedText,
+} from "../src/index.js";
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -52,6 +58,25 @@ describe("limitResponseBody", () => {
   it("keeps an empty body empty", async () => {
     const limited = limitResponseBody(new Response(null, { status: 204 }), 10);
     expect(limited.body).toBeNull();
+  });
+});
+
+describe("readCappedText", () => {
+  it("reads an answer within the limit as text", async () => {
+    expect(await readCappedText(limitResponseBody(new Response("Queued. Thank you."), 18))).toBe(
+      "Queued. Thank you.",
+    );
+  });
+
+  it("gives undefined for an answer past the limit", async () => {
+    expect(await readCappedText(limitResponseBody(new Response("x".repeat(11)), 10))).toBeUndefined();
+  });
+
+  it("passes any other read failure on", async () => {
+    const broken = new Response(
+      new ReadableStream({ pull: (controller) => controller.error(new Error("socket reset")) }),
+    );
+    await expect(readCappedText(limitResponseBody(broken, 10))).rejects.toThrow("socket reset");
   });
 });
 

@@ -4,7 +4,7 @@ import {
   type MailTransport,
   noResponseFailure,
   type ProviderContext,
-  ResponseTooLargeError,
+  readCappedText,
   refusePlainHttp,
 } from "@posse/mail-core";
 import type { Interfaces } from "mailgun.js/definitions";
@@ -16,16 +16,6 @@ import { toMailgunMessage } from "./map-message.js";
 interface RequestInput {
   readonly params?: URLSearchParams;
   readonly data?: { getHeaders(): Record<string, string>; getBuffer(): Buffer } | string;
-}
-
-/** A capped answer: the text, or undefined when it passed the size limit (the download is then cancelled). */
-async function readText(response: Response): Promise<string | undefined> {
-  try {
-    return await response.text();
-  } catch (error) {
-    if (error instanceof ResponseTooLargeError) return undefined;
-    throw error;
-  }
 }
 
 /** Loads mailgun.js (with the form-data package) and returns a transport over it. */
@@ -62,7 +52,7 @@ export async function createTransport(
         // A redirect is not Mailgun's answer, and following it could re-send the message elsewhere.
         redirect: "manual",
       });
-      text = await readText(response);
+      text = await readCappedText(response);
     } catch (error) {
       throw noResponseFailure("mailgun", error, error instanceof Error ? error.message : String(error));
     }

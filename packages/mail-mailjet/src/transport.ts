@@ -3,7 +3,7 @@ import {
   type MailTransport,
   noResponseFailure,
   type ProviderContext,
-  ResponseTooLargeError,
+  readCappedText,
   refusePlainHttp,
 } from "@posse/mail-core";
 import type { MailjetConfig } from "./config.js";
@@ -17,16 +17,6 @@ function endpointOf(endpoint: string): { protocol: string; host: string } {
   refusePlainHttp("mailjet", endpoint, "endpoint");
   const url = new URL(endpoint);
   return { protocol: url.protocol, host: `${url.host}${url.pathname.replace(/\/+$/, "")}` };
-}
-
-/** A capped answer: the text, or undefined when it passed the size limit (the download is then cancelled). */
-async function readText(response: Response): Promise<string | undefined> {
-  try {
-    return await response.text();
-  } catch (error) {
-    if (error instanceof ResponseTooLargeError) return undefined;
-    throw error;
-  }
 }
 
 /** Loads the Mailjet SDK and returns a transport over it. */
@@ -76,7 +66,7 @@ export async function createTransport(
         // A redirect is not Mailjet's answer, and following it could re-send the message elsewhere.
         redirect: "manual",
       });
-      text = await readText(response);
+      text = await readCappedText(response);
     } catch (error) {
       throw noResponseFailure("mailjet", error, error instanceof Error ? error.message : String(error));
     }
