@@ -44,7 +44,8 @@ function satisfies(version: string, range: string): boolean {
 
 describe("published packages", () => {
   it("there is a provider package for every first-party provider", () => {
-    expect(PROVIDERS.length).toBe(8);
+    // @posse/mail-queue depends on the core too, but is no provider.
+    expect(PROVIDERS.filter((entry) => entry.manifest.name !== "@posse/mail-queue").length).toBe(8);
   });
 
   it.each(PUBLISHED.map((entry) => [entry.manifest.name, entry]))(

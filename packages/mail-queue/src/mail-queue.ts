@@ -1,0 +1,151 @@
+import {
+  type AddressInput,
+  MailError,
+  type MailMessage,
+  normalizeMessage,
+  parseAddress,
+} from "@posse/mail-core";
+import { type Job, Queue } from "bullmq";
+import { createClaims } from "./claims.js";
+import { connect, type QueueLocation, resolveLocation } from "./connection.js";
+import { readFailure, type StoredMailError } from "./dead-letter.js";
+import { jobIdForKey, type MailJobData, type MailJobResult, storeMessage } from "./job-data.js";
+
+/** Options of {@link createMailQueue}. */
+export interface MailQueueOptions extends QueueLocation {
+  /** Sender for messages without `from`, used only to validate them; default: the worker's mailer fills it in. */
+  readonly from?: AddressInput;
+  /** Most attempts per message, first included; default 8. */
+  readonly attempts?: number;
+  /** How long a completed job (and so its idempotency key) is kept, in seconds; default 86 400 (24 h). */
+  readonly keepCompletedSeconds?: number;
+}
+
+/** Per-enqueue options. */
+export interface EnqueueOptions {
+  /** Send no sooner than this many ms from now. */
+  readonly delayMs?: number;
+}
+
+/** Where a job stands. */
+export type MailJobState =
+  | "waiting"
+  | "delayed"
+  | "active"
+  | "completed"
+  | "failed"
+  | "prioritized"
+  | "unknown";
+
+/** A job as an operator sees it. */
+export interface MailJobInfo {
+  /** Job id (from the idempotency key when there is one). */
+  readonly id: string;
+  /** Its state; `failed` is the dead-letter set. */
+  readonly state: MailJobState;
+  /** Attempts made so far. */
+  readonly attempts: number;
+  /** For a sent message: the provider, its message id and the attempt that sent it. */
+  readonly result?: MailJobResult;
+  /** For a failed job: the redacted `MailError` as JSON. */
+  readonly error?: StoredMailError;
+  /** The idempotency key of the message, if any. */
+  readonly idempotencyKey?: string;
+}
+
+/** Validation-only sender when neither the message nor the queue names one; never sent. */
+const PLACEHOLDER_FROM = { address: "sender@placeholder.invalid" };
+
+/** The producer side of a mail queue. */
+export interface MailQueue {
+  /** The BullMQ queue underneath. */
+  readonly queue: Queue<MailJobData, MailJobResult>;
+  /** Validates like `send` (`INVALID_MESSAGE` here, not in a worker), adds a job, resolves to its id. */
+  enqueue(message: MailMessage, options?: EnqueueOptions): Promise<string>;
+  /** A job's state, result or error; `undefined` when there is no such job. */
+  job(id: string): Promise<MailJobInfo | undefined>;
+  /** Dead letters (failed jobs), newest first. */
+  deadLetters(options?: { readonly start?: number; readonly end?: number }): Promise<MailJobInfo[]>;
+  /** Sends a dead letter again: clears its marker and attempts and moves it back to waiting. */
+  redrive(id: string): Promise<void>;
+  /** Closes the connection. */
+  close(): Promise<void>;
+}
+
+function positiveInteger(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1)
+    throw new MailError("CONFIG", `${name} must be a whole number of at least 1`);
+  return value;
+}
+
+/** Describes a BullMQ job as a {@link MailJobInfo}. */
+export async function describeJob(job: Job<MailJobData, MailJobResult>): Promise<MailJobInfo> {
+  const state = (await job.getState()) as string;
+  const key = job.data?.message?.idempotencyKey;
+  return {
+    id: job.id!,
+    state: (state === "wait" ? "waiting" : state) as MailJobState,
+    attempts: job.attemptsMade,
+    ...(job.returnvalue ? { result: job.returnvalue } : {}),
+    ...(state === "failed" ? { error: readFailure(job.failedReason) } : {}),
+    ...(key === undefined ? {} : { idempotencyKey: key }),
+  };
+}
+
+/** Opens a mail queue for producing: enqueue messages, inspect jobs and dead letters, re-drive them. */
+export function createMailQueue(options: MailQueueOptions): MailQueue {
+  const location = resolveLocation(options);
+  const from = options.from === undefined ? undefined : parseAddress(options.from, "from");
+  const attempts = positiveInteger(options.attempts, 8, "attempts");
+  const keepCompletedSeconds = positiveInteger(options.keepCompletedSeconds, 86_400, "keepCompletedSeconds");
+  const redis = connect(location.url, "producer");
+  const queue = new Queue<MailJobData, MailJobResult>(location.name, {
+    connection: redis,
+    prefix: location.prefix,
+  });
+  const claims = createClaims(redis, `${location.prefix}:${location.name}`, keepCompletedSeconds * 1000);
+
+  async function getJob(id: string) {
+    return (await queue.getJob(id)) as Job<MailJobData, MailJobResult> | undefined;
+  }
+
+  return {
+    queue,
+    async enqueue(message, enqueueOptions = {}) {
+      const normalized = normalizeMessage(message, from ?? PLACEHOLDER_FROM);
+      const keepFrom = from !== undefined || (message as { from?: unknown }).from !== undefined;
+      const data = storeMessage(normalized, keepFrom);
+      const key = normalized.idempotencyKey;
+      const job = await queue.add("send", data, {
+        ...(key === undefined ? {} : { jobId: jobIdForKey(key) }),
+        attempts,
+        backoff: { type: "mail" },
+        ...(enqueueOptions.delayMs ? { delay: enqueueOptions.delayMs } : {}),
+        removeOnComplete: { age: keepCompletedSeconds },
+        removeOnFail: false,
+      });
+      return job.id!;
+    },
+    async job(id) {
+      const job = await getJob(id);
+      return job ? describeJob(job) : undefined;
+    },
+    async deadLetters({ start = 0, end = 99 } = {}) {
+      const jobs = (await queue.getFailed(start, end)) as Job<MailJobData, MailJobResult>[];
+      return Promise.all(jobs.filter(Boolean).map(describeJob));
+    },
+    async redrive(id) {
+      const job = await getJob(id);
+      if (!job || (await job.getState()) !== "failed") {
+        throw new MailError("CONFIG", "redrive takes the id of a dead letter (a failed job)");
+      }
+      await claims.clear(id);
+      await job.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
+    },
+    async close() {
+      await queue.close();
+      await redis.quit().catch(() => undefined);
+    },
+  };
+}

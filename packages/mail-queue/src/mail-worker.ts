@@ -1,0 +1,189 @@
+import { isMailError, MailError, type Mailer } from "@posse/mail-core";
+import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
+import { createClaims } from "./claims.js";
+import { connect, type QueueLocation, resolveLocation } from "./connection.js";
+import { failureText, interruptedSendError } from "./dead-letter.js";
+import { type MailJobData, type MailJobResult, restoreMessage } from "./job-data.js";
+
+/** What a worker does with a message whose send may or may not have reached the vendor. */
+export type UnknownOutcomePolicy = "resend" | "dead-letter";
+
+/** A global limit on sends for a queue: at most `max` per fixed window of `durationMs`. */
+export interface QueueRateLimit {
+  /** Sends per window, shared by every worker of the queue. */
+  readonly max: number;
+  /** Window length in ms; default 1000. */
+  readonly durationMs?: number;
+}
+
+/** Options of {@link createMailWorker}. */
+export interface MailWorkerOptions extends QueueLocation {
+  /** Sends the messages; the worker calls it with one request per provider per job (the queue retries). */
+  readonly mailer: Mailer;
+  /** Jobs worked on at once by this worker; default 10. */
+  readonly concurrency?: number;
+  /** Global limit for the queue (every worker, every machine); set when the worker starts, removed if absent. */
+  readonly rateLimit?: QueueRateLimit;
+  /** Default `dead-letter` (at most once); `resend` is at least once. See the README. */
+  readonly onUnknownOutcome?: UnknownOutcomePolicy;
+  /** Providers that absorb a re-send with the same idempotency key; default `resend`, `brevo`. */
+  readonly idempotentProviders?: readonly string[];
+  /** Backoff between attempts: base (doubles, full jitter) and cap in ms; Retry-After wins when longer. */
+  readonly backoff?: { readonly baseDelayMs?: number; readonly maxDelayMs?: number };
+  /** How long a 429 without Retry-After pauses the queue, in ms; default 1000. */
+  readonly rateLimitedDelayMs?: number;
+  /** How long a job's lock lasts without renewal, in ms; default 30 000 (keep it over twice the send timeout). */
+  readonly lockDurationMs?: number;
+  /** How often stalled jobs (their worker died) are looked for, in ms; default 30 000. */
+  readonly stalledIntervalMs?: number;
+  /** How long the per-job send marker is kept, in seconds; default 86 400. */
+  readonly keepMarkerSeconds?: number;
+  /** Random source in [0, 1) for backoff jitter. */
+  readonly random?: () => number;
+}
+
+/** A running worker. */
+export interface MailWorker {
+  /** The BullMQ worker underneath. */
+  readonly worker: Worker<MailJobData, MailJobResult>;
+  /** Resolves once the worker is connected and its rate limit is set. */
+  readonly ready: Promise<void>;
+  /**
+   * Stops taking jobs, waits up to `timeoutMs` (default 25 000) for sends under way, then stops the rest
+   * (their jobs are picked up again once their lock expires) and closes the connections.
+   */
+  close(options?: { readonly timeoutMs?: number }): Promise<void>;
+}
+
+/** A retryable failure, carrying the vendor's Retry-After to the backoff. */
+class RetryLater extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(message);
+  }
+}
+
+function toMailError(error: unknown): MailError {
+  if (isMailError(error)) return error;
+  return new MailError("UNKNOWN", "the mailer failed with an error that is not a MailError", {
+    retryable: false,
+    outcomeUnknown: true,
+  });
+}
+
+/** The delay before attempt `attemptsMade + 1`: full-jitter exponential, or Retry-After when longer. */
+export function backoffDelay(
+  attemptsMade: number,
+  retryAfterMs: number | undefined,
+  base: number,
+  cap: number,
+  random: () => number,
+): number {
+  const ceiling = Math.min(cap, base * 2 ** Math.max(0, attemptsMade - 1));
+  return Math.max(Math.floor(random() * ceiling), retryAfterMs ?? 0);
+}
+
+/** Starts a worker that sends a queue's messages through `mailer`. */
+export function createMailWorker(options: MailWorkerOptions): MailWorker {
+  const location = resolveLocation(options);
+  const { mailer } = options;
+  const onUnknownOutcome = options.onUnknownOutcome ?? "dead-letter";
+  if (onUnknownOutcome !== "resend" && onUnknownOutcome !== "dead-letter") {
+    throw new MailError("CONFIG", 'onUnknownOutcome must be "resend" or "dead-letter"');
+  }
+  const idempotent = new Set(options.idempotentProviders ?? ["resend", "brevo"]);
+  const absorbsKeys = mailer.providers.every((id) => idempotent.has(id));
+  const base = options.backoff?.baseDelayMs ?? 1000;
+  const cap = options.backoff?.maxDelayMs ?? 300_000;
+  const random = options.random ?? Math.random;
+  const rateLimitedDelayMs = options.rateLimitedDelayMs ?? 1000;
+  const keyPrefix = `${location.prefix}:${location.name}`;
+  const redis = connect(location.url, "worker");
+  const queue = new Queue<MailJobData, MailJobResult>(location.name, {
+    connection: redis,
+    prefix: location.prefix,
+  });
+  const claims = createClaims(redis, keyPrefix, (options.keepMarkerSeconds ?? 86_400) * 1000);
+
+  async function process(job: Job<MailJobData, MailJobResult>): Promise<MailJobResult> {
+    const jobId = job.id!;
+    const message = restoreMessage(job.data);
+    // A vendor that honours the key absorbs a second send: re-sending is then safe whatever the policy.
+    const resend = onUnknownOutcome === "resend" || (absorbsKeys && message.idempotencyKey !== undefined);
+    const claim = await claims.begin(jobId, resend);
+    if (claim.state === "sent") return claim.result;
+    if (claim.state === "interrupted") throw new UnrecoverableError(failureText(interruptedSendError()));
+    let receipt: { provider: string; messageId: string };
+    try {
+      receipt = await mailer.send(message, { attempts: 1 });
+    } catch (caught) {
+      const error = toMailError(caught);
+      const text = failureText(error);
+      if (error.outcomeUnknown && !resend) throw new UnrecoverableError(text);
+      if (!error.outcomeUnknown) await claims.clear(jobId);
+      if (!error.retryable) throw new UnrecoverableError(text);
+      if (error.code === "RATE_LIMITED") {
+        // Pauses the whole queue (every worker); the job goes back to waiting without using an attempt.
+        await queue.rateLimit(error.retryAfterMs ?? rateLimitedDelayMs);
+        throw Worker.RateLimitError();
+      }
+      throw new RetryLater(text, error.retryAfterMs);
+    }
+    const result = { ...receipt, attempts: job.attemptsMade + 1 };
+    await claims.sent(jobId, result);
+    return result;
+  }
+
+  const worker = new Worker<MailJobData, MailJobResult>(location.name, process, {
+    connection: redis,
+    prefix: location.prefix,
+    concurrency: options.concurrency ?? 10,
+    lockDuration: options.lockDurationMs ?? 30_000,
+    stalledInterval: options.stalledIntervalMs ?? 30_000,
+    maxStalledCount: 3,
+    settings: {
+      backoffStrategy: (attemptsMade, _type, error) =>
+        backoffDelay(
+          attemptsMade,
+          error instanceof RetryLater ? error.retryAfterMs : undefined,
+          base,
+          cap,
+          random,
+        ),
+    },
+  });
+  // Errors of the worker itself (a lost connection) are retried by BullMQ; keep them from crashing the process.
+  worker.on("error", () => undefined);
+
+  const ready = (async () => {
+    await worker.waitUntilReady();
+    if (options.rateLimit) {
+      await queue.setGlobalRateLimit(options.rateLimit.max, options.rateLimit.durationMs ?? 1000);
+    } else {
+      await queue.removeGlobalRateLimit();
+    }
+  })();
+
+  let closing: Promise<void> | undefined;
+  return {
+    worker,
+    ready,
+    close({ timeoutMs = 25_000 } = {}) {
+      closing ??= (async () => {
+        await ready.catch(() => undefined);
+        let timer: NodeJS.Timeout | undefined;
+        const graceful = worker.close();
+        const deadline = new Promise<"timeout">((resolve) => {
+          timer = setTimeout(() => resolve("timeout"), timeoutMs);
+        });
+        if ((await Promise.race([graceful, deadline])) === "timeout") await worker.close(true);
+        clearTimeout(timer);
+        await queue.close();
+        await redis.quit().catch(() => undefined);
+      })();
+      return closing;
+    },
+  };
+}

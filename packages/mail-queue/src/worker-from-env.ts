@@ -1,0 +1,100 @@
+import {
+  type CreateMailerFromEnvOptions,
+  createMailerFromEnv,
+  type EnvSource,
+  MailError,
+} from "@posse/mail-core";
+import {
+  createMailWorker,
+  type MailWorker,
+  type MailWorkerOptions,
+  type UnknownOutcomePolicy,
+} from "./mail-worker.js";
+
+/** The queue variables, read by {@link workerOptionsFromEnv}. */
+export const QUEUE_ENV = [
+  "MAIL_QUEUE_URL",
+  "MAIL_QUEUE_NAME",
+  "MAIL_QUEUE_PREFIX",
+  "MAIL_QUEUE_CONCURRENCY",
+  "MAIL_QUEUE_RATE_LIMIT",
+  "MAIL_QUEUE_RATE_WINDOW_MS",
+  "MAIL_QUEUE_ON_UNKNOWN_OUTCOME",
+  "MAIL_QUEUE_IDEMPOTENT_PROVIDERS",
+  "MAIL_QUEUE_LOCK_DURATION_MS",
+  "MAIL_QUEUE_STALLED_INTERVAL_MS",
+  "MAIL_QUEUE_SHUTDOWN_TIMEOUT_MS",
+] as const;
+
+function read(env: EnvSource, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function wholeNumber(env: EnvSource, name: string): number | undefined {
+  const value = read(env, name);
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1) {
+    throw new MailError("CONFIG", `${name} must be a whole number of at least 1`);
+  }
+  return Number(value);
+}
+
+/** Worker options (without the mailer) from `MAIL_QUEUE_*`, and the shutdown deadline. */
+export function workerOptionsFromEnv(env: EnvSource = process.env): {
+  options: Omit<MailWorkerOptions, "mailer">;
+  shutdownTimeoutMs: number;
+} {
+  const url = read(env, "MAIL_QUEUE_URL");
+  if (url === undefined)
+    throw new MailError("CONFIG", "MAIL_QUEUE_URL is required (the queue's redis:// URL)");
+  const policy = read(env, "MAIL_QUEUE_ON_UNKNOWN_OUTCOME");
+  if (policy !== undefined && policy !== "resend" && policy !== "dead-letter") {
+    throw new MailError("CONFIG", 'MAIL_QUEUE_ON_UNKNOWN_OUTCOME must be "resend" or "dead-letter"');
+  }
+  const max = wholeNumber(env, "MAIL_QUEUE_RATE_LIMIT");
+  const windowMs = wholeNumber(env, "MAIL_QUEUE_RATE_WINDOW_MS");
+  if (windowMs !== undefined && max === undefined) {
+    throw new MailError("CONFIG", "MAIL_QUEUE_RATE_WINDOW_MS needs MAIL_QUEUE_RATE_LIMIT");
+  }
+  const optional = <K extends string, V>(key: K, value: V | undefined) =>
+    (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+  const idempotent = read(env, "MAIL_QUEUE_IDEMPOTENT_PROVIDERS");
+  return {
+    options: {
+      url,
+      ...optional("name", read(env, "MAIL_QUEUE_NAME")),
+      ...optional("prefix", read(env, "MAIL_QUEUE_PREFIX")),
+      ...optional("concurrency", wholeNumber(env, "MAIL_QUEUE_CONCURRENCY")),
+      ...optional("rateLimit", max === undefined ? undefined : { max, durationMs: windowMs ?? 1000 }),
+      ...optional("onUnknownOutcome", policy as UnknownOutcomePolicy | undefined),
+      ...optional(
+        "idempotentProviders",
+        idempotent?.split(",").map((id) => id.trim().toLowerCase()),
+      ),
+      ...optional("lockDurationMs", wholeNumber(env, "MAIL_QUEUE_LOCK_DURATION_MS")),
+      ...optional("stalledIntervalMs", wholeNumber(env, "MAIL_QUEUE_STALLED_INTERVAL_MS")),
+    },
+    shutdownTimeoutMs: wholeNumber(env, "MAIL_QUEUE_SHUTDOWN_TIMEOUT_MS") ?? 25_000,
+  };
+}
+
+/**
+ * A worker from the environment: the mailer `createMailerFromEnv` builds (same variables, with the
+ * queue owning retries) and the queue from `MAIL_QUEUE_*`. Closing the worker closes the mailer.
+ */
+export async function createMailWorkerFromEnv(
+  options: Omit<CreateMailerFromEnvOptions, "retry"> = {},
+): Promise<MailWorker & { readonly shutdownTimeoutMs: number }> {
+  const { options: queueOptions, shutdownTimeoutMs } = workerOptionsFromEnv(options.env ?? process.env);
+  const mailer = await createMailerFromEnv({ ...options, retry: { attempts: 1 } });
+  const worker = createMailWorker({ ...queueOptions, mailer });
+  return {
+    ...worker,
+    shutdownTimeoutMs,
+    async close(closeOptions = { timeoutMs: shutdownTimeoutMs }) {
+      await worker.close(closeOptions);
+      await mailer.close();
+    },
+  };
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from "tsup";
+
+/** The library (ESM + CJS + declarations) and the CLI module that bin/posse-mail-worker.js runs. */
+export default defineConfig({
+  entry: ["src/index.ts", "src/cli.ts"],
+  format: ["esm", "cjs"],
+  dts: { entry: "src/index.ts" },
+  clean: true,
+  sourcemap: true,
+  target: "node20",
+});
