@@ -41,7 +41,7 @@ function scripted(
   return { definition, seen };
 }
 
-const post = (body: BodyInit | null, headers: Record<string, string> = {}) =>
+const post = (body: NonNullable<RequestInit["body"]>, headers: Record<string, string> = {}) =>
   new Request(URL_, { method: "POST", body, headers });
 
 describe("createWebhookHandler", () => {
@@ -55,7 +55,7 @@ describe("createWebhookHandler", () => {
     });
     let release!: () => void;
     const onEvents = vi.fn(
-      () =>
+      (_events: readonly MailEvent[]) =>
         new Promise<void>((resolve) => {
           release = () => {
             order.push("stored");

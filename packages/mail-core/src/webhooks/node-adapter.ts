@@ -9,7 +9,8 @@ export interface NodeWebhookRequest extends AsyncIterable<unknown> {
   readonly originalUrl?: string | undefined;
   readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
   readonly rawHeaders?: readonly string[];
-  readonly socket?: { readonly encrypted?: boolean } | null;
+  /** A TLS socket has `encrypted: true`. */
+  readonly socket?: object | null;
   /** Set by a body parser: a Buffer/Uint8Array or string is used as the raw body; a parsed object is refused. */
   readonly body?: unknown;
   /** Raw body some frameworks keep beside a parsed one. */
@@ -75,7 +76,7 @@ function headersOf(req: NodeWebhookRequest): Headers {
 /** A standard Request for a Node request: the same method, URL, headers and raw body bytes. */
 export function toWebRequest(req: NodeWebhookRequest): Request {
   const headers = headersOf(req);
-  const protocol = req.socket?.encrypted ? "https" : "http";
+  const protocol = (req.socket as { encrypted?: boolean } | null | undefined)?.encrypted ? "https" : "http";
   const url = new URL(
     req.originalUrl ?? req.url ?? "/",
     `${protocol}://${headers.get("host") ?? "localhost"}`,

@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import {
+  hasSharedSecret,
+  type SharedSecretConfig,
+  sharedSecretFromEnv,
+  timingSafeEqual,
+  verifySharedSecret,
+  WebhookError,
+  type WebhookRequest,
+} from "../src/index.js";
+
+function request(headers: Record<string, string> = {}, url = "https://app.example/hook"): WebhookRequest {
+  return { method: "POST", url: new URL(url), headers: new Headers(headers), body: new Uint8Array() };
+}
+
+const basic = (user: string, password: string) =>
+  `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+
+function refusal(run: () => void): WebhookError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof WebhookError) return error;
+    throw error;
+  }
+  throw new Error("accepted");
+}
+
+describe("verifySharedSecret", () => {
+  const config: SharedSecretConfig = { basic: { username: "hook", password: "p:ss wörd" } };
+
+  it("accepts the configured Basic credentials (a password may hold ':' and non-ASCII)", () => {
+    expect(() =>
+      verifySharedSecret(request({ authorization: basic("hook", "p:ss wörd") }), config),
+    ).not.toThrow();
+  });
+
+  it.each([
+    ["no Authorization", {}],
+    ["a wrong password", { authorization: basic("hook", "p:ss word") }],
+    ["a wrong user", { authorization: basic("Hook", "p:ss wörd") }],
+    ["a password prefix", { authorization: basic("hook", "p:ss") }],
+    ["no colon", { authorization: `Basic ${Buffer.from("hookp").toString("base64")}` }],
+    ["not base64", { authorization: "Basic ***" }],
+    ["a Bearer token", { authorization: "Bearer p:ss wörd" }],
+  ])("refuses %s with 401 and a Basic challenge, naming no secret", (_, headers) => {
+    const error = refusal(() => verifySharedSecret(request(headers), config));
+    expect(error.status).toBe(401);
+    expect(error.headers["www-authenticate"]).toMatch(/^Basic realm=/);
+    expect(error.message).not.toContain("wörd");
+  });
+
+  it("accepts a Bearer token, a custom header or a query secret when configured, and any one configured secret", () => {
+    const all: SharedSecretConfig = {
+      bearer: "tok-1",
+      header: { name: "X-Hook-Secret", value: "hdr-1" },
+      query: { name: "key", value: "q-1" },
+    };
+    expect(() => verifySharedSecret(request({ authorization: "Bearer tok-1" }), all)).not.toThrow();
+    expect(() => verifySharedSecret(request({ "x-hook-secret": "hdr-1" }), all)).not.toThrow();
+    expect(() => verifySharedSecret(request({}, "https://app.example/hook?key=q-1"), all)).not.toThrow();
+    const error = refusal(() =>
+      verifySharedSecret(
+        request({ authorization: "Bearer tok-2", "x-hook-secret": "hdr-2" }, "https://a.example/?key=q"),
+        all,
+      ),
+    );
+    expect(error.status).toBe(401);
+    expect(error.headers).toEqual({});
+  });
+
+  it("never accepts an empty configured value", () => {
+    expect(hasSharedSecret({ bearer: "" })).toBe(false);
+    expect(hasSharedSecret({ basic: { username: "u", password: "" } })).toBe(false);
+    expect(hasSharedSecret({ header: { name: "X-A", value: "" } })).toBe(false);
+    expect(() => verifySharedSecret(request({ authorization: "Bearer " }), { bearer: "" })).toThrow(
+      WebhookError,
+    );
+    expect(() => verifySharedSecret(request({ "x-a": "" }), { header: { name: "X-A", value: "" } })).toThrow(
+      WebhookError,
+    );
+  });
+});
+
+describe("sharedSecretFromEnv", () => {
+  it("reads <PREFIX>_WEBHOOK_USERNAME/PASSWORD and _TOKEN, blank counting as unset", () => {
+    expect(
+      sharedSecretFromEnv({ X_WEBHOOK_USERNAME: "u", X_WEBHOOK_PASSWORD: "p", X_WEBHOOK_TOKEN: " t " }, "X"),
+    ).toEqual({ basic: { username: "u", password: "p" }, bearer: "t" });
+    expect(sharedSecretFromEnv({ X_WEBHOOK_USERNAME: "u", X_WEBHOOK_TOKEN: " " }, "X")).toEqual({});
+  });
+});
+
+describe("timingSafeEqual", () => {
+  it("compares bytes exactly, lengths included", () => {
+    expect(timingSafeEqual("abc", "abc")).toBe(true);
+    expect(timingSafeEqual("abc", "abd")).toBe(false);
+    expect(timingSafeEqual("abc", "abc\0")).toBe(false);
+    expect(timingSafeEqual("", "")).toBe(true);
+    expect(timingSafeEqual(new Uint8Array([1, 2]), "\x01\x02")).toBe(true);
+    expect(timingSafeEqual("é", "e")).toBe(false);
+  });
+});
