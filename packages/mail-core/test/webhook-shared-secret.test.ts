@@ -1,13 +1,16 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   hasSharedSecret,
+  resolveSharedSecret,
   type SharedSecretConfig,
   sharedSecretFromEnv,
   timingSafeEqual,
+  toStringRecord,
   verifySharedSecret,
   WebhookError,
   type WebhookRequest,
 } from "../src/index.js";
+import { findSecret } from "../src/testing/index.js";
 
 function request(headers: Record<string, string> = {}, url = "https://app.example/hook"): WebhookRequest {
   return { method: "POST", url: new URL(url), headers: new Headers(headers), body: new Uint8Array() };
@@ -99,5 +102,78 @@ describe("timingSafeEqual", () => {
     expect(timingSafeEqual("", "")).toBe(true);
     expect(timingSafeEqual(new Uint8Array([1, 2]), "\x01\x02")).toBe(true);
     expect(timingSafeEqual("é", "e")).toBe(false);
+  });
+});
+
+describe("resolveSharedSecret", () => {
+  it("prefers secrets in code, then reads <PREFIX>_WEBHOOK_* from env", () => {
+    expect(
+      resolveSharedSecret("acme", "ACME", { bearer: "code", env: { ACME_WEBHOOK_TOKEN: "env" } }),
+    ).toEqual({
+      bearer: "code",
+    });
+    expect(resolveSharedSecret("acme", "ACME", { env: { ACME_WEBHOOK_TOKEN: "env" } })).toEqual({
+      bearer: "env",
+    });
+    expect(
+      resolveSharedSecret("acme", "ACME", {
+        env: { ACME_WEBHOOK_USERNAME: "u", ACME_WEBHOOK_PASSWORD: "p" },
+      }),
+    ).toEqual({ basic: { username: "u", password: "p" } });
+  });
+
+  it("throws CONFIG naming the variables when nothing is configured, and names no value", () => {
+    const run = () => resolveSharedSecret("acme", "ACME", { env: { ACME_WEBHOOK_TOKEN: " " } });
+    expect(run).toThrow(
+      expect.objectContaining({
+        code: "CONFIG",
+        field: "ACME_WEBHOOK_USERNAME/ACME_WEBHOOK_PASSWORD",
+        message: expect.stringContaining("ACME_WEBHOOK_USERNAME/ACME_WEBHOOK_PASSWORD or ACME_WEBHOOK_TOKEN"),
+      }),
+    );
+  });
+
+  it("ignores _TOKEN for a vendor that can only send Basic credentials", () => {
+    expect(() =>
+      resolveSharedSecret("acme", "ACME", { env: { ACME_WEBHOOK_TOKEN: "t" } }, { bearer: false }),
+    ).toThrow(
+      expect.objectContaining({ code: "CONFIG", message: expect.not.stringContaining("ACME_WEBHOOK_TOKEN") }),
+    );
+  });
+
+  it("names the missing half of Basic credentials, never the other's value", () => {
+    let error: unknown;
+    try {
+      resolveSharedSecret("acme", "ACME", { env: { ACME_WEBHOOK_USERNAME: "user-s3cret" } });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toMatchObject({ code: "CONFIG", field: "ACME_WEBHOOK_PASSWORD" });
+    expect(findSecret(error, ["user-s3cret"])).toBeUndefined();
+  });
+
+  it("returns undefined for an explicit opt-out, after one warning", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    expect(
+      resolveSharedSecret("acme-optout", "ACME", { env: {}, insecureNoVerification: true }),
+    ).toBeUndefined();
+    expect(
+      resolveSharedSecret("acme-optout", "ACME", { env: {}, insecureNoVerification: true }),
+    ).toBeUndefined();
+    expect(warn).toHaveBeenCalledTimes(1);
+    warn.mockRestore();
+  });
+});
+
+describe("toStringRecord", () => {
+  it("turns an echoed metadata object into text values and anything else into {}", () => {
+    expect(toStringRecord({ a: "x", n: 43, b: true, o: { k: 1 }, z: null })).toEqual({
+      a: "x",
+      n: "43",
+      b: "true",
+      o: '{"k":1}',
+    });
+    expect(toStringRecord("x")).toEqual({});
+    expect(toStringRecord([1])).toEqual({});
   });
 });

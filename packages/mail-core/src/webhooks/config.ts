@@ -1,6 +1,6 @@
 import { type EnvSource, envValue } from "../env-values.js";
 import { MailError } from "../errors.js";
-import type { SharedSecretConfig } from "./shared-secret.js";
+import { hasSharedSecret, type SharedSecretConfig } from "./shared-secret.js";
 
 /** `process.env` where the runtime has one (Node, Bun, Deno with Node compatibility), else nothing. */
 export function defaultWebhookEnv(): EnvSource {
@@ -43,4 +43,55 @@ export function sharedSecretFromEnv(env: EnvSource, prefix: string): SharedSecre
     ...(username !== undefined && password !== undefined && { basic: { username, password } }),
     ...(bearer !== undefined && { bearer }),
   };
+}
+
+/** Options of a webhook verified by shared secrets (Postmark, Brevo, Mailjet): secrets in code, else from the environment. */
+export interface SharedSecretWebhookOptions extends SharedSecretConfig {
+  /** Accept requests without verifying anything when no secret is configured; warns once. Never in production. */
+  readonly insecureNoVerification?: boolean;
+  /** Where the variables come from; `process.env` by default. */
+  readonly env?: EnvSource;
+}
+
+/**
+ * The secrets a shared-secret webhook checks: those in `options` when it names any, else `<PREFIX>_WEBHOOK_USERNAME`
+ * + `_PASSWORD` (and `_TOKEN` unless `bearer` is false). None → CONFIG error naming the variables, unless
+ * `insecureNoVerification` opts out (then undefined, after a warning). A user name without a password (or the
+ * reverse) is a CONFIG error naming the missing one.
+ */
+export function resolveSharedSecret(
+  provider: string,
+  prefix: string,
+  options: SharedSecretWebhookOptions,
+  { bearer = true }: { bearer?: boolean } = {},
+): SharedSecretConfig | undefined {
+  const { insecureNoVerification, env: source, ...inCode } = options;
+  if (hasSharedSecret(inCode)) return inCode;
+  const env = source ?? defaultWebhookEnv();
+  const user = `${prefix}_WEBHOOK_USERNAME`;
+  const password = `${prefix}_WEBHOOK_PASSWORD`;
+  const token = `${prefix}_WEBHOOK_TOKEN`;
+  const hasUser = envValue(env, user) !== undefined;
+  if (hasUser !== (envValue(env, password) !== undefined)) {
+    const missing = hasUser ? password : user;
+    throw new MailError(
+      "CONFIG",
+      `the ${provider} webhook needs ${missing} too: set both ${user} and ${password}`,
+      {
+        provider,
+        field: missing,
+      },
+    );
+  }
+  const { basic, bearer: envToken } = sharedSecretFromEnv(env, prefix);
+  const fromEnv: SharedSecretConfig = {
+    ...(basic !== undefined && { basic }),
+    ...(bearer && envToken !== undefined && { bearer: envToken }),
+  };
+  if (hasSharedSecret(fromEnv)) return fromEnv;
+  if (insecureNoVerification === true) {
+    warnUnverifiedWebhook(provider);
+    return undefined;
+  }
+  throw missingWebhookSecret(provider, bearer ? [`${user}/${password}`, token] : [`${user}/${password}`]);
 }

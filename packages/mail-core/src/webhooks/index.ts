@@ -1,6 +1,8 @@
 export {
   defaultWebhookEnv,
   missingWebhookSecret,
+  resolveSharedSecret,
+  type SharedSecretWebhookOptions,
   sharedSecretFromEnv,
   warnUnverifiedWebhook,
 } from "./config.js";
@@ -18,7 +20,7 @@ export {
   toNodeHandler,
   toWebRequest,
 } from "./node-adapter.js";
-export { bodyText, isJsonObject, parseJsonBody } from "./parse-body.js";
+export { bodyText, isJsonObject, optionalString, parseJsonBody, toStringRecord } from "./parse-body.js";
 export { readLimitedBody } from "./read-body.js";
 export { memoryReplayCache, type ReplayCache } from "./replay-cache.js";
 export {

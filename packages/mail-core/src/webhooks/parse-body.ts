@@ -25,3 +25,18 @@ export function parseJsonBody(body: Uint8Array): unknown {
 export function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+
+/** Metadata as a vendor echoes it: an object's entries with each value as text (non-strings as JSON); anything else → {}. */
+export function toStringRecord(value: unknown): Record<string, string> {
+  if (!isJsonObject(value)) return {};
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, item]) => item !== null && item !== undefined)
+      .map(([key, item]) => [key, typeof item === "string" ? item : JSON.stringify(item)]),
+  );
+}
+
+/** A string field, or undefined when the value is not a non-empty string. */
+export function optionalString(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
