@@ -1,0 +1,25 @@
+import { type WebhookDefinition, warnUnverifiedWebhook } from "@posse/mail-core";
+import { type ResendWebhookOptions, resolveSettings } from "./config.js";
+import { toMailEvents } from "./map-event.js";
+import { verifySvixSignature } from "./verify-signature.js";
+
+export type { ResendWebhookOptions } from "./config.js";
+
+/**
+ * Resend's delivery events (signed by Svix) as a webhook definition for `createWebhookHandler` of
+ * `@posse/mail-core`. Throws a `CONFIG` error when no signing secret is configured and verification was not
+ * switched off explicitly.
+ */
+export function resendWebhook(options: ResendWebhookOptions = {}): WebhookDefinition {
+  const settings = resolveSettings(options);
+  const { key } = settings;
+  if (key === null) {
+    warnUnverifiedWebhook("resend");
+  }
+  return {
+    provider: "resend",
+    verify: (request) =>
+      key === null ? undefined : verifySvixSignature(request, key, settings.toleranceMs, settings.now),
+    parse: (request) => toMailEvents(request.body, request.headers.get("svix-id") ?? undefined),
+  };
+}
