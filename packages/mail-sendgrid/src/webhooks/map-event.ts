@@ -1,0 +1,136 @@
+import {
+  isJsonObject as isObject,
+  type MailBounce,
+  type MailEvent,
+  type MailEventType,
+  parseJsonBody,
+  WebhookError,
+} from "@posse/mail-core";
+
+// SendGrid's event names (Event Webhook reference) → the normalized types. `processed` (accepted by
+// SendGrid), `group_resubscribe` and account events have no normalized type.
+const TYPES: Readonly<Record<string, MailEventType>> = {
+  delivered: "delivered",
+  deferred: "deferred",
+  bounce: "bounced",
+  dropped: "rejected",
+  spamreport: "complained",
+  open: "opened",
+  click: "clicked",
+  unsubscribe: "unsubscribed",
+  group_unsubscribe: "unsubscribed",
+};
+
+// Fields SendGrid itself puts on an event; every other top-level string is a custom_arg the message carried.
+const SENDGRID_FIELDS = new Set([
+  "email",
+  "timestamp",
+  "event",
+  "smtp-id",
+  "sg_event_id",
+  "sg_message_id",
+  "sg_content_type",
+  "sg_machine_open",
+  "sg_template_id",
+  "sg_template_name",
+  "category",
+  "reason",
+  "status",
+  "response",
+  "attempt",
+  "type",
+  "bounce_classification",
+  "useragent",
+  "ip",
+  "url",
+  "url_offset",
+  "tls",
+  "cert_err",
+  "asm_group_id",
+  "marketing_campaign_id",
+  "marketing_campaign_name",
+  "marketing_campaign_version",
+  "marketing_campaign_split_id",
+  "singlesend_id",
+  "singlesend_name",
+  "template_id",
+  "template_version_id",
+  "pool",
+  "send_at",
+  "unique_args",
+]);
+
+type Json = Record<string, unknown>;
+
+const text = (value: unknown): string | undefined =>
+  typeof value === "string" && value !== "" ? value : undefined;
+
+/**
+ * The id send() returned: SendGrid's `sg_message_id` is the `X-Message-Id` of the send request followed by a
+ * per-recipient suffix (`<X-Message-Id>.filterdrecv-…`, `.recvd-…`, `.filter0001.…`), so everything before
+ * that suffix; before the first dot when the suffix has another form.
+ */
+export function sendMessageId(sgMessageId: unknown): string | undefined {
+  const id = text(sgMessageId);
+  if (id === undefined) return undefined;
+  const suffix = /\.(?:filter|recvd)/.exec(id);
+  return (suffix === null ? id.split(".", 1)[0] : id.slice(0, suffix.index)) || undefined;
+}
+
+/** `bounce` with `type: "bounce"` → hard; `type: "blocked"` (the receiver refused this sender or content) → soft. */
+function bounce(event: Json): MailBounce {
+  const type = text(event.type);
+  const kind =
+    type === "blocked" ? "soft" : type === "bounce" || type === undefined ? "hard" : "undetermined";
+  const reason = [type, text(event.bounce_classification), text(event.status)].filter(Boolean).join("/");
+  const diagnostic = text(event.reason);
+  return { kind, ...(reason !== "" && { reason }), ...(diagnostic !== undefined && { diagnostic }) };
+}
+
+function tags(category: unknown): string[] {
+  const list = Array.isArray(category) ? category : [category];
+  return list.filter((value): value is string => typeof value === "string");
+}
+
+/** Custom args come back merged into the event as top-level keys (strings, as the provider sent them). */
+function metadata(event: Json): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(event).filter(
+      (entry): entry is [string, string] => !SENDGRID_FIELDS.has(entry[0]) && typeof entry[1] === "string",
+    ),
+  );
+}
+
+function toMailEvent(event: unknown): MailEvent {
+  if (!isObject(event)) throw new WebhookError(400, "body holds an event that is not an object");
+  const vendorType = typeof event.event === "string" ? event.event : "";
+  const type = TYPES[vendorType] ?? "unknown";
+  const seconds = event.timestamp;
+  if (typeof seconds !== "number" || !Number.isFinite(seconds)) {
+    throw new WebhookError(400, "body holds an event without a numeric timestamp");
+  }
+  const eventId = text(event.sg_event_id);
+  const url = text(event.url);
+  return {
+    type,
+    provider: "sendgrid",
+    messageId: sendMessageId(event.sg_message_id),
+    recipient: text(event.email),
+    timestamp: new Date(seconds * 1000),
+    ...(eventId !== undefined && { eventId }),
+    vendorType,
+    ...(type === "bounced" && { bounce: bounce(event) }),
+    ...(type === "clicked" && url !== undefined && { url }),
+    tags: tags(event.category),
+    metadata: metadata(event),
+    raw: event,
+  };
+}
+
+/** One normalized event per element of SendGrid's batch (always a JSON array); unknown names map to "unknown". */
+export function toMailEvents(body: Uint8Array): MailEvent[] {
+  const payload = parseJsonBody(body);
+  if (!Array.isArray(payload))
+    throw new WebhookError(400, "body is not a SendGrid event batch (a JSON array)");
+  return payload.map(toMailEvent);
+}

@@ -1,0 +1,71 @@
+import { fromBase64, refuseStaleTimestamp, WebhookError, type WebhookRequest } from "@posse/mail-core";
+
+const SIGNATURE_HEADER = "x-twilio-email-event-webhook-signature";
+const TIMESTAMP_HEADER = "x-twilio-email-event-webhook-timestamp";
+const encoder = new TextEncoder();
+
+/** A WebCrypto key (named through `crypto`, as the global `CryptoKey` type is not in every setup). */
+export type VerifyKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+
+function header(request: WebhookRequest, name: string): string {
+  const value = request.headers.get(name);
+  if (value === null || value === "") throw new WebhookError(401, `missing ${name} header`);
+  return value;
+}
+
+/** One DER INTEGER at `offset` as 32 big-endian bytes, and where the next element starts. */
+function derInteger(der: Uint8Array, offset: number): [Uint8Array, number] | undefined {
+  const length = der[offset + 1];
+  if (der[offset] !== 0x02 || length === undefined || length < 1 || length > 33) return undefined;
+  let value = der.subarray(offset + 2, offset + 2 + length);
+  if (value.length !== length) return undefined;
+  while (value.length > 32 && value[0] === 0) value = value.subarray(1);
+  if (value.length > 32) return undefined;
+  const padded = new Uint8Array(32);
+  padded.set(value, 32 - value.length);
+  return [padded, offset + 2 + length];
+}
+
+/**
+ * An ECDSA signature in ASN.1 DER (`SEQUENCE { INTEGER r, INTEGER s }`, how SendGrid sends it) as the
+ * 64-byte `r ‖ s` that WebCrypto verifies; undefined when it is not such a structure.
+ */
+export function derToRawSignature(der: Uint8Array): Uint8Array | undefined {
+  if (der[0] !== 0x30 || der[1] !== der.length - 2) return undefined;
+  const r = derInteger(der, 2);
+  const s = r && derInteger(der, r[1]);
+  if (r === undefined || s === undefined || s[1] !== der.length) return undefined;
+  const raw = new Uint8Array(64);
+  raw.set(r[0]);
+  raw.set(s[0], 32);
+  return raw;
+}
+
+/**
+ * Checks SendGrid's Signed Event Webhook: ECDSA P-256 with SHA-256 over the timestamp header's bytes followed
+ * by the raw body bytes (events separated by `\r\n`, exactly as posted), against the base64 DER signature.
+ * A timestamp further than `toleranceMs` from now is refused.
+ */
+export async function verifyEventSignature(
+  request: WebhookRequest,
+  publicKey: Promise<VerifyKey>,
+  toleranceMs: number,
+  now: () => number,
+): Promise<void> {
+  const signature = header(request, SIGNATURE_HEADER);
+  const timestamp = header(request, TIMESTAMP_HEADER);
+  refuseStaleTimestamp(
+    /^\d{1,12}$/.test(timestamp) ? Number(timestamp) * 1000 : Number.NaN,
+    now(),
+    toleranceMs,
+  );
+  const der = fromBase64(signature);
+  const raw = der && derToRawSignature(der);
+  if (raw === undefined) throw new WebhookError(401, `${SIGNATURE_HEADER} is not an ECDSA signature`);
+  const prefix = encoder.encode(timestamp);
+  const signed = new Uint8Array(prefix.length + request.body.length);
+  signed.set(prefix);
+  signed.set(request.body, prefix.length);
+  const valid = await crypto.subtle.verify({ name: "ECDSA", hash: "SHA-256" }, await publicKey, raw, signed);
+  if (!valid) throw new WebhookError(401, `${SIGNATURE_HEADER} does not match the body`);
+}
