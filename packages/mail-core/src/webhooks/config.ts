@@ -65,7 +65,13 @@ export function resolveSharedSecret(
   options: SharedSecretWebhookOptions,
   { bearer = true }: { bearer?: boolean } = {},
 ): SharedSecretConfig | undefined {
-  const { insecureNoVerification, env: source, ...inCode } = options;
+  const { insecureNoVerification, env: source } = options;
+  const inCode: SharedSecretConfig = {
+    ...(options.basic !== undefined && { basic: options.basic }),
+    ...(options.bearer !== undefined && { bearer: options.bearer }),
+    ...(options.header !== undefined && { header: options.header }),
+    ...(options.query !== undefined && { query: options.query }),
+  };
   if (hasSharedSecret(inCode)) return inCode;
   const env = source ?? defaultWebhookEnv();
   const user = `${prefix}_WEBHOOK_USERNAME`;
