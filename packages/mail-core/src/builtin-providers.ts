@@ -1,6 +1,6 @@
 import type { EnvCheck } from "./check-env.js";
 import type { EnvVar } from "./define-provider.js";
-import { isLoopbackHost } from "./plain-http.js";
+import { sendsPasswordInClear } from "./plain-http.js";
 
 /** What the core knows of a first-party provider without loading its package. */
 export interface BuiltinProvider {
@@ -20,11 +20,12 @@ export interface BuiltinProvider {
 
 // The SMTP provider refuses to send a password in clear text to another machine (see its README).
 const smtpPlaintextAuth: EnvCheck = (values) =>
-  values.SMTP_USERNAME !== undefined &&
-  values.SMTP_ENABLE_STARTTLS === "false" &&
-  values.SMTP_PORT !== "465" &&
-  values.SMTP_ALLOW_PLAINTEXT_AUTH !== "true" &&
-  !isLoopbackHost(values.SMTP_HOST ?? "")
+  sendsPasswordInClear({
+    host: values.SMTP_HOST ?? "",
+    authenticates: values.SMTP_USERNAME !== undefined,
+    encrypted: values.SMTP_ENABLE_STARTTLS !== "false" || values.SMTP_PORT === "465",
+    allowed: values.SMTP_ALLOW_PLAINTEXT_AUTH === "true",
+  })
     ? [
         {
           variable: "SMTP_ENABLE_STARTTLS",

@@ -75,7 +75,13 @@ export {
   normalizeMessage,
   type Recipients,
 } from "./message.js";
-export { isLoopbackHost, refusePlainHttp } from "./plain-http.js";
+export {
+  isLoopbackAddress,
+  isLoopbackHost,
+  type PlainTextLogin,
+  refusePlainHttp,
+  sendsPasswordInClear,
+} from "./plain-http.js";
 export { getRegisteredProvider, listProviders, type ProviderInfo, registerProvider } from "./registry.js";
 export {
   type MailProviderResolution,

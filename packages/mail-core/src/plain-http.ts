@@ -1,11 +1,49 @@
+import { BlockList, isIP } from "node:net";
 import { MailError } from "./errors.js";
 
-/** Whether a host name is this machine: `localhost` (and `*.localhost`), `127.0.0.0/8` or `::1`. */
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet("127.0.0.0", 8, "ipv4");
+LOOPBACK.addAddress("::1", "ipv6");
+
+/** A host as written in a URL or a config, trimmed, lower-case, without IPv6 brackets. */
+function bareHost(host: string): string {
+  return host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, "$1");
+}
+
+/** Whether a host is this machine by address or as `localhost`: 127.0.0.0/8 or ::1, in any spelling (IPv4-mapped too). */
+export function isLoopbackAddress(host: string): boolean {
+  const name = bareHost(host);
+  if (name === "localhost") return true;
+  const family = isIP(name);
+  return family !== 0 && LOOPBACK.check(name, family === 4 ? "ipv4" : "ipv6");
+}
+
+/** Whether a host name is this machine: a {@link isLoopbackAddress} host, or a name under `localhost` (`api.localhost`). */
 export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[(.*)\]$/, "$1").toLowerCase();
-  return (
-    host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host)
-  );
+  return isLoopbackAddress(hostname) || bareHost(hostname).endsWith(".localhost");
+}
+
+/** What decides whether a login crosses the network in clear text. */
+export interface PlainTextLogin {
+  /** The server's host name or address. */
+  readonly host: string;
+  /** Whether the client sends credentials. */
+  readonly authenticates: boolean;
+  /** Whether TLS protects the connection before the credentials go out (implicit TLS or required STARTTLS). */
+  readonly encrypted: boolean;
+  /** Whether the operator opted in to credentials in clear text (SMTP's `SMTP_ALLOW_PLAINTEXT_AUTH`). */
+  readonly allowed: boolean;
+}
+
+/**
+ * Whether a login would send a password in clear text to another machine without the operator's opt-in.
+ * Only an address or `localhost` counts as this machine here, not a name under `localhost`, which DNS may answer.
+ */
+export function sendsPasswordInClear(login: PlainTextLogin): boolean {
+  return login.authenticates && !login.encrypted && !login.allowed && !isLoopbackAddress(login.host);
 }
 
 /**

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { isLoopbackHost, MailError, refusePlainHttp } from "../src/index.js";
+import {
+  isLoopbackAddress,
+  isLoopbackHost,
+  MailError,
+  refusePlainHttp,
+  sendsPasswordInClear,
+} from "../src/index.js";
 
 describe("isLoopbackHost", () => {
   it.each(["localhost", "LOCALHOST", "api.localhost", "127.0.0.1", "127.1.2.3", "::1", "[::1]"])(
@@ -15,6 +21,35 @@ describe("isLoopbackHost", () => {
     "0.0.0.0",
     "127.0.0.1.nip.io",
   ])("%s is another machine", (host) => expect(isLoopbackHost(host)).toBe(false));
+});
+
+describe("isLoopbackAddress", () => {
+  it.each(["localhost", "127.0.0.1", "127.8.9.10", "::1", "[::1]", "0:0:0:0:0:0:0:1", "::ffff:127.0.0.1"])(
+    "%s is this machine",
+    (host) => expect(isLoopbackAddress(host)).toBe(true),
+  );
+  it.each(["api.localhost", "localhost.example.com", "127.0.0.1.nip.io", "10.0.0.1", "::2", "0.0.0.0"])(
+    "%s may be another machine",
+    (host) => expect(isLoopbackAddress(host)).toBe(false),
+  );
+  it("every loopback address is a loopback host", () => {
+    for (const host of ["127.0.0.1", "::1", "::ffff:127.0.0.1", "LocalHost"])
+      expect(isLoopbackHost(host)).toBe(true);
+  });
+});
+
+describe("sendsPasswordInClear", () => {
+  const login = { host: "smtp.example.com", authenticates: true, encrypted: false, allowed: false };
+  it("is true for credentials without TLS to another machine, without the opt-in", () => {
+    expect(sendsPasswordInClear(login)).toBe(true);
+    expect(sendsPasswordInClear({ ...login, host: "api.localhost" })).toBe(true);
+  });
+  it.each([
+    ["no credentials", { authenticates: false }],
+    ["TLS", { encrypted: true }],
+    ["the operator's opt-in", { allowed: true }],
+    ["a loopback address", { host: "::ffff:127.0.0.1" }],
+  ])("is false with %s", (_, change) => expect(sendsPasswordInClear({ ...login, ...change })).toBe(false));
 });
 
 describe("refusePlainHttp", () => {

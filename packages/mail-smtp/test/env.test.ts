@@ -6,6 +6,7 @@ import {
   type Mailer,
   readProviderEnv,
   resolveMailProvider,
+  useProvider,
 } from "@posse/mail-core";
 import { findSecret } from "@posse/mail-core/testing";
 import { afterEach, describe, expect, it } from "vitest";
@@ -161,6 +162,45 @@ describe("smtp from the environment: what resolveMailProvider sees is what creat
     ]) {
       expect(resolveMailProvider({ ...env, ...allowed })).toMatchObject({ configured: true });
     }
+  });
+});
+
+describe("smtp AUTH in clear text: the core's check and the provider's agree on which hosts are this machine", () => {
+  const env = {
+    ...from,
+    MAIL_PROVIDER: "smtp",
+    SMTP_USERNAME: USER,
+    SMTP_PASSWORD: PASSWORD,
+    SMTP_ENABLE_STARTTLS: "false",
+  };
+  const codeConfig = (host: string) => ({
+    host,
+    port: 587,
+    startTls: false,
+    username: USER,
+    password: PASSWORD,
+  });
+
+  it.each(["::ffff:127.0.0.1", "0:0:0:0:0:0:0:1", "127.8.9.10"])(
+    "%s needs no opt-in in either",
+    async (host) => {
+      expect(resolveMailProvider({ ...env, SMTP_HOST: host })).toMatchObject({
+        configured: true,
+        problems: [],
+      });
+      const setup = useProvider(smtpProvider, codeConfig(host));
+      mailers.push(await createMailer({ from: from.MAIL_FROM_ADDRESS, providers: setup }));
+    },
+  );
+
+  it("a name under localhost needs the opt-in in both (DNS may answer it)", async () => {
+    expect(resolveMailProvider({ ...env, SMTP_HOST: "api.localhost" })).toMatchObject({ configured: false });
+    const error = await createMailer({
+      from: from.MAIL_FROM_ADDRESS,
+      providers: useProvider(smtpProvider, codeConfig("api.localhost")),
+    }).catch((e) => e);
+    expect(error).toMatchObject({ code: "CONFIG", provider: "smtp" });
+    expect(error.message).toContain("allowPlaintextAuth: true");
   });
 });
 

@@ -1,10 +1,9 @@
 // SMTP_ENABLE_STARTTLS=false must not send the password in clear text to another machine unless the
 // operator says so with SMTP_ALLOW_PLAINTEXT_AUTH=true; loopback relays (the demo inbox) keep working.
-import { createMailerFromEnv, MailError, type Mailer } from "@posse/mail-core";
+import { createMailerFromEnv, isLoopbackAddress, MailError, type Mailer } from "@posse/mail-core";
 import { createContractMailer, findSecret, minimalMessage } from "@posse/mail-core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { type SmtpConfig, smtpProvider } from "../src/index.js";
-import { isLoopbackHost } from "../src/plaintext-auth.js";
 import { PASSWORD, startServer, type TestServer, USER } from "./fixtures/smtp-server.js";
 
 const servers: TestServer[] = [];
@@ -84,7 +83,7 @@ describe("AUTH over a plain connection", () => {
     "localhost",
     "LocalHost",
   ])("needs no opt-in for the loopback host %s", async (host) => {
-    expect(isLoopbackHost(host)).toBe(true);
+    expect(isLoopbackAddress(host)).toBe(true);
     await created(createContractMailer(smtpProvider, config({ host })));
   });
 
