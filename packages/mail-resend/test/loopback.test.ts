@@ -1,87 +1,37 @@
 // Resend answers read from a real loopback socket: what the SDK's `{ data, error }` result leaves out (the
 // status of a JSON error without statusCode, a 2xx it cannot read) and the size of what it reads. A real
 // server, because the provider learns both from the wire (Node's fetch dispatcher), which MSW bypasses.
-import { once } from "node:events";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { MAX_RESPONSE_BYTES, MailError } from "@posse/mail-core";
-import { createContractMailer, createFakeClock, findSecret, minimalMessage } from "@posse/mail-core/testing";
+import {
+  createContractMailer,
+  createFakeClock,
+  endlessAnswer,
+  findSecret,
+  fixedAnswer as fixed,
+  type LoopbackVendor,
+  minimalMessage,
+  startLoopbackVendor,
+  type VendorAnswer,
+} from "@posse/mail-core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { resendProvider } from "../src/index.js";
 
 const API_KEY = "re_loopback_SECRET_7d2a";
-// Far more than the limit plus socket buffers; a provider without a limit reads all of it.
-const SERVER_GIVES_UP_AFTER = 64 * 1024 * 1024;
 // The limit plus what loopback socket buffers and stream queues can hold when the reader stops.
 const READ_AT_MOST = MAX_RESPONSE_BYTES + 12 * 1024 * 1024;
 
-interface Vendor {
-  readonly server: Server;
-  readonly endpoint: string;
-  readonly stats: { requests: number; written: number };
-  /** Resolves when the server's side of the last answer's socket has closed. */
-  readonly closed: Promise<void>;
-}
+/** A 200 (or `status`) whose body never ends (see `endlessAnswer`). */
+const endlessBody = (status: number, trickle = false) => endlessAnswer(status, '{"id":"', trickle);
 
-async function vendor(answer: (response: ServerResponse, stats: Vendor["stats"]) => void): Promise<Vendor> {
-  const stats = { requests: 0, written: 0 };
-  let onClosed: () => void = () => {};
-  const closed = new Promise<void>((resolve) => {
-    onClosed = resolve;
-  });
-  const server = createServer((request: IncomingMessage, response) => {
-    stats.requests += 1;
-    request.resume();
-    response.socket?.on("close", onClosed);
-    answer(response, stats);
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  return { server, endpoint: `http://127.0.0.1:${port}`, stats, closed };
-}
-
-/** A 200 (or `status`) whose body never ends (or ends after 64 MiB): 64 KiB a write, or 1 KiB per 20 ms. */
-function endlessBody(status: number, trickle = false) {
-  const chunk = Buffer.alloc(64 * 1024, 0x61);
-  return (response: ServerResponse, stats: Vendor["stats"]) => {
-    response.writeHead(status, { "content-type": "application/json" });
-    response.write('{"id":"');
-    if (trickle) {
-      const timer = setInterval(() => {
-        stats.written += 1024;
-        response.write(chunk.subarray(0, 1024));
-      }, 20);
-      response.on("close", () => clearInterval(timer));
-      return;
-    }
-    const pump = () => {
-      while (!response.destroyed && stats.written < SERVER_GIVES_UP_AFTER) {
-        stats.written += chunk.length;
-        if (!response.write(chunk)) return;
-      }
-      if (!response.destroyed) response.end('"}');
-    };
-    response.on("drain", pump);
-    pump();
-  };
-}
-
-const fixed = (status: number, contentType: string, body: string) => (response: ServerResponse) => {
-  response.writeHead(status, { "content-type": contentType });
-  response.end(body);
-};
-
-let running: Vendor | undefined;
-afterEach(() => {
-  running?.server.closeAllConnections();
-  running?.server.close();
+let running: LoopbackVendor | undefined;
+afterEach(async () => {
+  await running?.close();
   running = undefined;
 });
 
-const mailerFor = async (answer: Parameters<typeof vendor>[0], options = {}) => {
-  running = await vendor(answer);
-  return createContractMailer(resendProvider, { apiKey: API_KEY, endpoint: running.endpoint }, options);
+const mailerFor = async (answer: VendorAnswer, options = {}) => {
+  running = await startLoopbackVendor(answer);
+  return createContractMailer(resendProvider, { apiKey: API_KEY, endpoint: running.url }, options);
 };
 
 describe("resend answers on the wire", () => {
@@ -114,7 +64,7 @@ describe("resend answers on the wire", () => {
     } finally {
       global[key] = original;
     }
-    expect(origins).toEqual([running!.endpoint]);
+    expect(origins).toEqual([running!.url]);
   });
 
   it("maps Resend's JSON 401 without statusCode to AUTH", async () => {

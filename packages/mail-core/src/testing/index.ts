@@ -10,15 +10,21 @@ export { findSecret } from "./find-secret.js";
 export { CONTRACT_FROM, fullMessage, minimalMessage, PDF_BYTES, PNG_BYTES } from "./fixtures.js";
 export {
   type ChildSendResult,
+  endlessAnswer,
+  fixedAnswer,
   type HostileVendor,
+  type LoopbackVendor,
+  type LoopbackVendorStats,
   type ProxiedRequest,
   type RecordingProxy,
   type RecordingVendor,
   sendInChildProcess,
   startHostileVendor,
+  startLoopbackVendor,
   startRecordingProxy,
   startRecordingVendor,
   testTlsFiles,
+  type VendorAnswer,
   type VendorConnection,
   type VendorRequest,
 } from "./hostile-network.js";
