@@ -1,0 +1,16 @@
+import { WebhookError } from "@posse/mail-core";
+import { isSnsUrl, type SnsMessage } from "./sns-message.js";
+
+/**
+ * Confirms a verified SubscriptionConfirmation by GET of its `SubscribeURL`, which must be an https URL on an
+ * SNS host; then 200. A failed confirmation throws, so the handler answers 500 and SNS tries again.
+ */
+export async function confirmSubscription(message: SnsMessage, fetcher: typeof fetch): Promise<Response> {
+  if (!isSnsUrl(message.SubscribeURL)) {
+    throw new WebhookError(403, "the SubscribeURL is not an SNS URL");
+  }
+  const response = await fetcher(message.SubscribeURL, { redirect: "error" });
+  await response.body?.cancel().catch(() => {});
+  if (!response.ok) throw new Error(`SNS refused the subscription confirmation (HTTP ${response.status})`);
+  return new Response(null, { status: 200 });
+}

@@ -1,0 +1,581 @@
+// Amazon SES webhooks through SNS: messages signed here with the key of a test certificate (issued by a test
+// CA, test/fixtures) by SNS's documented algorithm, the certificate served by an injected fetch; real Requests
+// go through the core's handler. No test reaches the internet. SES's documented records, rewritten as fixtures.
+import { sign as rsaSign } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { createWebhookHandler, MailError, type MailEvent } from "@posse/mail-core";
+import { createContractMailer, minimalMessage, sdkLoadReport } from "@posse/mail-core/testing";
+import { HttpResponse, http } from "msw";
+import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { amazonSesProvider } from "../src/index.js";
+import { type SesWebhookOptions, sesWebhook } from "../src/webhooks/index.js";
+
+const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
+const CERTIFICATE = fixture("sns-test-signing.pem");
+const SIGNING_KEY = fixture("sns-test-signing.key.pem");
+const OTHER_KEY = fixture("sns-test-other.key.pem");
+const OTHER_CERTIFICATE = fixture("sns-test-other.pem");
+
+const TOPIC = "arn:aws:sns:us-east-1:123456789012:ses-events";
+const CERT_URL =
+  "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-7506a1e35b36ef5a444dd1a8e7cc3ed8.pem";
+const SUBSCRIBE_URL =
+  "https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=arn:aws:sns:us-east-1:123456789012:ses-events&Token=2336412f37";
+const URL_ = "https://app.example/webhooks/ses";
+const MESSAGE_ID = "010001890f6c2b5e-2f0e7b7a-3c1d-4a8e-9f0b-6d2c1e5a7b9c-000000";
+
+const MAIL = {
+  timestamp: "2026-01-15T11:58:00.012Z",
+  source: "Sender Name <sender@example.com>",
+  sendingAccountId: "123456789012",
+  messageId: MESSAGE_ID,
+  destination: ["ann@example.com", "bob@example.com"],
+  headersTruncated: false,
+  tags: {
+    "ses:configuration-set": ["posse"],
+    "ses:source-ip": ["192.0.2.0"],
+    "ses:from-domain": ["example.com"],
+    login: ["true"],
+    user_id: ["42"],
+  },
+};
+
+/** SES event publishing's Bounce record (SES developer guide), one hard bounce for two recipients. */
+const BOUNCE = {
+  eventType: "Bounce",
+  bounce: {
+    bounceType: "Permanent",
+    bounceSubType: "General",
+    bouncedRecipients: [
+      {
+        emailAddress: "ann@example.com",
+        action: "failed",
+        status: "5.1.1",
+        diagnosticCode: "smtp; 550 5.1.1 user unknown",
+      },
+      {
+        emailAddress: "bob@example.com",
+        action: "failed",
+        status: "5.1.1",
+        diagnosticCode: "smtp; 550 5.1.1 no mailbox",
+      },
+    ],
+    timestamp: "2026-01-15T11:59:02.669Z",
+    feedbackId: "01000157c44f053b-61b59c11-9236-11e6-8f96-7be8aexample-000000",
+    reportingMTA: "dsn; mta.example.com",
+  },
+  mail: MAIL,
+};
+
+type Fields = Record<string, string>;
+
+/** SNS's string to sign, written out from the documentation's key lists. */
+function stringToSign(message: Fields): string {
+  const keys =
+    message.Type === "Notification"
+      ? ["Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"]
+      : ["Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type"];
+  return keys
+    .filter((key) => key in message)
+    .map((key) => `${key}\n${message[key]}\n`)
+    .join("");
+}
+
+function signed(fields: Fields, version: "1" | "2" = "1", key = SIGNING_KEY): Fields {
+  const algorithm = version === "1" ? "RSA-SHA1" : "RSA-SHA256";
+  return {
+    ...fields,
+    SignatureVersion: version,
+    Signature: rsaSign(algorithm, Buffer.from(stringToSign(fields)), key).toString("base64"),
+    SigningCertURL: CERT_URL,
+  };
+}
+
+function notification(record: unknown, extra: Fields = {}): Fields {
+  return {
+    Type: "Notification",
+    MessageId: "22b80b92-fdea-4c2c-8f9d-bdfb0c7bf324",
+    TopicArn: TOPIC,
+    Message: typeof record === "string" ? record : JSON.stringify(record),
+    Timestamp: "2026-01-15T11:59:03.655Z",
+    UnsubscribeURL: "https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=x",
+    ...extra,
+  };
+}
+
+function confirmation(type = "SubscriptionConfirmation", extra: Fields = {}): Fields {
+  return {
+    Type: type,
+    MessageId: "165545c9-2a5c-472c-8df2-7ff2be2b3b1b",
+    Token: "2336412f37",
+    TopicArn: TOPIC,
+    Message: `You have chosen to subscribe to the topic ${TOPIC}.`,
+    SubscribeURL: SUBSCRIBE_URL,
+    Timestamp: "2026-01-15T11:50:00.000Z",
+    ...extra,
+  };
+}
+
+function post(message: unknown, headers: Record<string, string> = {}) {
+  return new Request(URL_, {
+    method: "POST",
+    body: typeof message === "string" ? message : JSON.stringify(message),
+    // SNS's default content type: a JSON-only body parser would skip it.
+    headers: {
+      "content-type": "text/plain; charset=UTF-8",
+      "x-amz-sns-message-type": "Notification",
+      ...headers,
+    },
+  });
+}
+
+/** A fetch that serves the test certificate at CERT_URL and answers the SubscribeURL, recording every URL. */
+function snsFetch(certificate = CERTIFICATE) {
+  const urls: string[] = [];
+  const fetcher = (async (input: string | URL | Request) => {
+    const url = String(input);
+    urls.push(url);
+    if (url === CERT_URL) return new Response(certificate);
+    if (url === SUBSCRIBE_URL) return new Response("<ConfirmSubscriptionResponse/>");
+    return new Response("not found", { status: 404 });
+  }) as typeof fetch;
+  return { fetcher, urls };
+}
+
+function handlerFor(options: SesWebhookOptions = {}, fetched = snsFetch()) {
+  const received: MailEvent[] = [];
+  const handler = createWebhookHandler(
+    sesWebhook({ topicArns: [TOPIC], fetch: fetched.fetcher, ...options }),
+    {
+      onEvents: (events) => {
+        received.push(...events);
+      },
+    },
+  );
+  const send = async (request: Request) => {
+    const response = await handler(request);
+    return { status: response.status, text: await response.text() };
+  };
+  return { send, received, urls: fetched.urls };
+}
+
+describe("ses webhook: SNS verification", () => {
+  it("accepts a SignatureVersion 1 notification and hands over one event per bounced recipient", async () => {
+    const { send, received, urls } = handlerFor();
+    const message = signed(notification(BOUNCE));
+    expect((await send(post(message))).status).toBe(204);
+    expect(urls).toEqual([CERT_URL]);
+    const common = {
+      type: "bounced",
+      provider: "amazon_ses",
+      messageId: MESSAGE_ID,
+      timestamp: new Date("2026-01-15T11:59:02.669Z"),
+      vendorType: "Bounce",
+      tags: ["login"],
+      metadata: { user_id: "42" },
+      raw: BOUNCE,
+    };
+    expect(received).toEqual([
+      {
+        ...common,
+        recipient: "ann@example.com",
+        eventId: "22b80b92-fdea-4c2c-8f9d-bdfb0c7bf324/ann@example.com",
+        bounce: { kind: "hard", reason: "Permanent/General", diagnostic: "smtp; 550 5.1.1 user unknown" },
+      },
+      {
+        ...common,
+        recipient: "bob@example.com",
+        eventId: "22b80b92-fdea-4c2c-8f9d-bdfb0c7bf324/bob@example.com",
+        bounce: { kind: "hard", reason: "Permanent/General", diagnostic: "smtp; 550 5.1.1 no mailbox" },
+      },
+    ]);
+  });
+
+  it("accepts SignatureVersion 2 (SHA256withRSA), with a Subject, and fetches each certificate once", async () => {
+    const { send, received, urls } = handlerFor();
+    const first = signed(notification(BOUNCE, { Subject: "Amazon SES Email Event Notification" }), "2");
+    const second = signed(notification(BOUNCE, { MessageId: "another" }), "2");
+    expect((await send(post(first))).status).toBe(204);
+    expect((await send(post(second))).status).toBe(204);
+    expect(received).toHaveLength(4);
+    expect(urls).toEqual([CERT_URL]);
+  });
+
+  it("refuses a topic outside the allow-list (403) before fetching anything, even when SNS signed it", async () => {
+    const { send, received, urls } = handlerFor();
+    const message = signed(notification(BOUNCE, { TopicArn: "arn:aws:sns:us-east-1:999999999999:theirs" }));
+    expect(await send(post(message))).toEqual({
+      status: 403,
+      text: "the SNS topic is not one this webhook accepts",
+    });
+    expect(urls).toEqual([]);
+    expect(received).toEqual([]);
+  });
+
+  it("refuses a tampered message, another key's signature, and a signature of the other version (401)", async () => {
+    const { send, received } = handlerFor();
+    const message = signed(notification(BOUNCE));
+    const tampered = { ...message, Message: message.Message!.replace("ann@example.com", "eve@example.com") };
+    const otherKey = signed(notification(BOUNCE), "1", OTHER_KEY);
+    const wrongVersion = { ...signed(notification(BOUNCE), "2"), SignatureVersion: "1" };
+    const noSubject = { ...signed(notification(BOUNCE, { Subject: "s" })) };
+    delete noSubject.Subject;
+    for (const forged of [tampered, otherKey, wrongVersion, noSubject]) {
+      expect(await send(post(forged))).toEqual({
+        status: 401,
+        text: "the SNS signature does not match the message",
+      });
+    }
+    expect(received).toEqual([]);
+  });
+
+  it("refuses a certificate served at the SNS URL that is not the signer's (401)", async () => {
+    const { send } = handlerFor({}, snsFetch(OTHER_CERTIFICATE));
+    expect((await send(post(signed(notification(BOUNCE))))).status).toBe(401);
+  });
+
+  it.each([
+    ["plain http", "http://sns.us-east-1.amazonaws.com/SimpleNotificationService-x.pem"],
+    ["another host", "https://sns.evil.example/SimpleNotificationService-x.pem"],
+    ["a host that only starts like SNS's", "https://sns.us-east-1.amazonaws.com.evil.example/x.pem"],
+    ["a host that only ends like SNS's", "https://evilsns.us-east-1.amazonaws.com/x.pem"],
+    ["S3, not SNS", "https://s3.us-east-1.amazonaws.com/x.pem"],
+    ["a path not ending .pem", "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-x.txt"],
+    ["another port", "https://sns.us-east-1.amazonaws.com:8443/SimpleNotificationService-x.pem"],
+    ["credentials", "https://user:pw@sns.us-east-1.amazonaws.com/SimpleNotificationService-x.pem"],
+    ["not a URL", "sns.us-east-1.amazonaws.com/x.pem"],
+  ])("never fetches a certificate from %s (401)", async (_, url) => {
+    const { send, urls } = handlerFor();
+    const message = { ...signed(notification(BOUNCE)), SigningCertURL: url };
+    expect(await send(post(message))).toEqual({
+      status: 401,
+      text: "the SNS message's SigningCertURL is not an SNS certificate URL",
+    });
+    expect(urls).toEqual([]);
+  });
+
+  it("the default fetch is the global one, and it too is never called for a forged certificate URL", async () => {
+    const global = vi.spyOn(globalThis, "fetch").mockResolvedValue(new Response(CERTIFICATE));
+    try {
+      const handler = createWebhookHandler(sesWebhook({ topicArns: [TOPIC] }), { onEvents: () => {} });
+      const forged = { ...signed(notification(BOUNCE)), SigningCertURL: "https://attacker.example/cert.pem" };
+      expect((await handler(post(forged))).status).toBe(401);
+      expect(global).not.toHaveBeenCalled();
+      expect((await handler(post(signed(notification(BOUNCE))))).status).toBe(204);
+      expect(global.mock.calls.map(([url]) => String(url))).toEqual([CERT_URL]);
+    } finally {
+      global.mockRestore();
+    }
+  });
+
+  it("accepts Lambda-style SigningCertUrl", async () => {
+    const { send, received } = handlerFor();
+    const { SigningCertURL, ...rest } = signed(notification(BOUNCE));
+    expect((await send(post({ ...rest, SigningCertUrl: SigningCertURL }))).status).toBe(204);
+    expect(received).toHaveLength(2);
+  });
+
+  it("refuses an unknown SignatureVersion and a missing Signature (401)", async () => {
+    const { send } = handlerFor();
+    const { Signature: _, ...unsigned } = signed(notification(BOUNCE));
+    expect(await send(post({ ...signed(notification(BOUNCE)), SignatureVersion: "3" }))).toEqual({
+      status: 401,
+      text: "the SNS message has no known SignatureVersion",
+    });
+    expect(await send(post(unsigned))).toEqual({ status: 401, text: "the SNS message has no Signature" });
+  });
+
+  it("refuses raw message delivery, which carries no signature (403)", async () => {
+    const { send } = handlerFor();
+    expect((await send(post(BOUNCE, { "x-amz-sns-rawdelivery": "true" }))).status).toBe(403);
+  });
+
+  it("answers 400 for a body that is not an SNS message", async () => {
+    const { send } = handlerFor();
+    for (const body of ["not json", "[]", JSON.stringify({ Type: "Notification" })]) {
+      expect((await send(post(body))).status).toBe(400);
+    }
+  });
+
+  it("answers 500 when the certificate cannot be downloaded (SNS retries), and does not keep the failure", async () => {
+    let failures = 1;
+    const urls: string[] = [];
+    const fetcher = (async (input: string | URL | Request) => {
+      urls.push(String(input));
+      return failures-- > 0 ? new Response("unavailable", { status: 503 }) : new Response(CERTIFICATE);
+    }) as typeof fetch;
+    const { send } = handlerFor({}, { fetcher, urls });
+    const message = signed(notification(BOUNCE));
+    expect((await send(post(message))).status).toBe(500);
+    expect((await send(post(message))).status).toBe(204);
+    expect(urls).toEqual([CERT_URL, CERT_URL]);
+  });
+});
+
+describe("ses webhook: subscriptions", () => {
+  it("confirms a verified SubscriptionConfirmation by GET of its SubscribeURL, then answers 200", async () => {
+    const { send, received, urls } = handlerFor();
+    expect(
+      (await send(post(signed(confirmation()), { "x-amz-sns-message-type": "SubscriptionConfirmation" })))
+        .status,
+    ).toBe(200);
+    expect(urls).toEqual([CERT_URL, SUBSCRIBE_URL]);
+    expect(received).toEqual([]);
+  });
+
+  it("never confirms one that is forged, of another topic, or pointing off SNS", async () => {
+    const { send, urls } = handlerFor();
+    const forged = { ...signed(confirmation()), Token: "other" };
+    expect((await send(post(forged))).status).toBe(401);
+    const otherTopic = signed(
+      confirmation("SubscriptionConfirmation", { TopicArn: "arn:aws:sns:us-east-1:9:x" }),
+    );
+    expect((await send(post(otherTopic))).status).toBe(403);
+    const offSns = signed(
+      confirmation("SubscriptionConfirmation", { SubscribeURL: "https://attacker.example/?x" }),
+    );
+    expect(await send(post(offSns))).toEqual({ status: 403, text: "the SubscribeURL is not an SNS URL" });
+    expect(urls.filter((url) => url !== CERT_URL)).toEqual([]);
+  });
+
+  it("answers a verified UnsubscribeConfirmation with 200 and does not subscribe again", async () => {
+    const { send, urls } = handlerFor();
+    expect((await send(post(signed(confirmation("UnsubscribeConfirmation"))))).status).toBe(200);
+    expect(urls).toEqual([CERT_URL]);
+  });
+
+  it("takes SES's text notification after subscribing as no event", async () => {
+    const { send, received } = handlerFor();
+    const text = notification("Successfully validated SNS topic for Amazon SES event publishing.");
+    expect((await send(post(signed(text)))).status).toBe(204);
+    expect(received).toEqual([]);
+  });
+});
+
+describe("ses webhook: configuration", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("refuses to start without a topic allow-list, naming MAIL_SES_SNS_TOPIC_ARNS", () => {
+    expect(() => sesWebhook({ env: {} })).toThrow(MailError);
+    expect(() => sesWebhook({ env: { MAIL_SES_SNS_TOPIC_ARNS: " , " } })).toThrow(
+      expect.objectContaining({
+        code: "CONFIG",
+        provider: "amazon_ses",
+        field: "MAIL_SES_SNS_TOPIC_ARNS",
+        message: expect.stringContaining("MAIL_SES_SNS_TOPIC_ARNS"),
+      }),
+    );
+  });
+
+  it("reads the allow-list from MAIL_SES_SNS_TOPIC_ARNS, comma-separated", async () => {
+    const { fetcher } = snsFetch();
+    const env = { MAIL_SES_SNS_TOPIC_ARNS: `arn:aws:sns:eu-west-1:123456789012:other, ${TOPIC}` };
+    const handler = createWebhookHandler(sesWebhook({ env, fetch: fetcher }), { onEvents: () => {} });
+    expect((await handler(post(signed(notification(BOUNCE))))).status).toBe(204);
+    const other = signed(notification(BOUNCE, { TopicArn: "arn:aws:sns:eu-west-1:123456789012:third" }));
+    expect((await handler(post(other))).status).toBe(403);
+  });
+
+  it("with insecureNoVerification accepts unsigned events, never confirms a subscription, and warns once", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const { fetcher, urls } = snsFetch();
+    const first = sesWebhook({ env: {}, insecureNoVerification: true, fetch: fetcher });
+    sesWebhook({ env: {}, insecureNoVerification: true });
+    const received: MailEvent[] = [];
+    const handler = createWebhookHandler(first, { onEvents: (events) => void received.push(...events) });
+    expect((await handler(post(notification(BOUNCE)))).status).toBe(204);
+    expect(received).toHaveLength(2);
+    expect((await handler(post(confirmation()))).status).toBe(403);
+    expect(urls).toEqual([]);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0]![0])).toContain("amazon_ses");
+  });
+});
+
+describe("ses webhook: event mapping", () => {
+  async function eventsOf(record: Record<string, unknown>) {
+    const { send, received } = handlerFor();
+    expect((await send(post(signed(notification(record))))).status).toBe(204);
+    return received;
+  }
+  const one = { ...MAIL, destination: ["ann@example.com"] };
+
+  it("classifies bounces: Transient soft, Undetermined undetermined, suppression-list rejected", async () => {
+    const bounce = (bounceType: string, bounceSubType: string) => ({
+      eventType: "Bounce",
+      bounce: {
+        bounceType,
+        bounceSubType,
+        bouncedRecipients: [
+          { emailAddress: "ann@example.com", diagnosticCode: "smtp; 452 4.2.2 mailbox full" },
+        ],
+        timestamp: "2026-01-15T11:59:02.669Z",
+      },
+      mail: one,
+    });
+    const [soft] = await eventsOf(bounce("Transient", "MailboxFull"));
+    expect(soft).toMatchObject({
+      type: "bounced",
+      bounce: { kind: "soft", reason: "Transient/MailboxFull", diagnostic: "smtp; 452 4.2.2 mailbox full" },
+    });
+    const [undetermined] = await eventsOf(bounce("Undetermined", "Undetermined"));
+    expect(undetermined!.bounce!.kind).toBe("undetermined");
+    for (const subType of ["Suppressed", "OnAccountSuppressionList"]) {
+      const [suppressed] = await eventsOf(bounce("Permanent", subType));
+      expect(suppressed).toMatchObject({
+        type: "rejected",
+        recipient: "ann@example.com",
+        vendorType: "Bounce",
+      });
+      expect(suppressed!.bounce).toBeUndefined();
+    }
+  });
+
+  it("maps the older notifications (notificationType) the same way, without tags", async () => {
+    const { tags: _, ...untagged } = MAIL;
+    const [complaint] = await eventsOf({
+      notificationType: "Complaint",
+      complaint: {
+        complainedRecipients: [{ emailAddress: "ann@example.com" }],
+        timestamp: "2026-01-15T12:00:00.000Z",
+        feedbackId: "f",
+        complaintFeedbackType: "abuse",
+      },
+      mail: untagged,
+    });
+    expect(complaint).toMatchObject({
+      type: "complained",
+      vendorType: "Complaint",
+      recipient: "ann@example.com",
+      messageId: MESSAGE_ID,
+      timestamp: new Date("2026-01-15T12:00:00.000Z"),
+      tags: [],
+      metadata: {},
+    });
+    const delivered = await eventsOf({
+      notificationType: "Delivery",
+      delivery: {
+        timestamp: "2026-01-15T11:58:01.000Z",
+        recipients: ["ann@example.com", "bob@example.com"],
+        smtpResponse: "250 ok",
+      },
+      mail: untagged,
+    });
+    expect(delivered.map((event) => [event.type, event.recipient])).toEqual([
+      ["delivered", "ann@example.com"],
+      ["delivered", "bob@example.com"],
+    ]);
+  });
+
+  it.each([
+    [
+      "DeliveryDelay",
+      {
+        deliveryDelay: {
+          timestamp: "2026-01-15T12:00:00.000Z",
+          delayType: "TransientCommunicationFailure",
+          delayedRecipients: [
+            { emailAddress: "ann@example.com", status: "4.4.1", diagnosticCode: "smtp; 421" },
+          ],
+        },
+      },
+      { type: "deferred", recipient: "ann@example.com" },
+    ],
+    ["Reject", { reject: { reason: "Bad content" } }, { type: "rejected", recipient: "ann@example.com" }],
+    [
+      "Rendering Failure",
+      { failure: { templateName: "welcome", errorMessage: "Attribute 'name' is not present" } },
+      { type: "rejected", recipient: "ann@example.com" },
+    ],
+    [
+      "Open",
+      { open: { ipAddress: "192.0.2.1", timestamp: "2026-01-15T12:00:00.000Z", userAgent: "Mozilla/5.0" } },
+      { type: "opened", recipient: "ann@example.com" },
+    ],
+    [
+      "Click",
+      {
+        click: {
+          ipAddress: "192.0.2.1",
+          link: "https://posseparty.example/login/abc",
+          linkTags: {},
+          timestamp: "2026-01-15T12:00:00.000Z",
+          userAgent: "Mozilla/5.0",
+        },
+      },
+      { type: "clicked", recipient: "ann@example.com", url: "https://posseparty.example/login/abc" },
+    ],
+    [
+      "Subscription",
+      {
+        subscription: {
+          contactList: "news",
+          timestamp: "2026-01-15T12:00:00.000Z",
+          source: "UnsubscribeHeader",
+          newTopicPreferences: { unsubscribeAll: true, topicSubscriptionStatus: [] },
+          oldTopicPreferences: { unsubscribeAll: false, topicSubscriptionStatus: [] },
+        },
+      },
+      { type: "unsubscribed", recipient: "ann@example.com" },
+    ],
+    ["Send", { send: {} }, { type: "unknown", recipient: "ann@example.com" }],
+    ["SomethingNew", {}, { type: "unknown", recipient: "ann@example.com" }],
+  ])("maps %s", async (eventType, detail, expected) => {
+    const events = await eventsOf({ eventType, ...detail, mail: one });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ ...expected, vendorType: eventType, messageId: MESSAGE_ID });
+    expect(events[0]!.eventId).toBe("22b80b92-fdea-4c2c-8f9d-bdfb0c7bf324");
+  });
+
+  it("names no recipient for an open of a message sent to several", async () => {
+    const [open] = await eventsOf({
+      eventType: "Open",
+      open: { timestamp: "2026-01-15T12:00:00.000Z" },
+      mail: MAIL,
+    });
+    expect(open).toMatchObject({ type: "opened", recipient: undefined });
+  });
+});
+
+describe("ses webhook: joins what send() returned", () => {
+  const server = setupServer();
+  beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+  afterAll(() => server.close());
+
+  it("an event's messageId, tags and metadata equal what the send carried and returned", async () => {
+    server.use(
+      http.post("https://email.us-east-1.amazonaws.com/v2/email/outbound-emails", () =>
+        HttpResponse.json({ MessageId: MESSAGE_ID }),
+      ),
+    );
+    const mailer = await createContractMailer(amazonSesProvider, {
+      region: "us-east-1",
+      accessKeyId: "AKIAJOINTESTEXAMPLE1",
+      secretAccessKey: "join/test/secret",
+    });
+    const receipt = await mailer.send({ ...minimalMessage, tags: ["login"], metadata: { user_id: "42" } });
+    const { send, received } = handlerFor();
+    const delivery = {
+      eventType: "Delivery",
+      delivery: { timestamp: "2026-01-15T11:58:01.000Z", recipients: ["ann@example.com"] },
+      mail: { ...MAIL, messageId: receipt.messageId, destination: ["ann@example.com"] },
+    };
+    expect((await send(post(signed(notification(delivery))))).status).toBe(204);
+    expect(received[0]).toMatchObject({
+      messageId: receipt.messageId,
+      tags: ["login"],
+      metadata: { user_id: "42" },
+    });
+  });
+});
+
+describe.each(["index.js", "index.cjs"])("dist/webhooks/%s", (file) => {
+  it("loads no vendor SDK", async () => {
+    const entry = fileURLToPath(new URL(`../dist/webhooks/${file}`, import.meta.url));
+    const report = await sdkLoadReport({ entry });
+    expect(report.afterImport.some((url) => url.includes("/dist/webhooks/"))).toBe(true);
+    expect(report.afterImport.filter((url) => url.includes("/node_modules/@aws-sdk/"))).toEqual([]);
+  }, 30_000);
+});
