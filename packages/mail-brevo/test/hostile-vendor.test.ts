@@ -21,10 +21,6 @@ afterEach(async () => {
 const mailer = (endpoint: string, options: Parameters<typeof createContractMailer>[2] = {}) =>
   createContractMailer(brevoProvider, { apiKey: "xkeysib-hostile", endpoint: `${endpoint}/v3` }, options);
 
-async function connected(server: HostileVendor): Promise<void> {
-  while (server.connections.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-}
-
 describe("brevo against a hostile vendor", () => {
   it("stops reading an endless answer at MAX_RESPONSE_BYTES and closes the socket", async () => {
     vendor = await startHostileVendor("endless");
@@ -48,7 +44,7 @@ describe("brevo against a hostile vendor", () => {
     const clock = createFakeClock();
     const send = (await mailer(vendor.url, { clock, timeoutMs: 5_000 })).send(minimalMessage);
     const outcome = send.catch((e) => e);
-    await connected(vendor);
+    await vendor.connected();
     await clock.advance(5_000);
     expect(await outcome).toMatchObject({ code: "TIMEOUT", provider: "brevo", outcomeUnknown: true });
     expect(await vendor.allClosed(2_000)).toBe(true);
@@ -59,7 +55,7 @@ describe("brevo against a hostile vendor", () => {
     const controller = new AbortController();
     const send = (await mailer(vendor.url)).send(minimalMessage, { signal: controller.signal });
     const outcome = send.catch((e) => e);
-    await connected(vendor);
+    await vendor.connected();
     controller.abort();
     expect(await outcome).toMatchObject({ code: "ABORTED", provider: "brevo" });
     expect(await vendor.allClosed(2_000)).toBe(true);

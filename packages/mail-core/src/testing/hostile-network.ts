@@ -110,6 +110,8 @@ export interface HostileVendor {
   /** `http(s)://127.0.0.1:<port>`. */
   readonly url: string;
   readonly connections: readonly VendorConnection[];
+  /** Resolves once a client has connected and sent its request. */
+  connected(): Promise<void>;
   /** Resolves once every connection has closed, or after `withinMs` (whichever is first). */
   allClosed(withinMs: number): Promise<boolean>;
   close(): Promise<void>;
@@ -181,6 +183,9 @@ export async function startHostileVendor(
   return {
     url: `${tls ? "https" : "http"}://127.0.0.1:${port}`,
     connections,
+    async connected() {
+      while (connections.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    },
     async allClosed(withinMs) {
       const deadline = Date.now() + withinMs;
       while (Date.now() < deadline) {
