@@ -1,7 +1,7 @@
 import { type WebhookDefinition, warnUnverifiedWebhook } from "@posse/mail-core";
 import { type ResendWebhookOptions, resolveSettings } from "./config.js";
 import { toMailEvents } from "./map-event.js";
-import { verifySvixSignature } from "./verify-signature.js";
+import { hmacKey, verifySvixSignature } from "./verify-signature.js";
 
 export type { ResendWebhookOptions } from "./config.js";
 
@@ -12,10 +12,8 @@ export type { ResendWebhookOptions } from "./config.js";
  */
 export function resendWebhook(options: ResendWebhookOptions = {}): WebhookDefinition {
   const settings = resolveSettings(options);
-  const { key } = settings;
-  if (key === null) {
-    warnUnverifiedWebhook("resend");
-  }
+  if (settings.key === null) warnUnverifiedWebhook("resend");
+  const key = settings.key === null ? null : hmacKey(settings.key);
   return {
     provider: "resend",
     verify: (request) =>

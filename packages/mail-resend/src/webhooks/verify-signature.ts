@@ -2,6 +2,14 @@ import { fromBase64, refuseStaleTimestamp, WebhookError, type WebhookRequest } f
 
 const encoder = new TextEncoder();
 
+/** A WebCrypto key (named through `crypto`, as the global `CryptoKey` type is not in every setup). */
+export type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+
+/** The HMAC-SHA256 verify key of a secret's bytes. */
+export function hmacKey(secret: Uint8Array): Promise<HmacKey> {
+  return crypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+}
+
 function header(request: WebhookRequest, name: string): string {
   const value = request.headers.get(name);
   if (value === null || value === "") throw new WebhookError(401, `missing ${name} header`);
@@ -16,7 +24,7 @@ function header(request: WebhookRequest, name: string): string {
  */
 export async function verifySvixSignature(
   request: WebhookRequest,
-  key: Uint8Array,
+  key: Promise<HmacKey>,
   toleranceMs: number,
   now: () => number,
 ): Promise<void> {
@@ -32,9 +40,7 @@ export async function verifySvixSignature(
   const signed = new Uint8Array(prefix.length + request.body.length);
   signed.set(prefix);
   signed.set(request.body, prefix.length);
-  const hmac = await crypto.subtle.importKey("raw", key, { name: "HMAC", hash: "SHA-256" }, false, [
-    "verify",
-  ]);
+  const hmac = await key;
   for (const entry of signatures.split(" ")) {
     const [version, encoded] = entry.split(",", 2);
     const signature = version === "v1" && encoded !== undefined ? fromBase64(encoded) : undefined;

@@ -21,7 +21,8 @@ const TYPES: Readonly<Record<string, MailEventType>> = {
   group_unsubscribe: "unsubscribed",
 };
 
-// Fields SendGrid itself puts on an event; every other top-level string is a custom_arg the message carried.
+// Fields SendGrid itself puts on an event (and any `sg_…`); every other top-level string is a custom_arg the
+// message carried.
 const SENDGRID_FIELDS = new Set([
   "email",
   "timestamp",
@@ -96,7 +97,8 @@ function tags(category: unknown): string[] {
 function metadata(event: Json): Record<string, string> {
   return Object.fromEntries(
     Object.entries(event).filter(
-      (entry): entry is [string, string] => !SENDGRID_FIELDS.has(entry[0]) && typeof entry[1] === "string",
+      (entry): entry is [string, string] =>
+        !SENDGRID_FIELDS.has(entry[0]) && !entry[0].startsWith("sg_") && typeof entry[1] === "string",
     ),
   );
 }
