@@ -60,6 +60,9 @@ describe("verifySharedSecret", () => {
       query: { name: "key", value: "q-1" },
     };
     expect(() => verifySharedSecret(request({ authorization: "Bearer tok-1" }), all)).not.toThrow();
+    expect(() => verifySharedSecret(request({ authorization: "tok-1" }), all)).not.toThrow();
+    expect(() => verifySharedSecret(request({ authorization: "Bearer tok-12" }), all)).toThrow(WebhookError);
+    expect(() => verifySharedSecret(request({ authorization: "Basic tok-1" }), all)).toThrow(WebhookError);
     expect(() => verifySharedSecret(request({ "x-hook-secret": "hdr-1" }), all)).not.toThrow();
     expect(() => verifySharedSecret(request({}, "https://app.example/hook?key=q-1"), all)).not.toThrow();
     const error = refusal(() =>

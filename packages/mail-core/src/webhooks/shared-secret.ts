@@ -17,7 +17,7 @@ export interface BasicCredentials {
 export interface SharedSecretConfig {
   /** Basic credentials, e.g. from `https://user:password@example.com/webhooks/postmark` registered at the vendor. */
   readonly basic?: BasicCredentials;
-  /** A token sent as `Authorization: Bearer <token>` (Brevo's bearer auth, or a custom header at Postmark). */
+  /** A token sent as `Authorization: Bearer <token>` or as the bare `Authorization` value (Brevo's bearer auth, a custom header at Postmark). */
   readonly bearer?: string;
   /** A custom header the vendor sends with a secret value. */
   readonly header?: { readonly name: string; readonly value: string };
@@ -63,8 +63,12 @@ export function hasBasicCredentials(headers: Headers, expected: BasicCredentials
   return user && password;
 }
 
+// The token of `Authorization: Bearer <token>`, or the whole value when it names no scheme (how a vendor's
+// "token header" arrives is not always documented: Brevo's is not).
 function bearerOf(headers: Headers): string | undefined {
-  return /^Bearer\s+(\S+)\s*$/i.exec(headers.get("authorization") ?? "")?.[1];
+  const value = headers.get("authorization")?.trim();
+  if (value === undefined) return undefined;
+  return /^Bearer\s+(\S+)$/i.exec(value)?.[1] ?? value;
 }
 
 /**
