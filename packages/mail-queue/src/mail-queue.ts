@@ -79,9 +79,8 @@ function positiveInteger(value: number | undefined, fallback: number, name: stri
   return value;
 }
 
-/** Describes a BullMQ job as a {@link MailJobInfo}. */
-export async function describeJob(job: Job<MailJobData, MailJobResult>): Promise<MailJobInfo> {
-  const state = (await job.getState()) as string;
+/** Describes a BullMQ job as a {@link MailJobInfo}; `state` must be read before the job, so the two agree. */
+function describeJob(job: Job<MailJobData, MailJobResult>, state: string): MailJobInfo {
   const key = job.data?.message?.idempotencyKey;
   return {
     id: job.id!,
@@ -128,12 +127,13 @@ export function createMailQueue(options: MailQueueOptions): MailQueue {
       return job.id!;
     },
     async job(id) {
-      const job = await getJob(id);
-      return job ? describeJob(job) : undefined;
+      const state = await queue.getJobState(id);
+      const job = state === "unknown" ? undefined : await getJob(id);
+      return job ? describeJob(job, state) : undefined;
     },
     async deadLetters({ start = 0, end = 99 } = {}) {
       const jobs = (await queue.getFailed(start, end)) as Job<MailJobData, MailJobResult>[];
-      return Promise.all(jobs.filter(Boolean).map(describeJob));
+      return jobs.filter(Boolean).map((job) => describeJob(job, "failed"));
     },
     async redrive(id) {
       const job = await getJob(id);

@@ -107,6 +107,17 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
   });
   const claims = createClaims(redis, keyPrefix, (options.keepMarkerSeconds ?? 86_400) * 1000);
 
+  // Sends under way, so close() can wait for them up to its deadline.
+  const inFlight = new Set<Promise<unknown>>();
+
+  function track(job: Job<MailJobData, MailJobResult>): Promise<MailJobResult> {
+    const running = process(job);
+    const settled = running.catch(() => undefined);
+    inFlight.add(settled);
+    void settled.then(() => inFlight.delete(settled));
+    return running;
+  }
+
   async function process(job: Job<MailJobData, MailJobResult>): Promise<MailJobResult> {
     const jobId = job.id!;
     const message = restoreMessage(job.data);
@@ -136,13 +147,16 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
     return result;
   }
 
-  const worker = new Worker<MailJobData, MailJobResult>(location.name, process, {
+  const worker = new Worker<MailJobData, MailJobResult>(location.name, track, {
     connection: redis,
     prefix: location.prefix,
     concurrency: options.concurrency ?? 10,
     lockDuration: options.lockDurationMs ?? 30_000,
     stalledInterval: options.stalledIntervalMs ?? 30_000,
     maxStalledCount: 3,
+    // BullMQ honours queue.rateLimit (the 429 pause) only where a limit is set: this one, which no queue
+    // reaches, applies when the queue has no global limit of its own (the global limit takes precedence).
+    limiter: { max: 1_000_000_000, duration: 1000 },
     settings: {
       backoffStrategy: (attemptsMade, _type, error) =>
         backoffDelay(
@@ -173,13 +187,17 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
     close({ timeoutMs = 25_000 } = {}) {
       closing ??= (async () => {
         await ready.catch(() => undefined);
+        // Stop fetching, wait for the sends under way up to the deadline, then close without waiting:
+        // a send still running keeps its job active until the lock expires, and the next worker to
+        // run it finds the job's marker (an unknown outcome, handled by onUnknownOutcome).
+        await worker.pause(true);
         let timer: NodeJS.Timeout | undefined;
-        const graceful = worker.close();
-        const deadline = new Promise<"timeout">((resolve) => {
-          timer = setTimeout(() => resolve("timeout"), timeoutMs);
+        const deadline = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, timeoutMs);
         });
-        if ((await Promise.race([graceful, deadline])) === "timeout") await worker.close(true);
+        await Promise.race([Promise.all(inFlight), deadline]);
         clearTimeout(timer);
+        await worker.close(true);
         await queue.close();
         await redis.quit().catch(() => undefined);
       })();
