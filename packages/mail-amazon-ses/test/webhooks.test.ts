@@ -429,8 +429,29 @@ describe("ses webhook: event mapping", () => {
         recipient: "ann@example.com",
         vendorType: "Bounce",
       });
-      expect(suppressed!.bounce).toBeUndefined();
+      expect(suppressed!.bounce).toEqual({
+        kind: "hard",
+        reason: `Permanent/${subType}`,
+        diagnostic: "smtp; 452 4.2.2 mailbox full",
+      });
     }
+  });
+
+  it("takes a complaint SES did not send because of its suppression list as rejected", async () => {
+    const [event] = await eventsOf({
+      eventType: "Complaint",
+      complaint: {
+        complainedRecipients: [{ emailAddress: "ann@example.com" }],
+        timestamp: "2026-01-15T12:00:00.000Z",
+        complaintSubType: "OnAccountSuppressionList",
+      },
+      mail: one,
+    });
+    expect(event).toMatchObject({
+      type: "rejected",
+      vendorType: "Complaint",
+      bounce: { kind: "undetermined", reason: "OnAccountSuppressionList" },
+    });
   });
 
   it("maps the older notifications (notificationType) the same way, without tags", async () => {
@@ -481,13 +502,33 @@ describe("ses webhook: event mapping", () => {
           ],
         },
       },
-      { type: "deferred", recipient: "ann@example.com" },
+      {
+        type: "deferred",
+        recipient: "ann@example.com",
+        bounce: { kind: "soft", reason: "TransientCommunicationFailure", diagnostic: "smtp; 421" },
+      },
     ],
-    ["Reject", { reject: { reason: "Bad content" } }, { type: "rejected", recipient: "ann@example.com" }],
+    [
+      "Reject",
+      { reject: { reason: "Bad content" } },
+      {
+        type: "rejected",
+        recipient: "ann@example.com",
+        bounce: { kind: "undetermined", reason: "Bad content" },
+      },
+    ],
     [
       "Rendering Failure",
       { failure: { templateName: "welcome", errorMessage: "Attribute 'name' is not present" } },
-      { type: "rejected", recipient: "ann@example.com" },
+      {
+        type: "rejected",
+        recipient: "ann@example.com",
+        bounce: {
+          kind: "undetermined",
+          reason: "Rendering Failure",
+          diagnostic: "Attribute 'name' is not present",
+        },
+      },
     ],
     [
       "Open",

@@ -209,11 +209,18 @@ describe("resend webhook: event mapping", () => {
     ["email.delivered", {}, { type: "delivered" }],
     ["email.delivery_delayed", {}, { type: "deferred" }],
     ["email.complained", {}, { type: "complained" }],
-    ["email.failed", { failed: { reason: "reached_daily_quota" } }, { type: "rejected" }],
+    [
+      "email.failed",
+      { failed: { reason: "reached_daily_quota" } },
+      { type: "rejected", bounce: { kind: "undetermined", reason: "reached_daily_quota" } },
+    ],
     [
       "email.suppressed",
       { suppressed: { type: "bounce", message: "on the suppression list" } },
-      { type: "rejected" },
+      {
+        type: "rejected",
+        bounce: { kind: "undetermined", reason: "bounce", diagnostic: "on the suppression list" },
+      },
     ],
     ["email.opened", {}, { type: "opened" }],
     [
@@ -239,7 +246,8 @@ describe("resend webhook: event mapping", () => {
       messageId: EMAIL_ID,
       recipient: "ann@example.com",
     });
-    expect(received[0]!.bounce).toBeUndefined();
+    // Only a refusal carries a reason: no other event has a bounce.
+    expect(received[0]!.bounce).toEqual((expected as { bounce?: unknown }).bounce);
   });
 
   it("classifies bounces: Transient is soft, a suppression-list bounce was never sent (rejected)", async () => {
@@ -252,7 +260,11 @@ describe("resend webhook: event mapping", () => {
     const [a] = (await deliver(post(soft, sign(soft)))).received;
     const [b] = (await deliver(post(suppressed, sign(suppressed)))).received;
     expect(a!.bounce).toEqual({ kind: "soft", reason: "Transient/MailboxFull", diagnostic: "452" });
-    expect(b).toMatchObject({ type: "rejected", vendorType: "email.bounced" });
+    expect(b).toMatchObject({
+      type: "rejected",
+      vendorType: "email.bounced",
+      bounce: { kind: "hard", reason: "Permanent/Suppressed", diagnostic: "x" },
+    });
   });
 
   it("hands over contact and domain events as unknown, never refusing them", async () => {

@@ -132,7 +132,12 @@ describe("sendgrid webhook: verification", () => {
       diagnostic: "550 5.7.1 Blocked by policy",
     });
     expect(received[4]!.url).toBe("https://posseparty.example/login/abc");
-    expect(received.every((event) => event.bounce === undefined || event.type === "bounced")).toBe(true);
+    expect(received[1]!.bounce).toEqual({ kind: "soft", diagnostic: "400 try again later" });
+    expect(received[7]!.bounce).toEqual({ kind: "undetermined", reason: "Bounced Address" });
+    const classified = new Set(["bounced", "deferred", "rejected"]);
+    expect(received.filter((event) => event.bounce !== undefined).every((e) => classified.has(e.type))).toBe(
+      true,
+    );
   });
 
   it("refuses a tampered body, another key's signature, and a body re-serialized instead of raw (401)", async () => {

@@ -23,7 +23,8 @@ interface Outcome {
   readonly type: MailEventType;
   readonly recipients: readonly Recipient[];
   readonly timestamp: unknown;
-  readonly bounce?: Omit<MailBounce, "diagnostic">;
+  /** Classification and reason for bounced, deferred and rejected; a recipient's own diagnostic wins. */
+  readonly bounce?: MailBounce;
   readonly url?: string | undefined;
 }
 
@@ -50,16 +51,13 @@ const addressed = (entries: unknown): Recipient[] =>
 function bounceOutcome(bounce: Json): Outcome {
   const type = text(bounce.bounceType);
   const subType = text(bounce.bounceSubType);
-  const recipients = addressed(bounce.bouncedRecipients);
-  // A suppression-list "bounce" was never sent: SES refused the address itself.
-  if (subType === "Suppressed" || subType === "OnAccountSuppressionList") {
-    return { type: "rejected", recipients, timestamp: bounce.timestamp };
-  }
   const kind = type === "Permanent" ? "hard" : type === "Transient" ? "soft" : "undetermined";
   const reason = [type, subType].filter(Boolean).join("/");
+  // A suppression-list "bounce" was never sent: SES refused the address itself.
+  const suppressed = subType === "Suppressed" || subType === "OnAccountSuppressionList";
   return {
-    type: "bounced",
-    recipients,
+    type: suppressed ? "rejected" : "bounced",
+    recipients: addressed(bounce.bouncedRecipients),
     timestamp: bounce.timestamp,
     bounce: { kind, ...(reason !== "" && { reason }) },
   };
@@ -87,6 +85,7 @@ function outcome(kind: string, record: Json, mail: Json): Outcome {
         type: suppressed ? "rejected" : "complained",
         recipients: addressed(complaint.complainedRecipients),
         timestamp: complaint.timestamp,
+        ...(suppressed && { bounce: { kind: "undetermined", reason: "OnAccountSuppressionList" } }),
       };
     }
     case "Delivery": {
@@ -99,11 +98,32 @@ function outcome(kind: string, record: Json, mail: Json): Outcome {
     }
     case "DeliveryDelay": {
       const delay = objectAt(record, "deliveryDelay");
-      return { type: "deferred", recipients: addressed(delay.delayedRecipients), timestamp: delay.timestamp };
+      const reason = text(delay.delayType);
+      return {
+        type: "deferred",
+        recipients: addressed(delay.delayedRecipients),
+        timestamp: delay.timestamp,
+        bounce: { kind: "soft", ...(reason !== undefined && { reason }) },
+      };
     }
-    case "Reject":
-    case "Rendering Failure":
-      return { type: "rejected", recipients: everyone(mail), timestamp: mail.timestamp };
+    case "Reject": {
+      const reason = text(objectAt(record, "reject").reason);
+      return {
+        type: "rejected",
+        recipients: everyone(mail),
+        timestamp: mail.timestamp,
+        bounce: { kind: "undetermined", ...(reason !== undefined && { reason }) },
+      };
+    }
+    case "Rendering Failure": {
+      const diagnostic = text(objectAt(record, "failure").errorMessage);
+      return {
+        type: "rejected",
+        recipients: everyone(mail),
+        timestamp: mail.timestamp,
+        bounce: { kind: "undetermined", reason: kind, ...(diagnostic !== undefined && { diagnostic }) },
+      };
+    }
     case "Open":
       return {
         type: "opened",

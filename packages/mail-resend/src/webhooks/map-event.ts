@@ -36,6 +36,18 @@ function bounce(data: Json): MailBounce {
   return { kind, ...(reason !== "" && { reason }), ...(diagnostic !== undefined && { diagnostic }) };
 }
 
+/** Why Resend did not send (email.failed's `failed.reason`, email.suppressed's `suppressed.type` and `message`). */
+function refusal(data: Json): MailBounce {
+  const detail = isObject(data.failed) ? data.failed : isObject(data.suppressed) ? data.suppressed : {};
+  const reason = text(detail.reason) ?? text(detail.type);
+  const diagnostic = text(detail.message);
+  return {
+    kind: "undetermined",
+    ...(reason !== undefined && { reason }),
+    ...(diagnostic !== undefined && { diagnostic }),
+  };
+}
+
 /** A "bounce" of an address on a suppression list (SES's words, which Resend passes on): never sent. */
 function suppressed(data: Json): boolean {
   const subType = isObject(data.bounce) ? data.bounce.subType : undefined;
@@ -85,7 +97,9 @@ export function toMailEvents(body: Uint8Array, eventId: string | undefined): Mai
       timestamp: created,
       ...(eventId !== undefined && { eventId }),
       vendorType: payload.type,
-      ...(type === "bounced" && { bounce: bounce(data) }),
+      ...(isObject(data.bounce)
+        ? { bounce: bounce(data) }
+        : type === "rejected" && { bounce: refusal(data) }),
       ...(type === "clicked" && click !== undefined && { url: click }),
       ...tagsAndMetadata(data),
       raw: payload,

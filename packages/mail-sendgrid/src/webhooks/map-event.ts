@@ -78,12 +78,31 @@ export function sendMessageId(sgMessageId: unknown): string | undefined {
   return (suffix === null ? id.split(".", 1)[0] : id.slice(0, suffix.index)) || undefined;
 }
 
-/** `bounce` with `type: "bounce"` → hard; `type: "blocked"` (the receiver refused this sender or content) → soft. */
-function bounce(event: Json): MailBounce {
-  const type = text(event.type);
+/**
+ * The classification and the vendor's words: `bounce` with `type: "bounce"` → hard, `type: "blocked"` (the
+ * receiver refused this sender or content) → soft; `deferred` → soft with the receiver's `response`;
+ * `dropped` (never sent) → undetermined, its `reason` such as "Bounced Address".
+ */
+function bounce(type: MailEventType, event: Json): MailBounce | undefined {
+  if (type === "deferred") {
+    const diagnostic = text(event.response);
+    return { kind: "soft", ...(diagnostic !== undefined && { diagnostic }) };
+  }
+  if (type === "rejected") {
+    const reason = text(event.reason);
+    return { kind: "undetermined", ...(reason !== undefined && { reason }) };
+  }
+  if (type !== "bounced") return undefined;
+  const bounceType = text(event.type);
   const kind =
-    type === "blocked" ? "soft" : type === "bounce" || type === undefined ? "hard" : "undetermined";
-  const reason = [type, text(event.bounce_classification), text(event.status)].filter(Boolean).join("/");
+    bounceType === "blocked"
+      ? "soft"
+      : bounceType === "bounce" || bounceType === undefined
+        ? "hard"
+        : "undetermined";
+  const reason = [bounceType, text(event.bounce_classification), text(event.status)]
+    .filter(Boolean)
+    .join("/");
   const diagnostic = text(event.reason);
   return { kind, ...(reason !== "" && { reason }), ...(diagnostic !== undefined && { diagnostic }) };
 }
@@ -113,6 +132,7 @@ function toMailEvent(event: unknown): MailEvent {
   }
   const eventId = text(event.sg_event_id);
   const url = text(event.url);
+  const detail = bounce(type, event);
   return {
     type,
     provider: "sendgrid",
@@ -121,7 +141,7 @@ function toMailEvent(event: unknown): MailEvent {
     timestamp: new Date(seconds * 1000),
     ...(eventId !== undefined && { eventId }),
     vendorType,
-    ...(type === "bounced" && { bounce: bounce(event) }),
+    ...(detail !== undefined && { bounce: detail }),
     ...(type === "clicked" && url !== undefined && { url }),
     tags: tags(event.category),
     metadata: metadata(event),
