@@ -93,6 +93,15 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
   if (onUnknownOutcome !== "resend" && onUnknownOutcome !== "dead-letter") {
     throw new MailError("CONFIG", 'onUnknownOutcome must be "resend" or "dead-letter"');
   }
+  for (const [field, value] of [
+    ["concurrency", options.concurrency],
+    ["rateLimit.max", options.rateLimit?.max],
+    ["rateLimit.durationMs", options.rateLimit?.durationMs],
+  ] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+      throw new MailError("CONFIG", `${field} must be a whole number of at least 1`);
+    }
+  }
   const idempotent = new Set(options.idempotentProviders ?? ["resend", "brevo"]);
   const absorbsKeys = mailer.providers.every((id) => idempotent.has(id));
   const base = options.backoff?.baseDelayMs ?? 1000;

@@ -84,11 +84,21 @@ export function workerOptionsFromEnv(env: EnvSource = process.env): {
  * queue owning retries) and the queue from `MAIL_QUEUE_*`. Closing the worker closes the mailer.
  */
 export async function createMailWorkerFromEnv(
-  options: Omit<CreateMailerFromEnvOptions, "retry"> = {},
+  options: Omit<CreateMailerFromEnvOptions, "retry"> & {
+    /** Worker options over those `MAIL_QUEUE_*` gives (backoff, random, …). */
+    readonly worker?: Partial<Omit<MailWorkerOptions, "mailer">>;
+  } = {},
 ): Promise<MailWorker & { readonly shutdownTimeoutMs: number }> {
+  const { worker: overrides, ...mailerOptions } = options;
   const { options: queueOptions, shutdownTimeoutMs } = workerOptionsFromEnv(options.env ?? process.env);
-  const mailer = await createMailerFromEnv({ ...options, retry: { attempts: 1 } });
-  const worker = createMailWorker({ ...queueOptions, mailer });
+  const mailer = await createMailerFromEnv({ ...mailerOptions, retry: { attempts: 1 } });
+  let worker: MailWorker;
+  try {
+    worker = createMailWorker({ ...queueOptions, ...overrides, mailer });
+  } catch (error) {
+    await mailer.close();
+    throw error;
+  }
   return {
     ...worker,
     shutdownTimeoutMs,
