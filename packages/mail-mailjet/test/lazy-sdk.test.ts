@@ -14,3 +14,12 @@ describe.each(["index.js", "index.cjs"])("dist/%s", (file) => {
     expect(report.afterCreate.some((url) => url.includes(SDK))).toBe(true);
   }, 30_000); // a fresh Node process loads the whole SDK: generous on a busy CI machine
 });
+
+describe.each(["webhooks/index.js", "webhooks/index.cjs"])("dist/%s", (file) => {
+  it("loads no SDK at all", async () => {
+    const entry = fileURLToPath(new URL(`../dist/${file}`, import.meta.url));
+    const report = await sdkLoadReport({ entry });
+    expect(report.afterImport.some((url) => url.includes("/webhooks/index."))).toBe(true);
+    expect(report.afterImport.filter((url) => url.includes(SDK))).toEqual([]);
+  }, 30_000);
+});
