@@ -3,8 +3,10 @@
 // go through the core's handler. No test reaches the internet. SES's documented records, rewritten as fixtures.
 import { sign as rsaSign } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { createServer, request as httpRequest } from "node:http";
+import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { createWebhookHandler, MailError, type MailEvent } from "@posse/mail-core";
+import { createWebhookHandler, MailError, type MailEvent, toNodeHandler } from "@posse/mail-core";
 import { createContractMailer, minimalMessage, sdkLoadReport } from "@posse/mail-core/testing";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
@@ -191,6 +193,50 @@ describe("ses webhook: SNS verification", () => {
         bounce: { kind: "hard", reason: "Permanent/General", diagnostic: "smtp; 550 5.1.1 no mailbox" },
       },
     ]);
+  });
+
+  it("verifies the decoded fields, not the bytes: the same message re-serialized is still SNS's", async () => {
+    const { send, received } = handlerFor();
+    const message = signed(notification(BOUNCE, { Subject: "line one\nline two" }));
+    expect((await send(post(JSON.stringify(message, null, 2)))).status).toBe(204);
+    expect(received).toHaveLength(2);
+  });
+
+  it("takes SNS's text/plain post through Node's http server (toNodeHandler)", async () => {
+    const { fetcher } = snsFetch();
+    const received: MailEvent[] = [];
+    const handler = createWebhookHandler(sesWebhook({ topicArns: [TOPIC], fetch: fetcher }), {
+      onEvents: (events) => void received.push(...events),
+    });
+    const server = createServer(toNodeHandler(handler));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const body = JSON.stringify(signed(notification(BOUNCE)));
+      const status = await new Promise<number | undefined>((resolve, reject) => {
+        const req = httpRequest(
+          {
+            host: "127.0.0.1",
+            port: (server.address() as AddressInfo).port,
+            method: "POST",
+            path: "/webhooks/ses",
+            headers: {
+              "content-type": "text/plain; charset=UTF-8",
+              "x-amz-sns-message-type": "Notification",
+            },
+          },
+          (res) => {
+            res.resume();
+            res.on("end", () => resolve(res.statusCode));
+          },
+        );
+        req.on("error", reject);
+        req.end(body);
+      });
+      expect(status).toBe(204);
+      expect(received.map((event) => event.recipient)).toEqual(["ann@example.com", "bob@example.com"]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it("accepts SignatureVersion 2 (SHA256withRSA), with a Subject, and fetches each certificate once", async () => {
