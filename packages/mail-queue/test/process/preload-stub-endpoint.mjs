@@ -1,0 +1,12 @@
+// Loaded with `node --import` before the posse-mail-worker CLI: registers the real Postmark provider with
+// its endpoint pointed at the stub vendor (STUB_VENDOR_URL), so the CLI runs unchanged against the stub.
+import { registerProvider } from "@posse/mail-core";
+import { postmarkProvider } from "@posse/mail-postmark";
+
+registerProvider({
+  ...postmarkProvider,
+  configFromEnv: (values) => ({
+    ...postmarkProvider.configFromEnv(values),
+    endpoint: process.env.STUB_VENDOR_URL,
+  }),
+});

@@ -1,0 +1,60 @@
+// A Postmark-compatible vendor stub, run in its own process: POST /email accepts after 5-30 ms and
+// records the acceptance; GET /stats returns every acceptance. With HONOUR_KEYS=1 a second request with
+// the same X-Idempotency-Key is absorbed (answered with the first message id, not recorded again).
+// Prints {"port":N} on its first stdout line.
+import { createServer } from "node:http";
+
+const honourKeys = process.env.HONOUR_KEYS === "1";
+const accepted = []; // [subject, key, ms since epoch]
+const byKey = new Map();
+let absorbed = 0;
+let count = 0;
+
+function readBody(request) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    request.on("data", (chunk) => chunks.push(chunk));
+    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    request.on("error", reject);
+  });
+}
+
+const server = createServer(async (request, response) => {
+  if (request.method === "GET" && request.url === "/stats") {
+    response.writeHead(200, { "content-type": "application/json" });
+    response.end(JSON.stringify({ accepted, absorbed }));
+    return;
+  }
+  if (request.method !== "POST" || request.url !== "/email") {
+    response.writeHead(404).end();
+    return;
+  }
+  const body = JSON.parse(await readBody(request));
+  const key = (body.Headers ?? []).find((header) => header.Name === "X-Idempotency-Key")?.Value ?? null;
+  await new Promise((resolve) => setTimeout(resolve, 5 + Math.floor(Math.random() * 25)));
+  let id;
+  if (honourKeys && key !== null && byKey.has(key)) {
+    absorbed += 1;
+    id = byKey.get(key);
+  } else {
+    count += 1;
+    id = `stub-${count}`;
+    if (key !== null) byKey.set(key, id);
+    accepted.push([body.Subject, key, Date.now()]);
+  }
+  response.writeHead(200, { "content-type": "application/json" });
+  response.end(
+    JSON.stringify({
+      To: body.To,
+      SubmittedAt: new Date().toISOString(),
+      MessageID: id,
+      ErrorCode: 0,
+      Message: "OK",
+    }),
+  );
+});
+
+server.listen(0, "127.0.0.1", () => {
+  process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`);
+});
+process.on("SIGTERM", () => server.close(() => process.exit(0)));

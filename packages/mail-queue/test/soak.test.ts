@@ -1,0 +1,66 @@
+// Real worker processes (the posse-mail-worker CLI), SIGKILLed mid-run and restarted, against a stub
+// vendor in its own process. SOAK_MESSAGES / SOAK_WORKERS / SOAK_KILLS / SOAK_RATE size it (`npm run bench`).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeReport, runSoak } from "./process/soak.js";
+import { startRedis, type TestRedis } from "./support/redis-server.js";
+
+const messages = Number(process.env.SOAK_MESSAGES ?? 400);
+const workers = Number(process.env.SOAK_WORKERS ?? 3);
+const kills = Number(process.env.SOAK_KILLS ?? 3);
+const ratePerSecond = Number(process.env.SOAK_RATE ?? 100);
+const timeoutMs = Math.max(40_000, (messages / ratePerSecond) * 3000);
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(() => redis.stop());
+
+describe("workers killed with SIGKILL mid-run", () => {
+  it(
+    "with a vendor that honours idempotency keys: none lost, none duplicated, the rate limit held",
+    async () => {
+      const report = await runSoak({
+        redisUrl: redis.url,
+        messages,
+        workers,
+        kills,
+        ratePerSecond,
+        honourKeys: true,
+        timeoutMs,
+      });
+      console.log(describeReport("honouring vendor, keyed re-send", report, ratePerSecond));
+      expect(report.kills).toBe(kills);
+      expect(report.lost).toEqual([]);
+      expect(report.accepted).toBe(messages);
+      expect(report.duplicates).toBe(0);
+      expect(report.deadLetters).toEqual([]);
+      expect(report.busiestSecond).toBeLessThanOrEqual(2 * ratePerSecond);
+    },
+    timeoutMs + 10_000,
+  );
+
+  it(
+    "with a vendor that does not: every message accepted or dead-lettered as outcome-unknown, none duplicated",
+    async () => {
+      const report = await runSoak({
+        redisUrl: redis.url,
+        messages,
+        workers,
+        kills,
+        ratePerSecond,
+        honourKeys: false,
+        timeoutMs,
+      });
+      console.log(describeReport("plain vendor, dead-letter unknown outcomes", report, ratePerSecond));
+      expect(report.kills).toBe(kills);
+      expect(report.lost).toEqual([]);
+      expect(report.duplicates).toBe(0);
+      expect(report.accepted + report.deadLetters.length - report.deadButSent).toBe(messages);
+      for (const dead of report.deadLetters)
+        expect(dead.error).toMatchObject({ code: "UNKNOWN", outcomeUnknown: true });
+      expect(report.busiestSecond).toBeLessThanOrEqual(2 * ratePerSecond);
+    },
+    timeoutMs + 10_000,
+  );
+});
