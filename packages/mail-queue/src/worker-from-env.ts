@@ -102,9 +102,16 @@ export async function createMailWorkerFromEnv(
   return {
     ...worker,
     shutdownTimeoutMs,
-    async close(closeOptions = { timeoutMs: shutdownTimeoutMs }) {
-      await worker.close(closeOptions);
-      await mailer.close();
+    async close({ timeoutMs = shutdownTimeoutMs } = {}) {
+      const deadline = Date.now() + timeoutMs;
+      await worker.close({ timeoutMs });
+      // The mailer's close waits for its sends; one still running past the deadline is abandoned.
+      let timer: NodeJS.Timeout | undefined;
+      const left = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+      });
+      await Promise.race([mailer.close(), left]);
+      clearTimeout(timer);
     },
   };
 }

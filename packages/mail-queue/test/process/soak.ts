@@ -5,8 +5,8 @@ import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { createMailQueue, type MailJobInfo } from "../../src/index.js";
 
-const BIN = fileURLToPath(new URL("../../bin/posse-mail-worker.js", import.meta.url));
-const PRELOAD = fileURLToPath(new URL("./preload-stub-endpoint.mjs", import.meta.url));
+export const BIN = fileURLToPath(new URL("../../bin/posse-mail-worker.js", import.meta.url));
+export const PRELOAD = fileURLToPath(new URL("./preload-stub-endpoint.mjs", import.meta.url));
 const STUB = fileURLToPath(new URL("./stub-vendor.mjs", import.meta.url));
 
 export interface SoakOptions {
@@ -49,9 +49,17 @@ export function busiestWindow(times: readonly number[], ms: number): number {
   return best;
 }
 
-async function startStub(honourKeys: boolean): Promise<{ url: string; child: ChildProcess }> {
+/** Starts the stub vendor in its own process. */
+export async function startStub(
+  honourKeys: boolean,
+  delayMs?: number,
+): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [STUB], {
-    env: { ...process.env, HONOUR_KEYS: honourKeys ? "1" : "0" },
+    env: {
+      ...process.env,
+      HONOUR_KEYS: honourKeys ? "1" : "0",
+      STUB_DELAY_MS: delayMs ? String(delayMs) : "",
+    },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const [line] = (await once(child.stdout!, "data")) as [Buffer];

@@ -1,10 +1,12 @@
-// A Postmark-compatible vendor stub, run in its own process: POST /email accepts after 5-30 ms and
+// A Postmark-compatible vendor stub, run in its own process: POST /email accepts after 5-30 ms (or
+// STUB_DELAY_MS) and
 // records the acceptance; GET /stats returns every acceptance. With HONOUR_KEYS=1 a second request with
 // the same X-Idempotency-Key is absorbed (answered with the first message id, not recorded again).
 // Prints {"port":N} on its first stdout line.
 import { createServer } from "node:http";
 
 const honourKeys = process.env.HONOUR_KEYS === "1";
+const fixedDelay = process.env.STUB_DELAY_MS ? Number(process.env.STUB_DELAY_MS) : undefined;
 const accepted = []; // [subject, key, ms since epoch]
 const byKey = new Map();
 let absorbed = 0;
@@ -31,7 +33,7 @@ const server = createServer(async (request, response) => {
   }
   const body = JSON.parse(await readBody(request));
   const key = (body.Headers ?? []).find((header) => header.Name === "X-Idempotency-Key")?.Value ?? null;
-  await new Promise((resolve) => setTimeout(resolve, 5 + Math.floor(Math.random() * 25)));
+  await new Promise((resolve) => setTimeout(resolve, fixedDelay ?? 5 + Math.floor(Math.random() * 25)));
   let id;
   if (honourKeys && key !== null && byKey.has(key)) {
     absorbed += 1;
