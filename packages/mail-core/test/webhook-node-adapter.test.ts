@@ -167,4 +167,15 @@ describe("toNodeHandler on a real node:http server", () => {
     expect(answer.text).toContain("express.raw(");
     expect(seen).toEqual([]);
   });
+
+  it("reads the stream when a parser skipped the request and left an empty object (body-parser on another type)", async () => {
+    const { definition, seen } = recording();
+    const handler = toNodeHandler(createWebhookHandler(definition, { onEvents: () => {} }));
+    const url = await listen((req, res) => handler(Object.assign(req, { body: {} }), res));
+    const answer = await postChunks(url, [Buffer.from('{"Type":"Notification"}')], {
+      "content-type": "text/plain",
+    });
+    expect(answer.status).toBe(204);
+    expect(Buffer.from(seen[0]!.body).toString()).toBe('{"Type":"Notification"}');
+  });
 });

@@ -11,7 +11,7 @@ export interface NodeWebhookRequest extends AsyncIterable<unknown> {
   readonly rawHeaders?: readonly string[];
   /** A TLS socket has `encrypted: true`. */
   readonly socket?: object | null;
-  /** Set by a body parser: a Buffer/Uint8Array or string is used as the raw body; a parsed object is refused. */
+  /** Set by a body parser: a Buffer/Uint8Array or string is used as the raw body; a parsed object (stream consumed) is refused. */
   readonly body?: unknown;
   /** Raw body some frameworks keep beside a parsed one. */
   readonly rawBody?: unknown;
@@ -35,7 +35,9 @@ function preReadBody(req: NodeWebhookRequest): Uint8Array | undefined {
     if (value instanceof Uint8Array) return value;
     if (typeof value === "string") return encoder.encode(value);
   }
-  if (req.body !== undefined || req.readableEnded) {
+  // A parser that skipped the request (body-parser's json() on SNS's text/plain) leaves `{}` and the stream unread.
+  const consumed = req.readableEnded === true || (req as { _body?: unknown })._body === true;
+  if (consumed) {
     throw new Error(
       "a body parser already consumed this webhook request and kept no raw bytes, which the signature covers: mount the webhook before any body parser (e.g. before express.json()), or use express.raw({ type: () => true }) on its route",
     );
