@@ -5,6 +5,8 @@ import { createMailWorkerFromEnv } from "./worker-from-env.js";
 // SIGTERM or SIGINT: stop taking jobs, finish sends under way (up to MAIL_QUEUE_SHUTDOWN_TIMEOUT_MS), exit 0.
 async function main(): Promise<void> {
   const worker = await createMailWorkerFromEnv();
+  // Connection trouble (Redis down, a failover): BullMQ reconnects; say so without the URL.
+  worker.worker.on("error", (error) => console.error(`posse-mail-worker: ${error.message}`));
   await worker.ready;
   const name = process.env.MAIL_QUEUE_NAME?.trim() || "mail";
   console.log(`posse-mail-worker: sending queue "${name}" (pid ${process.pid})`);

@@ -1,4 +1,5 @@
-import { MailError } from "@posse/mail-core";
+import { createMailer, MailError, type NormalizedMessage } from "@posse/mail-core";
+import { memoryProvider } from "@posse/mail-core/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Fixture, fixture, settled } from "./support/queue-fixture.js";
 import { startRedis, type TestRedis } from "./support/redis-server.js";
@@ -187,5 +188,49 @@ describe("a worker", () => {
     mailer.failNext(unknown);
     const plain = await queue.enqueue(message);
     expect((await settled(queue, plain)).state).toBe("failed");
+  });
+});
+
+describe("failover in a worker", () => {
+  async function twoProviders(firstError: MailError) {
+    const outboxA: NormalizedMessage[] = [];
+    const outboxB: NormalizedMessage[] = [];
+    return {
+      outboxA,
+      outboxB,
+      mailer: await createMailer({
+        from: "app@example.com",
+        retry: { attempts: 3 },
+        providers: [
+          { definition: memoryProvider("a"), config: { outbox: outboxA, failWith: () => firstError } },
+          { definition: memoryProvider("b"), config: { outbox: outboxB } },
+        ],
+      }),
+    };
+  }
+
+  it("moves on to the next provider within one job attempt when the first certainly did not send", async () => {
+    f = fixture(redis.url);
+    const queue = f.queue();
+    const { mailer, outboxB } = await twoProviders(new MailError("UNAVAILABLE", "down", { provider: "a" }));
+    await f.worker(mailer);
+    const id = await queue.enqueue(message);
+    expect((await settled(queue, id)).result).toEqual({ provider: "b", messageId: "b-1", attempts: 1 });
+    expect(outboxB).toHaveLength(1);
+    await mailer.close();
+  });
+
+  it("never fails over while the first may have accepted the message and it has no idempotencyKey", async () => {
+    f = fixture(redis.url);
+    const queue = f.queue();
+    const unknown = new MailError("TIMEOUT", "no answer", { provider: "a", outcomeUnknown: true });
+    const { mailer, outboxB } = await twoProviders(unknown);
+    await f.worker(mailer);
+    const id = await queue.enqueue(message);
+    const dead = await settled(queue, id);
+    expect(dead.state).toBe("failed");
+    expect(dead.error).toMatchObject({ code: "TIMEOUT", outcomeUnknown: true });
+    expect(outboxB).toHaveLength(0);
+    await mailer.close();
   });
 });
