@@ -2,7 +2,15 @@
 // node:crypto, as Mailgun's docs describe), the timestamp window, the token cache, the event mapping (payloads
 // rewritten from Mailgun's webhook payload docs) and the join to send().
 import { createHmac } from "node:crypto";
-import { createWebhookHandler, MailError, type MailEvent, memoryReplayCache } from "@posse/mail-core";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import {
+  createWebhookHandler,
+  MailError,
+  type MailEvent,
+  memoryReplayCache,
+  toNodeHandler,
+} from "@posse/mail-core";
 import { createContractMailer, findSecret } from "@posse/mail-core/testing";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
@@ -351,5 +359,33 @@ describe("mailgun webhook: the event joins what send() returned", () => {
     expect(event.messageId).toBe(receipt.messageId);
     expect(event.tags).toEqual(["login", "eu"]);
     expect(event.metadata).toEqual({ user_id: "42", plan: "pro" });
+  });
+});
+
+describe("mailgun webhook: through toNodeHandler on a real node:http server", () => {
+  it("verifies the raw post and answers 204, then 403 to the same post again", async () => {
+    const received: MailEvent[] = [];
+    const handler = createWebhookHandler(mailgunWebhook({ signingKey: KEY, env: {} }), {
+      onEvents: (events) => {
+        received.push(...events);
+      },
+    });
+    const server = createServer(toNodeHandler(handler));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/mailgun`;
+      // The real clock: Mailgun signs the time of sending.
+      const body = JSON.stringify({
+        signature: signature(String(Math.floor(Date.now() / 1000))),
+        "event-data": eventData(),
+      });
+      const send = () =>
+        fetch(url, { method: "POST", body, headers: { "content-type": "application/json" } });
+      expect((await send()).status).toBe(204);
+      expect((await send()).status).toBe(403);
+      expect(received.map((event) => event.messageId)).toEqual([`<${HEADER_ID}>`]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
