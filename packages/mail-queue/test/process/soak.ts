@@ -174,7 +174,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 
 /** One line for the log. */
 export function describeReport(label: string, report: SoakReport, ratePerSecond: number): string {
-  const codes = report.deadLetters.map((info) => info.error?.code).join(",") || "none";
+  const byCode = new Map<string, number>();
+  for (const info of report.deadLetters) {
+    const code = String(info.error?.code);
+    byCode.set(code, (byCode.get(code) ?? 0) + 1);
+  }
+  const codes = [...byCode].map(([code, count]) => `${code} ×${count}`).join(", ") || "none";
   return (
     `${label}: ${report.messages} messages, ${report.kills} SIGKILLs, ${report.accepted} accepted, ` +
     `${report.duplicates} duplicates, ${report.absorbed} re-sends absorbed, ${report.deadLetters.length} dead-lettered ` +
