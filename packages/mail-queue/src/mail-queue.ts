@@ -113,8 +113,8 @@ export function createMailQueue(options: MailQueueOptions): MailQueue {
     queue,
     async enqueue(message, enqueueOptions = {}) {
       const normalized = normalizeMessage(message, from ?? PLACEHOLDER_FROM);
-      const keepFrom = from !== undefined || (message as { from?: unknown }).from !== undefined;
-      const data = storeMessage(normalized, keepFrom);
+      // The message is read once: whether it named a sender shows in what normalizeMessage returned.
+      const data = storeMessage(normalized, normalized.from !== PLACEHOLDER_FROM);
       const key = normalized.idempotencyKey;
       const job = await queue.add("send", data, {
         ...(key === undefined ? {} : { jobId: jobIdForKey(key) }),

@@ -129,6 +129,16 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
 
   async function process(job: Job<MailJobData, MailJobResult>): Promise<MailJobResult> {
     const jobId = job.id!;
+    if (job.data?.v !== 1) {
+      const error = new MailError(
+        "INVALID_MESSAGE",
+        "the job was not enqueued by a compatible @posse/mail-queue",
+        {
+          retryable: false,
+        },
+      );
+      throw new UnrecoverableError(failureText(error));
+    }
     const message = restoreMessage(job.data);
     // A vendor that honours the key absorbs a second send: re-sending is then safe whatever the policy.
     const resend = onUnknownOutcome === "resend" || (absorbsKeys && message.idempotencyKey !== undefined);

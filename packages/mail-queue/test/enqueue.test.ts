@@ -114,3 +114,35 @@ describe("enqueue", () => {
     );
   });
 });
+
+describe("a worker given a job it cannot read", () => {
+  it("dead-letters a job not enqueued by this package (INVALID_MESSAGE), sending nothing", async () => {
+    f = fixture(redis.url);
+    const queue = f.queue();
+    const mailer = await f.mailer();
+    await f.worker(mailer);
+    const job = await queue.queue.add("send", { v: 2 } as never, { removeOnFail: false });
+    const dead = await settled(queue, job.id!);
+    expect(dead.error).toMatchObject({ code: "INVALID_MESSAGE", retryable: false });
+    expect(mailer.sent).toHaveLength(0);
+  });
+});
+
+describe("the sender of a queued message", () => {
+  it("is read once: a getter that names no sender at first cannot smuggle the placeholder into the job", async () => {
+    f = fixture(redis.url);
+    const queue = f.queue();
+    let reads = 0;
+    const tricky = {
+      ...message,
+      get from() {
+        reads += 1;
+        return reads === 1 ? undefined : "evil@example.com";
+      },
+    };
+    const id = await queue.enqueue(tricky);
+    const job = await queue.queue.getJob(id);
+    expect(job?.data.message.from).toBeUndefined();
+    expect(reads).toBe(1);
+  });
+});
