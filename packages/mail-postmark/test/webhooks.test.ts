@@ -345,3 +345,73 @@ describe("postmark webhook: the event joins what send() returned", () => {
     expect(event.metadata).toEqual({ user_id: "42", plan: "pro" });
   });
 });
+
+/** Every console method, silenced and recorded, so a test can show that nothing was logged. */
+function spyOnConsole() {
+  const spies = (["log", "info", "warn", "error", "debug", "trace"] as const).map((method) =>
+    vi.spyOn(console, method).mockImplementation(() => {}),
+  );
+  return {
+    calls: () => spies.flatMap((spy) => spy.mock.calls),
+    restore: () => {
+      for (const spy of spies) spy.mockRestore();
+    },
+  };
+}
+
+// Postmark signs nothing and sends no timestamp or token: a changed body with valid credentials is accepted
+// (only the credentials are checked), and there is nothing to refuse a replay by (dedupe on eventId/MessageID).
+describe("postmark webhook: every refusal path, re-serialized bodies, and no secret anywhere", () => {
+  it("parses a record re-serialized by a body parser exactly as the raw post", async () => {
+    const raw = JSON.stringify(bounce("HardBounce", 1), null, 2).replaceAll("\n", "\r\n");
+    const reserialized = JSON.stringify(JSON.parse(raw));
+    expect(reserialized).not.toBe(raw);
+    const { handler, received } = handlerFor();
+    expect((await handler(post(raw))).status).toBe(204);
+    expect((await handler(post(reserialized))).status).toBe(204);
+    expect(received[1]).toEqual(received[0]);
+  });
+
+  it("answers 401, 400, 413 and 405 as the issue lists, with no secret in any answer and nothing logged", async () => {
+    const console_ = spyOnConsole();
+    try {
+      const { handler, received } = handlerFor({
+        env: {},
+        basic: { username: USER, password: PASSWORD },
+        bearer: TOKEN,
+      });
+      const small = createWebhookHandler(postmarkWebhook({ env: {}, bearer: TOKEN }), {
+        onEvents: () => {},
+        maxBodyBytes: 64,
+      });
+      const body = JSON.stringify(delivery);
+      const cases: [string, Promise<Response>, number][] = [
+        ["valid", handler(post(body)), 204],
+        ["wrong secret", handler(post(body, { authorization: basic(USER, TOKEN) })), 401],
+        ["wrong token", handler(post(body, { authorization: `Bearer ${PASSWORD}` })), 401],
+        ["no credentials", handler(post(body, {})), 401],
+        ["malformed", handler(post("{")), 400],
+        ["over the limit", small(post(body, { authorization: `Bearer ${TOKEN}` })), 413],
+        ["GET", handler(new Request(HOOK, { headers: { authorization: `Bearer ${TOKEN}` } })), 405],
+      ];
+      for (const [name, answer, status] of cases) {
+        const response = await answer;
+        expect({ name, status: response.status }).toEqual({ name, status });
+        const text = await response.text();
+        expect(findSecret(text, SECRETS)).toBeUndefined();
+        expect(findSecret([...response.headers].join("\n"), SECRETS)).toBeUndefined();
+      }
+      expect(received).toHaveLength(1);
+      let config: unknown;
+      try {
+        postmarkWebhook({ env: { POSTMARK_WEBHOOK_USERNAME: USER, POSTMARK_WEBHOOK_TOKEN: "" } });
+      } catch (caught) {
+        config = caught;
+      }
+      expect(config).toMatchObject({ code: "CONFIG", field: "POSTMARK_WEBHOOK_PASSWORD" });
+      expect(console_.calls()).toEqual([]);
+    } finally {
+      console_.restore();
+    }
+  });
+});
