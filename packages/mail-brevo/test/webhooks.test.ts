@@ -88,6 +88,8 @@ describe("brevo webhook: mapping", () => {
   it.each([
     ["hard_bounce", "bounced", "hard"],
     ["soft_bounce", "bounced", "soft"],
+    // Brevo is still trying: soft, with the receiver's reason, as the other vendors' deferred events are.
+    ["deferred", "deferred", "soft"],
     ["blocked", "rejected", "undetermined"],
     ["invalid_email", "rejected", "undetermined"],
     ["error", "rejected", "undetermined"],
@@ -98,7 +100,6 @@ describe("brevo webhook: mapping", () => {
   });
 
   it.each([
-    ["deferred", "deferred"],
     ["spam", "complained"],
     ["complaint", "complained"],
     ["opened", "opened"],
@@ -260,5 +261,72 @@ describe("brevo webhook: the event joins what send() returned", () => {
     expect(event!.messageId).toBe(receipt.messageId);
     expect(event!.tags).toEqual(["login", "eu"]);
     expect(event!.metadata).toEqual({ user_id: "42", plan: "pro" });
+  });
+});
+
+/** Every console method, silenced and recorded, so a test can show that nothing was logged. */
+function spyOnConsole() {
+  const spies = (["log", "info", "warn", "error", "debug", "trace"] as const).map((method) =>
+    vi.spyOn(console, method).mockImplementation(() => {}),
+  );
+  return {
+    calls: () => spies.flatMap((spy) => spy.mock.calls),
+    restore: () => {
+      for (const spy of spies) spy.mockRestore();
+    },
+  };
+}
+
+// Brevo signs nothing and sends no timestamp or token: a changed body with a valid token is accepted (only the
+// secret is checked), and there is nothing to refuse a replay by (dedupe on message-id + event + email + ts_epoch).
+describe("brevo webhook: every refusal path, re-serialized bodies, and no secret anywhere", () => {
+  it("parses a batch re-serialized by a body parser exactly as the raw post", async () => {
+    const batch = [record("delivered"), record("brand_new_event"), record("soft_bounce", { reason: "full" })];
+    const raw = JSON.stringify(batch, null, 2).replaceAll("\n", "\r\n");
+    const reserialized = JSON.stringify(JSON.parse(raw));
+    expect(reserialized).not.toBe(raw);
+    const { handler, received } = handlerFor();
+    expect((await handler(post(raw))).status).toBe(204);
+    expect((await handler(post(reserialized))).status).toBe(204);
+    expect(received[0]!.map((event) => event.type)).toEqual(["delivered", "unknown", "bounced"]);
+    expect(received[1]).toEqual(received[0]);
+  });
+
+  it("answers 401, 400, 413 and 405 as the issue lists, with no secret in any answer and nothing logged", async () => {
+    const console_ = spyOnConsole();
+    try {
+      const { handler, received } = handlerFor({
+        env: {},
+        bearer: TOKEN,
+        basic: { username: USER, password: PASSWORD },
+      });
+      const small = createWebhookHandler(brevoWebhook({ env: {}, bearer: TOKEN }), {
+        onEvents: () => {},
+        maxBodyBytes: 64,
+      });
+      const body = record("delivered");
+      const cases: [string, Promise<Response>, number][] = [
+        ["valid", handler(post(body)), 204],
+        ["wrong password", handler(post(body, { authorization: basic(USER, TOKEN) })), 401],
+        ["wrong token", handler(post(body, { authorization: `Bearer ${PASSWORD}x` })), 401],
+        ["no credentials", handler(post(body, {})), 401],
+        ["malformed", handler(post("[{")), 400],
+        ["over the limit", small(post(body)), 413],
+        ["GET", handler(new Request(HOOK, { headers: { authorization: `Bearer ${TOKEN}` } })), 405],
+      ];
+      for (const [name, answer, status] of cases) {
+        const response = await answer;
+        expect({ name, status: response.status }).toEqual({ name, status });
+        expect(findSecret(await response.text(), SECRETS)).toBeUndefined();
+        expect(findSecret([...response.headers].join("\n"), SECRETS)).toBeUndefined();
+      }
+      expect(received).toHaveLength(1);
+      expect(() => brevoWebhook({ env: { BREVO_WEBHOOK_PASSWORD: PASSWORD } })).toThrow(
+        expect.objectContaining({ code: "CONFIG", field: "BREVO_WEBHOOK_USERNAME" }),
+      );
+      expect(console_.calls()).toEqual([]);
+    } finally {
+      console_.restore();
+    }
   });
 });

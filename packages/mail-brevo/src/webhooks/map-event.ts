@@ -13,7 +13,7 @@ type Classified = { readonly type: MailEventType; readonly kind?: MailBounce["ki
 // configuration). `request` (Brevo took the request; it may still be blocked) has no type in the model.
 const EVENTS: Readonly<Record<string, Classified>> = {
   delivered: { type: "delivered" },
-  deferred: { type: "deferred" },
+  deferred: { type: "deferred", kind: "soft" },
   soft_bounce: { type: "bounced", kind: "soft" },
   hard_bounce: { type: "bounced", kind: "hard" },
   invalid_email: { type: "rejected", kind: "undetermined" },
