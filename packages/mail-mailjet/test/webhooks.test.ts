@@ -283,3 +283,74 @@ describe("mailjet webhook: the event joins what send() returned", () => {
     expect(event!.metadata).toEqual({ user_id: "42", plan: "pro" });
   });
 });
+
+/** Every console method, silenced and recorded, so a test can show that nothing was logged. */
+function spyOnConsole() {
+  const spies = (["log", "info", "warn", "error", "debug", "trace"] as const).map((method) =>
+    vi.spyOn(console, method).mockImplementation(() => {}),
+  );
+  return {
+    calls: () => spies.flatMap((spy) => spy.mock.calls),
+    restore: () => {
+      for (const spy of spies) spy.mockRestore();
+    },
+  };
+}
+
+// Mailjet signs nothing and sends no timestamp or token: a changed body with valid credentials is accepted (only
+// the credentials are checked), and there is nothing to refuse a replay by (dedupe on MessageID + event + email + time).
+describe("mailjet webhook: every refusal path, re-serialized bodies, and no secret anywhere", () => {
+  it("parses a grouped post re-serialized by a JSON body parser as the raw one, ids from mj_message_id", async () => {
+    // JSON.parse rounds a MessageID above 2^53 before the webhook sees it; mj_message_id (a string, on sent
+    // events and in Mailjet's grouped samples) survives, so the id still joins send()'s.
+    const raw = `[${record("sent", { mj_message_id: MESSAGE_ID, smtp_reply: "sent (250 2.0.0 OK)" })},\r\n${record(
+      "brand_new_event",
+      { mj_message_id: MESSAGE_ID },
+    )}]`;
+    const reserialized = JSON.stringify(JSON.parse(raw));
+    expect(reserialized).toContain('"MessageID":1152921504606847000,');
+    const fromRaw = await eventsOf(raw);
+    const fromReserialized = await eventsOf(reserialized);
+    expect(fromRaw.map((event) => [event.type, event.messageId])).toEqual([
+      ["delivered", MESSAGE_ID],
+      ["unknown", MESSAGE_ID],
+    ]);
+    expect(fromReserialized.map(({ raw: _, ...event }) => event)).toEqual(
+      fromRaw.map(({ raw: _, ...event }) => event),
+    );
+  });
+
+  it("answers 401, 400, 413 and 405 as the issue lists, with no secret in any answer and nothing logged", async () => {
+    const console_ = spyOnConsole();
+    try {
+      const { handler, received } = handlerFor();
+      const small = createWebhookHandler(
+        mailjetWebhook({ env: {}, basic: { username: USER, password: PASSWORD } }),
+        { onEvents: () => {}, maxBodyBytes: 64 },
+      );
+      const body = record("sent");
+      const cases: [string, Promise<Response>, number][] = [
+        ["valid", handler(post(body)), 204],
+        ["wrong password", handler(post(body, { authorization: basic(USER, `${PASSWORD}x`) })), 401],
+        ["wrong user", handler(post(body, { authorization: basic(PASSWORD, PASSWORD) })), 401],
+        ["no credentials", handler(post(body, {})), 401],
+        ["malformed", handler(post("[{")), 400],
+        ["over the limit", small(post(body)), 413],
+        ["GET", handler(new Request(HOOK, { headers: { authorization: basic(USER, PASSWORD) } })), 405],
+      ];
+      for (const [name, answer, status] of cases) {
+        const response = await answer;
+        expect({ name, status: response.status }).toEqual({ name, status });
+        expect(findSecret(await response.text(), [PASSWORD])).toBeUndefined();
+        expect(findSecret([...response.headers].join("\n"), [PASSWORD])).toBeUndefined();
+      }
+      expect(received).toHaveLength(1);
+      expect(() => mailjetWebhook({ env: { MAILJET_WEBHOOK_PASSWORD: PASSWORD } })).toThrow(
+        expect.objectContaining({ code: "CONFIG", field: "MAILJET_WEBHOOK_USERNAME" }),
+      );
+      expect(console_.calls()).toEqual([]);
+    } finally {
+      console_.restore();
+    }
+  });
+});

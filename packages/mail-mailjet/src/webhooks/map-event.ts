@@ -34,13 +34,17 @@ function classify(record: Record<string, unknown>): Classified {
   }
 }
 
-/** The decimal MessageID, as send() returned it (kept exact by the parser), else the deprecated mj_message_id. */
+/**
+ * The decimal id send() returned: `mj_message_id` when the event has it (a string, so no JSON parser on the way
+ * can round it), else MessageID (a bare number, kept exact by this module's parser when the body is raw).
+ */
 function messageIdOf(record: Record<string, unknown>): string | undefined {
+  const quoted = optionalString(record.mj_message_id);
+  if (quoted !== undefined && /^\d+$/.test(quoted)) return quoted;
   const id = record.MessageID;
   if (typeof id === "string" && /^\d+$/.test(id)) return id;
   if (typeof id === "number" && Number.isSafeInteger(id) && id > 0) return String(id);
-  const legacy = optionalString(record.mj_message_id);
-  return legacy !== undefined && /^\d+$/.test(legacy) ? legacy : undefined;
+  return undefined;
 }
 
 /** send() puts metadata as JSON in EventPayload, which Mailjet echoes as `Payload`. */
