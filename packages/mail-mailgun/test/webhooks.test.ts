@@ -389,3 +389,55 @@ describe("mailgun webhook: through toNodeHandler on a real node:http server", ()
     }
   });
 });
+
+/** Every console method, silenced and recorded, so a test can show that nothing was logged. */
+function spyOnConsole() {
+  const spies = (["log", "info", "warn", "error", "debug", "trace"] as const).map((method) =>
+    vi.spyOn(console, method).mockImplementation(() => {}),
+  );
+  return {
+    calls: () => spies.flatMap((spy) => spy.mock.calls),
+    restore: () => {
+      for (const spy of spies) spy.mockRestore();
+    },
+  };
+}
+
+// A tampered body: Mailgun signs only timestamp + token, never the event, so a changed event-data under a
+// fresh token verifies (vendor's scheme); a captured post re-sent with other event-data is refused by the
+// token cache (403, "refuses a replayed token" above).
+describe("mailgun webhook: every refusal path, and no secret anywhere", () => {
+  it("answers 401, 403, 400, 413 and 405 as the issue lists, with no secret in any answer and nothing logged", async () => {
+    const console_ = spyOnConsole();
+    try {
+      const { handler, received } = handlerFor();
+      const small = createWebhookHandler(mailgunWebhook({ signingKey: KEY, env: {}, now: () => NOW }), {
+        onEvents: () => {},
+        maxBodyBytes: 64,
+      });
+      const signed = signature();
+      const body = (sig: unknown, data: unknown = eventData()) =>
+        post({ signature: sig, "event-data": data });
+      const cases: [string, () => Promise<Response>, number][] = [
+        ["valid", () => handler(body(signed)), 204],
+        ["replayed token", () => handler(body(signed, eventData({ event: "complained" }))), 403],
+        ["wrong key", () => handler(body(signature(undefined, undefined, `${KEY}x`))), 401],
+        ["stale", () => handler(body(signature(String(NOW_S - 3600)))), 403],
+        ["malformed", () => handler(post(undefined, "{")), 400],
+        ["authentic but no event", () => handler(body(signature(), null)), 400],
+        ["over the limit", () => small(body(signature())), 413],
+        ["GET", () => handler(new Request(HOOK)), 405],
+      ];
+      for (const [name, send, status] of cases) {
+        const response = await send();
+        expect({ name, status: response.status }).toEqual({ name, status });
+        expect(findSecret(await response.text(), [KEY])).toBeUndefined();
+        expect(findSecret([...response.headers].join("\n"), [KEY])).toBeUndefined();
+      }
+      expect(received).toHaveLength(1);
+      expect(console_.calls()).toEqual([]);
+    } finally {
+      console_.restore();
+    }
+  });
+});
