@@ -3,7 +3,7 @@
 import { createHmac } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { createWebhookHandler, MailError, type MailEvent } from "@posse/mail-core";
-import { createContractMailer, minimalMessage, sdkLoadReport } from "@posse/mail-core/testing";
+import { createContractMailer, findSecret, minimalMessage, sdkLoadReport } from "@posse/mail-core/testing";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -310,4 +310,59 @@ describe.each(["index.js", "index.cjs"])("dist/webhooks/%s", (file) => {
     expect(report.afterImport.some((url) => url.includes("/dist/webhooks/"))).toBe(true);
     expect(report.afterImport.filter((url) => url.includes("/node_modules/resend/"))).toEqual([]);
   }, 30_000);
+});
+
+/** Every console method, silenced and recorded, so a test can show that nothing was logged. */
+function spyOnConsole() {
+  const spies = (["log", "info", "warn", "error", "debug", "trace"] as const).map((method) =>
+    vi.spyOn(console, method).mockImplementation(() => {}),
+  );
+  return {
+    calls: () => spies.flatMap((spy) => spy.mock.calls),
+    restore: () => {
+      for (const spy of spies) spy.mockRestore();
+    },
+  };
+}
+
+// Replays: Svix re-sends a failed delivery with the same svix-id (new timestamp and signature), so an id cache
+// would refuse the retry a 500 asked for; the 300 s window is the replay defence and svix-id the eventId to dedupe on.
+describe("resend webhook: every refusal path, and no secret anywhere", () => {
+  it("answers 401, 403, 400, 413 and 405 as the issue lists, with no secret in any answer and nothing logged", async () => {
+    const console_ = spyOnConsole();
+    try {
+      const body = JSON.stringify(BOUNCED);
+      const secrets = [SECRET, KEY.toString("base64"), sign(body)["svix-signature"]!.slice(3)];
+      const received: MailEvent[] = [];
+      const options = { secret: SECRET, now: () => NOW, env: {} };
+      const handler = createWebhookHandler(resendWebhook(options), {
+        onEvents: (events) => void received.push(...events),
+      });
+      const small = createWebhookHandler(resendWebhook(options), { onEvents: () => {}, maxBodyBytes: 64 });
+      const unknown = JSON.stringify({ type: "email.brand_new", created_at: BOUNCED.created_at, data: {} });
+      const cases: [string, () => Promise<Response>, number][] = [
+        ["valid", () => handler(post(body, sign(body))), 204],
+        ["unknown type", () => handler(post(unknown, sign(unknown))), 204],
+        ["tampered", () => handler(post(body.replace("ann@", "eve@"), sign(body))), 401],
+        ["wrong secret", () => handler(post(body, sign(body, undefined, undefined, Buffer.from("k")))), 401],
+        ["stale", () => handler(post(body, sign(body, undefined, SECONDS - 301))), 403],
+        ["malformed", () => handler(post("{", sign("{"))), 400],
+        ["over the limit", () => small(post(body, sign(body))), 413],
+        ["GET", () => handler(new Request(URL_, { headers: sign(body) })), 405],
+      ];
+      for (const [name, send, status] of cases) {
+        const response = await send();
+        expect({ name, status: response.status }).toEqual({ name, status });
+        expect(findSecret(await response.text(), secrets)).toBeUndefined();
+        expect(findSecret([...response.headers].join("\n"), secrets)).toBeUndefined();
+      }
+      expect(received.map((event) => event.type)).toEqual(["bounced", "unknown"]);
+      expect(() => resendWebhook({ secret: "whsec_***not base64***" })).toThrow(
+        expect.objectContaining({ code: "CONFIG", field: "secret" }),
+      );
+      expect(console_.calls()).toEqual([]);
+    } finally {
+      console_.restore();
+    }
+  });
 });
