@@ -4,7 +4,7 @@
 import { sign as ecdsaSign, generateKeyPairSync, type KeyObject } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { createWebhookHandler, MailError, type MailEvent } from "@posse/mail-core";
-import { createContractMailer, minimalMessage, sdkLoadReport } from "@posse/mail-core/testing";
+import { createContractMailer, findSecret, minimalMessage, sdkLoadReport } from "@posse/mail-core/testing";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -217,11 +217,23 @@ describe("sendgrid webhook: verification", () => {
   });
 
   it("answers 400 for a signed body that is not a batch of events", async () => {
-    for (const body of ["not json", JSON.stringify(BATCH[0]), "[1]", JSON.stringify([{ event: "open" }])]) {
+    for (const body of ["not json", JSON.stringify(BATCH[0]), "[1]", JSON.stringify([BATCH[0], null])]) {
       const { status, received } = await deliver(post(body, sign(body)));
       expect(status).toBe(400);
       expect(received).toEqual([]);
     }
+  });
+
+  it("never fails a batch for an element without a numeric timestamp: it gets the time the batch arrived", async () => {
+    // A kind SendGrid may add later, shaped unlike today's events; the known events beside it must still arrive.
+    const body = raw([BATCH[2], { event: "brand_new_account_event", type: "notice" }, BATCH[5]]);
+    const { status, received } = await deliver(post(body, sign(body)), { now: () => NOW + 1000 });
+    expect(status).toBe(204);
+    expect(received.map((event) => [event.type, event.timestamp])).toEqual([
+      ["delivered", new Date(1768478390 * 1000)],
+      ["unknown", new Date(NOW + 1000)],
+      ["bounced", new Date(1768478390 * 1000)],
+    ]);
   });
 });
 
@@ -317,4 +329,57 @@ describe.each(["index.js", "index.cjs"])("dist/webhooks/%s", (file) => {
     expect(report.afterImport.some((url) => url.includes("/dist/webhooks/"))).toBe(true);
     expect(report.afterImport.filter((url) => url.includes("/node_modules/@sendgrid/"))).toEqual([]);
   }, 30_000);
+});
+
+/** Every console method, silenced and recorded, so a test can show that nothing was logged. */
+function spyOnConsole() {
+  const spies = (["log", "info", "warn", "error", "debug", "trace"] as const).map((method) =>
+    vi.spyOn(console, method).mockImplementation(() => {}),
+  );
+  return {
+    calls: () => spies.flatMap((spy) => spy.mock.calls),
+    restore: () => {
+      for (const spy of spies) spy.mockRestore();
+    },
+  };
+}
+
+// Replays: SendGrid gives no nonce and documents no window (dedupe on sg_event_id); the signed timestamp's
+// window is the only replay defence. The verification key is public, so the "secret" an answer must not echo
+// is the signature (and, for good measure, the key).
+describe("sendgrid webhook: every refusal path, and nothing echoed or logged", () => {
+  it("answers 401, 403, 400, 413 and 405 as the issue lists, echoing no signature or key, and logs nothing", async () => {
+    const console_ = spyOnConsole();
+    try {
+      const body = raw(BATCH.slice(0, 3));
+      const headers = sign(body);
+      const secrets = [headers["x-twilio-email-event-webhook-signature"]!, PUBLIC_KEY];
+      const received: MailEvent[] = [];
+      const options = { publicKey: PUBLIC_KEY, now: () => NOW, env: {} };
+      const handler = createWebhookHandler(sendgridWebhook(options), {
+        onEvents: (events) => void received.push(...events),
+      });
+      const small = createWebhookHandler(sendgridWebhook(options), { onEvents: () => {}, maxBodyBytes: 64 });
+      const cases: [string, () => Promise<Response>, number][] = [
+        ["valid", () => handler(post(body, headers)), 204],
+        ["tampered", () => handler(post(body.replace("ann@", "eve@"), headers)), 401],
+        ["re-serialized", () => handler(post(JSON.stringify(JSON.parse(body)), headers)), 401],
+        ["wrong key", () => handler(post(body, sign(body, SECONDS, pair().privateKey))), 401],
+        ["stale", () => handler(post(body, sign(body, SECONDS - 601))), 403],
+        ["malformed", () => handler(post("[{", sign("[{"))), 400],
+        ["over the limit", () => small(post(body, headers)), 413],
+        ["GET", () => handler(new Request(URL_, { headers })), 405],
+      ];
+      for (const [name, send, status] of cases) {
+        const response = await send();
+        expect({ name, status: response.status }).toEqual({ name, status });
+        expect(findSecret(await response.text(), secrets)).toBeUndefined();
+        expect(findSecret([...response.headers].join("\n"), secrets)).toBeUndefined();
+      }
+      expect(received.map((event) => event.type)).toEqual(["unknown", "deferred", "delivered"]);
+      expect(console_.calls()).toEqual([]);
+    } finally {
+      console_.restore();
+    }
+  });
 });

@@ -24,6 +24,6 @@ export function sendgridWebhook(options: SendgridWebhookOptions = {}): WebhookDe
     provider: "sendgrid",
     verify: (request) =>
       spki === null ? undefined : verifyEventSignature(request, publicKey(spki), toleranceMs, now),
-    parse: (request) => toMailEvents(request.body),
+    parse: (request) => toMailEvents(request.body, now()),
   };
 }

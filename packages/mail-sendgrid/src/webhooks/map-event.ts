@@ -122,14 +122,15 @@ function metadata(event: Json): Record<string, string> {
   );
 }
 
-function toMailEvent(event: unknown): MailEvent {
+function toMailEvent(event: unknown, received: number): MailEvent {
   if (!isObject(event)) throw new WebhookError(400, "body holds an event that is not an object");
   const vendorType = typeof event.event === "string" ? event.event : "";
   const type = TYPES[vendorType] ?? "unknown";
-  const seconds = event.timestamp;
-  if (typeof seconds !== "number" || !Number.isFinite(seconds)) {
-    throw new WebhookError(400, "body holds an event without a numeric timestamp");
-  }
+  // Every documented event has epoch seconds; one without (a kind SendGrid adds later) must not fail the batch.
+  const time =
+    typeof event.timestamp === "number" && Number.isFinite(event.timestamp)
+      ? event.timestamp * 1000
+      : received;
   const eventId = text(event.sg_event_id);
   const url = text(event.url);
   const detail = bounce(type, event);
@@ -138,7 +139,7 @@ function toMailEvent(event: unknown): MailEvent {
     provider: "sendgrid",
     messageId: sendMessageId(event.sg_message_id),
     recipient: text(event.email),
-    timestamp: new Date(seconds * 1000),
+    timestamp: new Date(time),
     ...(eventId !== undefined && { eventId }),
     vendorType,
     ...(detail !== undefined && { bounce: detail }),
@@ -149,10 +150,13 @@ function toMailEvent(event: unknown): MailEvent {
   };
 }
 
-/** One normalized event per element of SendGrid's batch (always a JSON array); unknown names map to "unknown". */
-export function toMailEvents(body: Uint8Array): MailEvent[] {
+/**
+ * One normalized event per element of SendGrid's batch (always a JSON array); unknown names map to "unknown",
+ * and an element without a timestamp gets `received` (epoch ms), so no single event fails the batch.
+ */
+export function toMailEvents(body: Uint8Array, received: number): MailEvent[] {
   const payload = parseJsonBody(body);
   if (!Array.isArray(payload))
     throw new WebhookError(400, "body is not a SendGrid event batch (a JSON array)");
-  return payload.map(toMailEvent);
+  return payload.map((event) => toMailEvent(event, received));
 }
