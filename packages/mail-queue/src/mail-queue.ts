@@ -17,6 +17,8 @@ export interface MailQueueOptions extends QueueLocation {
   readonly from?: AddressInput;
   /** Most attempts per message, first included; default 8. */
   readonly attempts?: number;
+  /** How long `enqueue` waits for Redis, in ms; default 10 000. Then it rejects with `UNAVAILABLE`. */
+  readonly timeoutMs?: number;
   /** How long a completed job (and so its idempotency key) is kept, in seconds; default 86 400 (24 h). */
   readonly keepCompletedSeconds?: number;
 }
@@ -97,13 +99,45 @@ export function createMailQueue(options: MailQueueOptions): MailQueue {
   const location = resolveLocation(options);
   const from = options.from === undefined ? undefined : parseAddress(options.from, "from");
   const attempts = positiveInteger(options.attempts, 8, "attempts");
+  const timeoutMs = positiveInteger(options.timeoutMs, 10_000, "timeoutMs");
   const keepCompletedSeconds = positiveInteger(options.keepCompletedSeconds, 86_400, "keepCompletedSeconds");
   const redis = connect(location.url, "producer");
   const queue = new Queue<MailJobData, MailJobResult>(location.name, {
     connection: redis,
     prefix: location.prefix,
   });
+  // Connection errors reach the caller as enqueue's rejection; BullMQ would print them otherwise.
+  queue.on("error", () => undefined);
   const claims = createClaims(redis, `${location.prefix}:${location.name}`, keepCompletedSeconds * 1000);
+
+  /** Adds the job, or rejects once Redis has not confirmed it within `timeoutMs`. */
+  async function add(data: MailJobData, key: string | undefined, delayMs: number | undefined) {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(Object.assign(new Error("timed out"), { name: "Timeout" })), timeoutMs);
+    });
+    try {
+      const adding = queue.add("send", data, {
+        ...(key === undefined ? {} : { jobId: jobIdForKey(key) }),
+        attempts,
+        backoff: { type: "mail" },
+        ...(delayMs ? { delay: delayMs } : {}),
+        removeOnComplete: { age: keepCompletedSeconds },
+        removeOnFail: false,
+      });
+      adding.catch(() => undefined); // settles after the timeout, or when Redis is back
+      return await Promise.race([adding, timeout]);
+    } catch (error) {
+      // No cause: a Redis client error can carry the command's arguments, i.e. the whole message.
+      const name = error instanceof Error ? error.name : "unknown error";
+      throw new MailError(
+        "UNAVAILABLE",
+        `the queue's Redis did not confirm the job (${name}); enqueue it again (with an idempotencyKey that adds nothing if the first one arrived)`,
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 
   async function getJob(id: string) {
     return (await queue.getJob(id)) as Job<MailJobData, MailJobResult> | undefined;
@@ -115,15 +149,7 @@ export function createMailQueue(options: MailQueueOptions): MailQueue {
       const normalized = normalizeMessage(message, from ?? PLACEHOLDER_FROM);
       // The message is read once: whether it named a sender shows in what normalizeMessage returned.
       const data = storeMessage(normalized, normalized.from !== PLACEHOLDER_FROM);
-      const key = normalized.idempotencyKey;
-      const job = await queue.add("send", data, {
-        ...(key === undefined ? {} : { jobId: jobIdForKey(key) }),
-        attempts,
-        backoff: { type: "mail" },
-        ...(enqueueOptions.delayMs ? { delay: enqueueOptions.delayMs } : {}),
-        removeOnComplete: { age: keepCompletedSeconds },
-        removeOnFail: false,
-      });
+      const job = await add(data, normalized.idempotencyKey, enqueueOptions.delayMs);
       return job.id!;
     },
     async job(id) {

@@ -114,6 +114,7 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
     connection: redis,
     prefix: location.prefix,
   });
+  queue.on("error", () => undefined); // the worker's own listener reports connection trouble
   const claims = createClaims(redis, keyPrefix, (options.keepMarkerSeconds ?? 86_400) * 1000);
 
   // Sends under way, so close() can wait for them up to its deadline.

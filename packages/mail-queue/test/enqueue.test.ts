@@ -146,3 +146,20 @@ describe("the sender of a queued message", () => {
     expect(reads).toBe(1);
   });
 });
+
+describe("enqueue without Redis", () => {
+  it("rejects with UNAVAILABLE after timeoutMs, naming neither the URL's password nor the message", async () => {
+    f = fixture(redis.url);
+    const { closedPort } = await import("@posse/mail-core/testing");
+    const port = await closedPort();
+    const queue = f.queue({ url: `redis://:hunter2@127.0.0.1:${port}`, timeoutMs: 500 });
+    const started = Date.now();
+    const error = await queue.enqueue({ ...message, subject: "secret plans" }).catch((caught) => caught);
+    expect(error).toMatchObject({ code: "UNAVAILABLE", retryable: true });
+    expect(error.message).toContain("did not confirm the job");
+    expect(JSON.stringify({ ...error, message: error.message, cause: String(error.cause) })).not.toMatch(
+      /hunter2|secret plans/,
+    );
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+});
