@@ -666,3 +666,80 @@ describe.each(["index.js", "index.cjs"])("dist/webhooks/%s", (file) => {
     expect(report.afterImport.filter((url) => url.includes("/node_modules/@aws-sdk/"))).toEqual([]);
   }, 30_000);
 });
+
+/** Every console method, silenced and recorded, so a test can show that nothing was logged. */
+function spyOnConsole() {
+  const spies = (["log", "info", "warn", "error", "debug", "trace"] as const).map((method) =>
+    vi.spyOn(console, method).mockImplementation(() => {}),
+  );
+  return {
+    calls: () => spies.flatMap((spy) => spy.mock.calls),
+    restore: () => {
+      for (const spy of spies) spy.mockRestore();
+    },
+  };
+}
+
+// Stale timestamps: SNS re-sends a failed delivery with the original MessageId, Timestamp and signature, for hours,
+// so a time window would refuse the retries a 500 asked for; eventId (SNS's MessageId) is what to dedupe on.
+// SES has no shared secret; what an answer must not echo is the signature and the certificate.
+describe("ses webhook: every refusal path, and nothing echoed or logged", () => {
+  it("answers 401, 403, 400, 413 and 405 as the issue lists, echoing no signature or certificate, and logs nothing", async () => {
+    const console_ = spyOnConsole();
+    try {
+      const message = signed(notification(BOUNCE));
+      const certificateBody = CERTIFICATE.split("\n").slice(1, 3).join("");
+      const secrets = [message.Signature!, certificateBody];
+      const { send, received } = handlerFor();
+      const { fetcher } = snsFetch();
+      const small = createWebhookHandler(sesWebhook({ topicArns: [TOPIC], fetch: fetcher }), {
+        onEvents: () => {},
+        maxBodyBytes: 64,
+      });
+      const other = signed(notification(BOUNCE, { TopicArn: `${TOPIC}-other` }));
+      const unknown = signed(notification({ eventType: "SomethingNew", mail: MAIL }));
+      const cases: [string, () => Promise<{ status: number; text: string }>, number][] = [
+        ["valid", () => send(post(message)), 204],
+        [
+          "re-serialized",
+          () => send(post(JSON.stringify(JSON.parse(JSON.stringify(message)), null, 1))),
+          204,
+        ],
+        ["unknown event type", () => send(post(unknown)), 204],
+        [
+          "tampered",
+          () => send(post({ ...message, Message: message.Message!.replace("ann@", "eve@") })),
+          401,
+        ],
+        ["another signer", () => send(post(signed(notification(BOUNCE), "1", OTHER_KEY))), 401],
+        ["topic not allowed", () => send(post(other)), 403],
+        ["raw delivery", () => send(post(BOUNCE, { "x-amz-sns-rawdelivery": "true" })), 403],
+        ["malformed", () => send(post("{")), 400],
+        [
+          "over the limit",
+          async () => {
+            const response = await small(post(message));
+            return { status: response.status, text: await response.text() };
+          },
+          413,
+        ],
+        ["GET", () => send(new Request(URL_)), 405],
+      ];
+      for (const [name, answer, status] of cases) {
+        const response = await answer();
+        expect({ name, status: response.status }).toEqual({ name, status });
+        expect(secrets.filter((secret) => response.text.includes(secret))).toEqual([]);
+      }
+      expect(received.map((event) => event.type)).toEqual([
+        "bounced",
+        "bounced",
+        "bounced",
+        "bounced",
+        "unknown",
+      ]);
+      expect(console_.calls()).toEqual([]);
+    } finally {
+      console_.restore();
+    }
+  });
+});
