@@ -217,3 +217,38 @@ describe("createWebhookHandler", () => {
     expect((await handler(post(new Uint8Array(5 * 1024 * 1024 + 1)))).status).toBe(413);
   });
 });
+
+describe("createWebhookHandler logs nothing", () => {
+  it("on any path: 204, 401, 400, 413, 405, and the 500s of a throwing verify or onEvents", async () => {
+    const spies = (["log", "info", "warn", "error", "debug", "trace"] as const).map((method) =>
+      vi.spyOn(console, method).mockImplementation(() => {}),
+    );
+    try {
+      const secret = "whsec_c2VjcmV0LXNpZ25pbmcta2V5";
+      const fails = (status: 400 | 401) => () => {
+        throw new WebhookError(status, "refused");
+      };
+      const answers = await Promise.all([
+        createWebhookHandler(scripted().definition, { onEvents: () => {} })(post("{}")),
+        createWebhookHandler(scripted(fails(401)).definition, { onEvents: () => {} })(post(secret)),
+        createWebhookHandler(scripted(undefined, fails(400)).definition, { onEvents: () => {} })(post("{")),
+        createWebhookHandler(scripted().definition, { onEvents: () => {}, maxBodyBytes: 1 })(post("{}")),
+        createWebhookHandler(scripted().definition, { onEvents: () => {} })(new Request(URL_)),
+        createWebhookHandler(
+          scripted(() => {
+            throw new Error(`verify broke on ${secret}`);
+          }).definition,
+          { onEvents: () => {} },
+        )(post("{}")),
+        createWebhookHandler(scripted().definition, {
+          onEvents: () => Promise.reject(new Error(`store refused ${secret}`)),
+        })(post("{}")),
+      ]);
+      expect(answers.map((response) => response.status)).toEqual([204, 401, 400, 413, 405, 500, 500]);
+      for (const response of answers) expect(await response.text()).not.toContain(secret);
+      expect(spies.flatMap((spy) => spy.mock.calls)).toEqual([]);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+  });
+});
