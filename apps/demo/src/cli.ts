@@ -2,7 +2,7 @@
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { type EnvSource, resolveMailProvider } from "@posse/mail-core";
+import { type EnvSource, resolveMailProvider, type SendReceipt } from "@posse/mail-core";
 import { doctor } from "./doctor.js";
 import type { LocalInbox } from "./inbox/local-inbox.js";
 import { checkLocalInbox, sendToLocalInbox } from "./local-mode.js";
@@ -10,6 +10,7 @@ import { type TextOutput, writeLine } from "./output.js";
 import { reportError, UsageError } from "./report-error.js";
 import { printInboxSummary, runDemo } from "./run-demo.js";
 import { sendOne } from "./send-one.js";
+import { postSampleEvents, sampleTargets } from "./webhooks/post-samples.js";
 
 export const USAGE = `Usage: demo [command] [options]
 
@@ -24,6 +25,8 @@ Commands:
 
 Options:
   --to <address>     recipient (default: MAIL_FROM_ADDRESS; a local address for the local inbox)
+  --events           local inbox: after sending, post a signed sample delivery event of each vendor
+                     to the inbox's webhooks (shown with each message), and a forged one it refuses
   --exit             local inbox: send, list what arrived, then stop instead of serving
   --port <n>         local inbox web port (default: any free port)
   --smtp-port <n>    local inbox SMTP port (default: any free port)
@@ -47,6 +50,7 @@ const OPTIONS = {
   text: { type: "string" },
   html: { type: "string" },
   exit: { type: "boolean" },
+  events: { type: "boolean" },
   port: { type: "string" },
   "smtp-port": { type: "string" },
   verbose: { type: "boolean", short: "v" },
@@ -74,6 +78,28 @@ function waitForAbort(signal: AbortSignal | undefined): Promise<void> {
   if (!signal) return new Promise(() => {});
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+}
+
+/** `--events`: signed samples about the messages just sent, to the inbox's webhooks over HTTP; closes the inbox on failure. */
+async function postSamples(
+  inbox: LocalInbox,
+  receipts: readonly SendReceipt[],
+  out: TextOutput,
+): Promise<void> {
+  try {
+    await postSampleEvents({
+      inboxUrl: inbox.web.url,
+      secrets: inbox.webhookSecrets,
+      targets: sampleTargets(
+        inbox.smtp.messages,
+        receipts.map((receipt) => receipt.messageId),
+      ),
+      out,
+    });
+  } catch (error) {
+    await inbox.close();
+    throw error;
+  }
 }
 
 /** Lists the inbox and closes it (`--exit`), or serves it until the signal aborts, then closes it. */
@@ -104,6 +130,14 @@ async function dispatch(argv: readonly string[], context: MainContext, verbose: 
   const webPort = parsePort(values.port, "--port");
   const ports = { ...(smtpPort !== undefined && { smtpPort }), ...(webPort !== undefined && { webPort }) };
   const nothingConfigured = resolveMailProvider(env) === undefined;
+  if (values.events && command !== "demo") {
+    throw new UsageError("--events goes with the demo run (no command): demo --events");
+  }
+  if (values.events && !nothingConfigured) {
+    throw new UsageError(
+      "--events posts to the local inbox, which runs only when no provider is configured (unset MAIL_PROVIDER and the provider variables)",
+    );
+  }
   switch (command) {
     case "doctor": {
       const code = await doctor({ env, out: stdout, err: stderr, verbose });
@@ -127,7 +161,9 @@ async function dispatch(argv: readonly string[], context: MainContext, verbose: 
     }
     case "demo": {
       const run = await runDemo({ env, out: stdout, to: values.to, ...ports });
-      return run.inbox ? serve(run.inbox, values.exit ?? false, context) : 0;
+      if (!run.inbox) return 0;
+      if (values.events) await postSamples(run.inbox, run.receipts, stdout);
+      return serve(run.inbox, values.exit ?? false, context);
     }
     default:
       throw new UsageError(`unknown command "${command}"`);

@@ -3,6 +3,7 @@ import {
   createMailerFromEnv,
   type EnvSource,
   envValue,
+  type MailEvent,
   type MailProviderResolution,
   resolveMailProvider,
   type SendReceipt,
@@ -139,8 +140,15 @@ export function openLocalInbox(out: TextOutput, options: LocalInboxOptions = {})
   );
 }
 
-/** Prints what the local inbox holds, one line per message (for `--exit`). */
-export function printInboxSummary(inbox: Pick<LocalInbox, "smtp">, out: TextOutput): void {
+function eventList(events: readonly MailEvent[]): string {
+  return events.map((event) => `${event.type} (${printable(event.provider)})`).join(", ");
+}
+
+/** Prints what the local inbox holds, one line per message and its delivery events, if any (for `--exit`). */
+export function printInboxSummary(
+  inbox: Pick<LocalInbox, "smtp"> & Partial<Pick<LocalInbox, "events">>,
+  out: TextOutput,
+): void {
   const { messages } = inbox.smtp;
   writeLine(out, `The inbox received ${messages.length} message${messages.length === 1 ? "" : "s"}:`);
   // What arrived is anyone's text: a subject or file name may carry line breaks or escape sequences.
@@ -151,5 +159,13 @@ export function printInboxSummary(inbox: Pick<LocalInbox, "smtp">, out: TextOutp
       out,
       `  #${message.id} "${printable(message.parsed.subject ?? "")}" → ${printable(to)}${files ? ` [${printable(files)}]` : ""}`,
     );
+    const id = message.parsed.messageId;
+    const events = id === undefined || !inbox.events ? [] : inbox.events.forMessage(id);
+    if (events.length > 0) writeLine(out, `      events: ${eventList(events)}`);
   }
+  const held = new Set(messages.map((message) => message.parsed.messageId));
+  const others = (inbox.events?.all() ?? []).filter(
+    (event) => event.messageId === undefined || !held.has(event.messageId),
+  );
+  if (others.length > 0) writeLine(out, `  events about other messages: ${eventList(others)}`);
 }

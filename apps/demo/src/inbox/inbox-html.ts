@@ -1,5 +1,7 @@
+import type { MailEvent } from "@posse/mail-core";
 import type { AddressObject, EmailAddress } from "mailparser";
 import { escapeHtml } from "../emails/html.js";
+import type { EventStore } from "../webhooks/event-store.js";
 import type { InboxMessage } from "./smtp-inbox.js";
 
 /**
@@ -33,6 +35,11 @@ iframe{width:100%;height:75vh;min-height:420px;border:1px solid #e6e8ee;border-r
 ul.files{margin:0;padding-left:20px}
 .empty{color:#6b7080;background:#fff;border-radius:8px;padding:24px;text-align:center}
 .muted{color:#6b7080}
+.event{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;background:#e6e8ee;color:#1f2330}
+.event.delivered,.event.opened,.event.clicked{background:#d3f9d8;color:#2b8a3e}
+.event.deferred{background:#fff3bf;color:#8f6400}
+.event.bounced,.event.rejected,.event.complained{background:#ffe3e3;color:#c92a2a}
+table.list code{font-size:12px;word-break:break-all}
 `;
 
 function page(title: string, body: string, refreshSeconds?: number): string {
@@ -69,12 +76,69 @@ function formatSize(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/** The list of received messages, newest first. */
-export function renderList(messages: readonly InboxMessage[]): string {
+/** A time as `2025-03-01 12:00:05 UTC`. */
+function formatTime(time: Date): string {
+  return Number.isNaN(time.getTime()) ? "" : `${time.toISOString().slice(0, 19).replace("T", " ")} UTC`;
+}
+
+const eventBadge = (type: string) => `<span class="event ${escapeHtml(type)}">${escapeHtml(type)}</span>`;
+
+/** What an event says beyond its type: the bounce's kind, reason and diagnostic, the clicked URL. */
+function eventDetails(event: MailEvent): string {
+  const parts: string[] = [];
+  if (event.bounce) {
+    const reason = event.bounce.reason ? `: ${escapeHtml(event.bounce.reason)}` : "";
+    parts.push(`<span data-testid="bounce">${escapeHtml(event.bounce.kind)}${reason}</span>`);
+    if (event.bounce.diagnostic)
+      parts.push(`<span class="muted">${escapeHtml(event.bounce.diagnostic)}</span>`);
+  }
+  if (event.url !== undefined) parts.push(`<code data-testid="url">${escapeHtml(event.url)}</code>`);
+  return parts.join("<br>");
+}
+
+/** A table of delivery events, oldest first; `withMessage` adds the message id column (events of no held message). */
+function eventTable(events: readonly MailEvent[], testId: string, withMessage = false): string {
+  const rows = events.map(
+    (event) => `<tr data-event-type="${escapeHtml(event.type)}">
+<td class="muted">${escapeHtml(formatTime(event.timestamp))}</td>
+<td>${eventBadge(event.type)} <span class="muted">${escapeHtml(event.vendorType)}</span></td>
+<td>${escapeHtml(event.provider)}</td>
+${withMessage ? `<td><code>${escapeHtml(event.messageId ?? "(none)")}</code></td>` : ""}<td>${escapeHtml(event.recipient ?? "")}</td>
+<td>${eventDetails(event)}</td>
+</tr>`,
+  );
+  const messageHeading = withMessage ? "<th>Message id</th>" : "";
+  return `<table class="list" data-testid="${testId}">
+<thead><tr><th>Time</th><th>Event</th><th>Provider</th>${messageHeading}<th>Recipient</th><th>Details</th></tr></thead>
+<tbody>
+${rows.join("\n")}
+</tbody>
+</table>`;
+}
+
+/** The events the webhooks received about no message this inbox holds (Mailjet's numeric ids, older messages). */
+function otherEvents(messages: readonly InboxMessage[], events: EventStore): string {
+  const held = new Set(messages.map((message) => message.parsed.messageId));
+  const others = events.all().filter((event) => event.messageId === undefined || !held.has(event.messageId));
+  if (others.length === 0) return "";
+  return `<section><h2>Delivery events about other messages</h2>
+${eventTable(others, "other-events", true)}</section>`;
+}
+
+/** The latest event of a message, for the list. */
+function latestEvent(message: InboxMessage, events: EventStore): string {
+  const id = message.parsed.messageId;
+  const list = id === undefined ? [] : events.forMessage(id);
+  const latest = list.at(-1);
+  return latest ? `${eventBadge(latest.type)} <span class="muted">${list.length}</span>` : "";
+}
+
+/** The list of received messages, newest first, with the latest delivery event of each. */
+export function renderList(messages: readonly InboxMessage[], events: EventStore): string {
   if (messages.length === 0) {
     return page(
       "Inbox (empty)",
-      `<p class="empty">No messages yet. This page refreshes itself every few seconds.</p>`,
+      `<p class="empty">No messages yet. This page refreshes itself every few seconds.</p>${otherEvents(messages, events)}`,
       3,
     );
   }
@@ -89,6 +153,7 @@ export function renderList(messages: readonly InboxMessage[]): string {
 <td>${escapeHtml(addresses(parsed.to))}</td>
 <td>${files === 0 ? "" : `${files} file${files === 1 ? "" : "s"}`}</td>
 <td class="muted">${escapeHtml(message.receivedAt.toISOString().slice(11, 19))}</td>
+<td>${latestEvent(message, events)}</td>
 </tr>`;
     })
     .join("\n");
@@ -96,11 +161,12 @@ export function renderList(messages: readonly InboxMessage[]): string {
     `Inbox (${messages.length})`,
     `<h1>Inbox <span class="muted">(${messages.length})</span></h1>
 <table class="list">
-<thead><tr><th>Subject</th><th>From</th><th>To</th><th>Files</th><th>Received</th></tr></thead>
+<thead><tr><th>Subject</th><th>From</th><th>To</th><th>Files</th><th>Received</th><th>Events</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
-</table>`,
+</table>
+${otherEvents(messages, events)}`,
   );
 }
 
@@ -113,8 +179,19 @@ export function sandboxedDocument(html: string): string {
   return `<!doctype html><html><head>${head}</head><body>${html}</body></html>`;
 }
 
-/** One message: headers, HTML (sandboxed), text part and attachments. */
-export function renderMessage(message: InboxMessage): string {
+/** The delivery events of one message, joined by the id `send()` returned (its Message-ID). */
+function timeline(message: InboxMessage, events: EventStore): string {
+  const id = message.parsed.messageId;
+  const list = id === undefined ? [] : events.forMessage(id);
+  const body =
+    list.length === 0
+      ? `<p class="muted" data-testid="timeline-empty">No delivery events received for this message. Vendors post them to <code>/webhooks/&lt;vendor&gt;</code>; <code>npm run demo -- --events</code> posts signed samples.</p>`
+      : eventTable(list, "timeline");
+  return `<section><h2>Delivery events</h2>\n${body}</section>`;
+}
+
+/** One message: headers, delivery events, HTML (sandboxed), text part and attachments. */
+export function renderMessage(message: InboxMessage, events: EventStore): string {
   const { parsed } = message;
   const subject = parsed.subject ?? "(no subject)";
   const summary: [string, string][] = [
@@ -131,6 +208,7 @@ export function renderMessage(message: InboxMessage): string {
     `<section><h1 data-testid="subject">${escapeHtml(subject)}</h1>
 <dl>${summary.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join("")}</dl>
 <details><summary class="muted">All headers</summary><pre data-testid="headers">${escapeHtml(headerList)}</pre></details></section>`,
+    timeline(message, events),
   ];
   if (typeof parsed.html === "string" && parsed.html !== "") {
     sections.push(`<section><h2>HTML</h2>

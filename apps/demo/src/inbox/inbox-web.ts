@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createEventStore, type EventStore } from "../webhooks/event-store.js";
+import type { NodeListener } from "../webhooks/webhook-endpoints.js";
 import { PAGE_CSP, renderList, renderMessage, renderNotFound } from "./inbox-html.js";
 import type { SmtpInbox } from "./smtp-inbox.js";
 
@@ -17,6 +19,17 @@ export interface InboxWebOptions {
   readonly host?: string;
   /** Port; default 0 (any free port). */
   readonly port?: number;
+  /** The delivery events shown with each message; default an empty store. */
+  readonly events?: EventStore;
+  /** Webhook endpoints by vendor: `POST /webhooks/<vendor>` goes to the listener; default none. */
+  readonly webhooks?: ReadonlyMap<string, NodeListener>;
+}
+
+/** What the routes read. */
+interface Routes {
+  readonly inbox: SmtpInbox;
+  readonly events: EventStore;
+  readonly webhooks: ReadonlyMap<string, NodeListener>;
 }
 
 const SECURITY_HEADERS = {
@@ -52,14 +65,21 @@ function isLoopback(host: string): boolean {
   return host === "127.0.0.1" || host === "::1" || host === "localhost";
 }
 
-function route(inbox: SmtpInbox, request: IncomingMessage, response: ServerResponse): void {
+function route(routes: Routes, request: IncomingMessage, response: ServerResponse): void {
+  const { inbox, events } = routes;
+  const path = new URL(request.url ?? "/", "http://inbox.invalid").pathname;
+  // The vendor's webhook (core's handler: POST only, signature checked on the raw body, 204 once stored).
+  const webhook = routes.webhooks.get(/^\/webhooks\/([a-z-]+)$/.exec(path)?.[1] ?? "");
+  if (webhook) {
+    webhook(request, response);
+    return;
+  }
   if (request.method !== "GET" && request.method !== "HEAD") {
     send(response, 405, "Method not allowed", { Allow: "GET, HEAD", "Content-Type": "text/plain" });
     return;
   }
-  const path = new URL(request.url ?? "/", "http://inbox.invalid").pathname;
   if (path === "/") {
-    send(response, 200, renderList(inbox.messages));
+    send(response, 200, renderList(inbox.messages, events));
     return;
   }
   const match = /^\/messages\/(\d+)(?:\/(raw|attachments\/(\d+)))?$/.exec(path);
@@ -69,7 +89,7 @@ function route(inbox: SmtpInbox, request: IncomingMessage, response: ServerRespo
     return;
   }
   if (match[2] === undefined) {
-    send(response, 200, renderMessage(message));
+    send(response, 200, renderMessage(message, events));
   } else if (match[2] === "raw") {
     send(response, 200, message.raw, {
       "Content-Type": "message/rfc822",
@@ -90,9 +110,17 @@ function route(inbox: SmtpInbox, request: IncomingMessage, response: ServerRespo
   }
 }
 
-/** Serves the inbox over HTTP: `/` lists messages, `/messages/:id` shows one. */
+/**
+ * Serves the inbox over HTTP: `/` lists messages, `/messages/:id` shows one with its delivery events, and
+ * `POST /webhooks/<vendor>` receives that vendor's webhook.
+ */
 export async function startInboxWeb(inbox: SmtpInbox, options: InboxWebOptions = {}): Promise<InboxWeb> {
   const host = options.host ?? "127.0.0.1";
+  const routes: Routes = {
+    inbox,
+    events: options.events ?? createEventStore(),
+    webhooks: options.webhooks ?? new Map(),
+  };
   let allowedHosts: Set<string> = new Set();
   const server = createServer((request, response) => {
     // On loopback, refuse other Host names: a web page elsewhere cannot read the inbox by DNS rebinding.
@@ -101,7 +129,7 @@ export async function startInboxWeb(inbox: SmtpInbox, options: InboxWebOptions =
       return;
     }
     try {
-      route(inbox, request, response);
+      route(routes, request, response);
     } catch {
       if (!response.headersSent) send(response, 500, "Internal error", { "Content-Type": "text/plain" });
       else response.destroy();

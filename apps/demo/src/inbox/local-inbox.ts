@@ -1,10 +1,20 @@
+import { createDemoWebhookSecrets, type DemoWebhookSecrets } from "../webhooks/demo-secrets.js";
+import { createEventStore, type EventStore } from "../webhooks/event-store.js";
+import { createWebhookEndpoints } from "../webhooks/webhook-endpoints.js";
 import { type InboxWeb, startInboxWeb } from "./inbox-web.js";
 import { type SmtpInbox, startSmtpInbox } from "./smtp-inbox.js";
 
-/** The demo's embedded inbox: an SMTP server and the web page that shows what it received. */
+/**
+ * The demo's embedded inbox: an SMTP server, the web page that shows what it received, and one webhook
+ * endpoint per vendor (`POST /webhooks/<vendor>`) whose verified events the page shows with each message.
+ */
 export interface LocalInbox {
   readonly smtp: SmtpInbox;
   readonly web: InboxWeb;
+  /** The delivery events the webhooks received. */
+  readonly events: EventStore;
+  /** This run's webhook secrets and keys (in memory only; the sample poster signs with them). */
+  readonly webhookSecrets: DemoWebhookSecrets;
   close(): Promise<void>;
 }
 
@@ -21,10 +31,15 @@ export interface LocalInboxOptions {
 /** Starts both servers; if the second fails, the first is closed again. */
 export async function startLocalInbox(options: LocalInboxOptions = {}): Promise<LocalInbox> {
   const host = options.host ?? "127.0.0.1";
-  const smtp = await startSmtpInbox({ host, port: options.smtpPort ?? 0 });
+  const [smtp, webhookSecrets] = await Promise.all([
+    startSmtpInbox({ host, port: options.smtpPort ?? 0 }),
+    createDemoWebhookSecrets(),
+  ]);
+  const events = createEventStore();
   let web: InboxWeb;
   try {
-    web = await startInboxWeb(smtp, { host, port: options.webPort ?? 0 });
+    const webhooks = createWebhookEndpoints({ secrets: webhookSecrets, store: events });
+    web = await startInboxWeb(smtp, { host, port: options.webPort ?? 0, events, webhooks });
   } catch (error) {
     await smtp.close();
     throw error;
@@ -32,6 +47,8 @@ export async function startLocalInbox(options: LocalInboxOptions = {}): Promise<
   return {
     smtp,
     web,
+    events,
+    webhookSecrets,
     close: async () => {
       await Promise.all([web.close(), smtp.close()]);
     },
