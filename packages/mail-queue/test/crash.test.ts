@@ -12,7 +12,7 @@ afterAll(() => redis.stop());
 afterEach(() => f.closeAll());
 
 const message = { to: "ann@example.com", subject: "Hi", text: "Hello" };
-const fastRecovery = { lockDurationMs: 600, stalledIntervalMs: 300 };
+const fastRecovery = { lockDurationMs: 1000, stalledIntervalMs: 500 };
 
 /** A mailer whose sends never settle: a worker stopped while it waits looks like one killed mid-send. */
 function hangingMailer(started: () => void): Mailer {
