@@ -4,6 +4,7 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalInbox } from "../src/inbox/local-inbox.js";
 import { runDemo } from "../src/run-demo.js";
+import { postSampleEvents, sampleTargets } from "../src/webhooks/post-samples.js";
 import { hostileMessage } from "./fixtures.js";
 import { collector } from "./helpers.js";
 
@@ -21,6 +22,16 @@ beforeAll(async () => {
     emails: { now: new Date("2025-03-01T12:00:00Z"), code: "271828", token: "browser-token" },
   });
   inbox = run.inbox!;
+  // The delivery events a person sees after `demo --events`: signed samples of every vendor, and one forged.
+  await postSampleEvents({
+    inboxUrl: inbox.web.url,
+    secrets: inbox.webhookSecrets,
+    targets: sampleTargets(
+      inbox.smtp.messages,
+      run.receipts.map((receipt) => receipt.messageId),
+    ),
+    out: collector(),
+  });
   browser = await chromium.launch({
     executablePath,
     args: [
@@ -94,6 +105,46 @@ describe("the inbox page in Chromium", () => {
       expect(content).toMatch(
         /^PublishError: Could not publish post #42[\s\S]*\n\s+at [\s\S]*Caused by: TypeError/,
       );
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("shows each message's delivery events as a timeline, and the forged one nowhere", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+    const cells = (row: number) =>
+      page.getByTestId("timeline").locator("tbody tr").nth(row).locator("td").allInnerTexts();
+    try {
+      await page.goto(inbox.web.url);
+      const latest = await page.locator("table.list tbody tr td:last-child .event").allTextContents();
+      expect(latest).toEqual(["bounced", "clicked", "clicked"]);
+      await expect(
+        page.getByTestId("other-events").locator("tbody tr td").nth(2).textContent(),
+      ).resolves.toBe("mailjet");
+
+      await openMessage(page, "Your POSSE Party sign-in link");
+      const rows = page.getByTestId("timeline").locator("tbody tr");
+      expect(await rows.count()).toBe(3);
+      const signIn = await Promise.all([0, 1, 2].map(cells));
+      expect(signIn.map((row) => row.slice(1, 4))).toEqual([
+        ["delivered Delivery", "amazon_ses", "ada@localhost.test"],
+        ["opened Open", "postmark", "ada@localhost.test"],
+        ["clicked email.clicked", "resend", "ada@localhost.test"],
+      ]);
+      expect(signIn[2]![4]).toBe("https://posse-party.example/sign-in/browser-token");
+      for (const row of signIn) expect(row[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+      await page.screenshot({ path: `${resultsDir}inbox-timeline.png` });
+
+      await openMessage(page, "[POSSE Party] PublishError in POST /posts/42/syndicate?network=linkedin");
+      const bounce = await cells(0);
+      expect(bounce.slice(1)).toEqual([
+        "bounced hard_bounce",
+        "brevo",
+        "ada@localhost.test",
+        "hard: hard_bounce\n550 5.1.1 <ada@localhost.test>: Recipient address rejected: User unknown",
+      ]);
+      expect(await page.getByTestId("timeline").locator("tbody tr").count()).toBe(1);
+      expect(await page.content()).not.toContain("phish.example");
     } finally {
       await page.close();
     }

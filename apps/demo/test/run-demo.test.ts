@@ -172,6 +172,49 @@ describe("main", () => {
     expect(stdout.text()).toContain(`→ ${DEFAULT_LOCAL_TO.replace(/.*<|>/g, "")}`);
   });
 
+  it("--events --exit: posts a signed sample of each vendor and a forged one, lists each message's events", async () => {
+    const stdout = collector();
+    const stderr = collector();
+    const code = await main(["--events", "--exit"], { env: {}, stdout, stderr });
+    expect(stderr.text()).toBe("");
+    expect(code).toBe(0);
+    const posts = stdout
+      .text()
+      .split("\n")
+      .filter((line) => line.startsWith("  POST /webhooks/"));
+    expect(posts).toEqual([
+      "  POST /webhooks/amazon-ses  Delivery of #1… 204 accepted",
+      "  POST /webhooks/postmark    Open of #1… 204 accepted",
+      "  POST /webhooks/resend      email.clicked of #1… 204 accepted",
+      "  POST /webhooks/sendgrid    deferred + delivered of #2… 204 accepted",
+      "  POST /webhooks/mailgun     clicked of #2… 204 accepted",
+      "  POST /webhooks/brevo       hard_bounce of #3… 204 accepted",
+      "  POST /webhooks/mailjet     sent of #1… 204 accepted",
+      "  POST /webhooks/resend      forged email.clicked of #3 (body changed after signing)… 401 refused",
+    ]);
+    expect(stdout.text()).toContain(
+      '#1 "Your POSSE Party sign-in link" → ada@localhost.test\n' +
+        "      events: delivered (amazon_ses), opened (postmark), clicked (resend)\n",
+    );
+    expect(stdout.text()).toContain(
+      "      events: deferred (sendgrid), delivered (sendgrid), clicked (mailgun)\n",
+    );
+    expect(stdout.text()).toContain("[stack-trace-req_7f3a9c.txt]\n      events: bounced (brevo)\n");
+    expect(stdout.text()).toContain("  events about other messages: delivered (mailjet)\n");
+  });
+
+  it("--events: refused with exit code 2 with a command, or when a provider is configured (no local inbox)", async () => {
+    const withCommand = collector();
+    expect(await main(["doctor", "--events"], { env: {}, stdout: collector(), stderr: withCommand })).toBe(2);
+    expect(withCommand.text()).toContain("--events goes with the demo run (no command): demo --events");
+    const configured = collector();
+    const env = { MAIL_PROVIDER: "acme_mail", ACME_MAIL_TOKEN: "t", MAIL_FROM_ADDRESS: "op@example.com" };
+    expect(await main(["--events"], { env, stdout: collector(), stderr: configured })).toBe(2);
+    expect(configured.text()).toContain(
+      "--events posts to the local inbox, which runs only when no provider is configured",
+    );
+  });
+
   it("keeps serving until the signal aborts", async () => {
     const controller = new AbortController();
     const stdout = collector();
