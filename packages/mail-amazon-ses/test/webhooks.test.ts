@@ -429,6 +429,8 @@ describe("ses webhook: configuration", () => {
     const { fetcher, urls } = snsFetch();
     const first = sesWebhook({ env: {}, insecureNoVerification: true, fetch: fetcher });
     sesWebhook({ env: {}, insecureNoVerification: true });
+    // Warned when the first was created, not again for the second, nor below for a request.
+    expect(warn).toHaveBeenCalledTimes(1);
     const received: MailEvent[] = [];
     const handler = createWebhookHandler(first, { onEvents: (events) => void received.push(...events) });
     expect((await handler(post(notification(BOUNCE)))).status).toBe(204);
@@ -741,5 +743,16 @@ describe("ses webhook: every refusal path, and nothing echoed or logged", () => 
     } finally {
       console_.restore();
     }
+  });
+});
+
+describe("ses webhook: a configured topic allow-list outweighs insecureNoVerification", () => {
+  it("still verifies (401 for an unsigned post) and warns nothing", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const { send } = handlerFor({ insecureNoVerification: true });
+    const response = await send(post(notification(BOUNCE)));
+    expect(response.status).toBe(401);
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
   });
 });

@@ -218,6 +218,8 @@ describe("brevo webhook: refusals", () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     const { handler, received } = handlerFor({ env: {}, insecureNoVerification: true });
     brevoWebhook({ env: {}, insecureNoVerification: true });
+    // Warned when the first was created, not again for the second, nor below for a request.
+    expect(warn).toHaveBeenCalledTimes(1);
     expect((await handler(post(record("delivered"), {}))).status).toBe(204);
     expect(received).toHaveLength(1);
     expect(warn).toHaveBeenCalledTimes(1);
@@ -328,5 +330,16 @@ describe("brevo webhook: every refusal path, re-serialized bodies, and no secret
     } finally {
       console_.restore();
     }
+  });
+});
+
+describe("brevo webhook: a configured secret outweighs insecureNoVerification", () => {
+  it("still verifies (401 for an unsigned post) and warns nothing", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const { handler } = handlerFor({ env: {}, bearer: TOKEN, insecureNoVerification: true });
+    const response = await handler(post(record("delivered"), {}));
+    expect(response.status).toBe(401);
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
   });
 });

@@ -314,6 +314,8 @@ describe("mailgun webhook: refusals", () => {
       insecureNoVerification: true,
     });
     mailgunWebhook({ env: {}, insecureNoVerification: true });
+    // Warned when the first was created, not again for the second, nor below for a request.
+    expect(warn).toHaveBeenCalledTimes(1);
     expect((await handler(post({ "event-data": eventData() }))).status).toBe(204);
     expect(received).toHaveLength(1);
     expect(warn).toHaveBeenCalledTimes(1);
@@ -439,5 +441,16 @@ describe("mailgun webhook: every refusal path, and no secret anywhere", () => {
     } finally {
       console_.restore();
     }
+  });
+});
+
+describe("mailgun webhook: a configured secret outweighs insecureNoVerification", () => {
+  it("still verifies (401 for an unsigned post) and warns nothing", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const { handler } = handlerFor({ insecureNoVerification: true });
+    const response = await handler(post({ "event-data": eventData() }));
+    expect(response.status).toBe(401);
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
   });
 });

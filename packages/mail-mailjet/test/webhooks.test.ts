@@ -231,6 +231,8 @@ describe("mailjet webhook: refusals", () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     const { handler, received } = handlerFor({ env: {}, insecureNoVerification: true });
     mailjetWebhook({ env: {}, insecureNoVerification: true });
+    // Warned when the first was created, not again for the second, nor below for a request.
+    expect(warn).toHaveBeenCalledTimes(1);
     expect((await handler(post(record("sent"), {}))).status).toBe(204);
     expect(received).toHaveLength(1);
     expect(warn).toHaveBeenCalledTimes(1);
@@ -352,5 +354,20 @@ describe("mailjet webhook: every refusal path, re-serialized bodies, and no secr
     } finally {
       console_.restore();
     }
+  });
+});
+
+describe("mailjet webhook: a configured secret outweighs insecureNoVerification", () => {
+  it("still verifies (401 for an unsigned post) and warns nothing", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const { handler } = handlerFor({
+      env: {},
+      basic: { username: USER, password: PASSWORD },
+      insecureNoVerification: true,
+    });
+    const response = await handler(post(record("sent"), {}));
+    expect(response.status).toBe(401);
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
   });
 });

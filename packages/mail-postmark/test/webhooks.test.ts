@@ -295,6 +295,8 @@ describe("postmark webhook: refusals", () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     const { handler, received } = handlerFor({ env: {}, insecureNoVerification: true });
     postmarkWebhook({ env: {}, insecureNoVerification: true });
+    // Warned when the first was created, not again for the second, nor below for a request.
+    expect(warn).toHaveBeenCalledTimes(1);
     expect((await handler(post(JSON.stringify(delivery), {}))).status).toBe(204);
     expect(received).toHaveLength(1);
     expect(warn).toHaveBeenCalledTimes(1);
@@ -413,5 +415,20 @@ describe("postmark webhook: every refusal path, re-serialized bodies, and no sec
     } finally {
       console_.restore();
     }
+  });
+});
+
+describe("postmark webhook: a configured secret outweighs insecureNoVerification", () => {
+  it("still verifies (401 for an unsigned post) and warns nothing", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const { handler } = handlerFor({
+      env: {},
+      basic: { username: USER, password: PASSWORD },
+      insecureNoVerification: true,
+    });
+    const response = await handler(post(JSON.stringify(delivery), {}));
+    expect(response.status).toBe(401);
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
   });
 });

@@ -197,6 +197,8 @@ describe("resend webhook: configuration", () => {
     const body = JSON.stringify(BOUNCED);
     const first = resendWebhook({ env: {}, insecureNoVerification: true });
     resendWebhook({ env: {}, insecureNoVerification: true });
+    // Warned when the first was created, not again for the second, nor below for a request.
+    expect(warn).toHaveBeenCalledTimes(1);
     const handler = createWebhookHandler(first, { onEvents: () => {} });
     expect((await handler(post(body, {}))).status).toBe(204);
     expect(warn).toHaveBeenCalledTimes(1);
@@ -364,5 +366,16 @@ describe("resend webhook: every refusal path, and no secret anywhere", () => {
     } finally {
       console_.restore();
     }
+  });
+});
+
+describe("resend webhook: a configured secret outweighs insecureNoVerification", () => {
+  it("still verifies (401 for an unsigned post) and warns nothing", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const body = JSON.stringify(BOUNCED);
+    const response = await deliver(post(body, {}), { insecureNoVerification: true });
+    expect(response.status).toBe(401);
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
   });
 });

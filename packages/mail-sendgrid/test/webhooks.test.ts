@@ -284,6 +284,8 @@ describe("sendgrid webhook: configuration", () => {
     const body = raw(BATCH.slice(0, 2));
     const first = sendgridWebhook({ env: {}, insecureNoVerification: true });
     sendgridWebhook({ env: {}, insecureNoVerification: true });
+    // Warned when the first was created, not again for the second, nor below for a request.
+    expect(warn).toHaveBeenCalledTimes(1);
     const handler = createWebhookHandler(first, { onEvents: () => {} });
     expect((await handler(post(body, {}))).status).toBe(204);
     expect(warn).toHaveBeenCalledTimes(1);
@@ -381,5 +383,16 @@ describe("sendgrid webhook: every refusal path, and nothing echoed or logged", (
     } finally {
       console_.restore();
     }
+  });
+});
+
+describe("sendgrid webhook: a configured secret outweighs insecureNoVerification", () => {
+  it("still verifies (401 for an unsigned post) and warns nothing", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const body = raw(BATCH.slice(0, 1));
+    const response = await deliver(post(body, {}), { insecureNoVerification: true });
+    expect(response.status).toBe(401);
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
   });
 });
