@@ -202,6 +202,18 @@ describe("ses webhook: SNS verification", () => {
     expect(received).toHaveLength(2);
   });
 
+  it("verifies a message whose non-ASCII text a re-serializer escaped as \\u sequences (same decoded fields)", async () => {
+    const { send, received } = handlerFor();
+    const message = signed(notification(BOUNCE, { Subject: "Zoë’s bounce ✉" }), "2");
+    const escaped = JSON.stringify(message).replace(
+      /[\u0080-\uffff]/g,
+      (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
+    expect(escaped).toContain("Zo\\u00eb");
+    expect((await send(post(escaped))).status).toBe(204);
+    expect(received).toHaveLength(2);
+  });
+
   it("takes SNS's text/plain post through Node's http server (toNodeHandler)", async () => {
     const { fetcher } = snsFetch();
     const received: MailEvent[] = [];
