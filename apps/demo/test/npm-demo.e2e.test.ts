@@ -84,6 +84,7 @@ const inboxUrl = (output: string) => /\nInbox: (http:\S+)/.exec(output)?.[1];
 const TESTED = [
   "npm run demo",
   "npm run demo -- --exit",
+  "npm run demo -- --events",
   "npm run demo -- doctor",
   'npm run demo -- send --to ann@example.com --subject "Hello" --text "Hi Ann"',
   "npm run demo -- --help",
@@ -133,6 +134,26 @@ describe("the README's demo commands, from the repository root", () => {
     pressCtrlC(run);
     expect(QUIET_STOPS).toContainEqual(await run.exit);
     expect(run.output()).toContain("Stopping the local inbox.");
+    expect(run.output()).not.toMatch(PACKAGE_MANAGER_ERRORS);
+  });
+
+  it("npm run demo -- --events: posts a signed event of each vendor that the inbox shows with its message", async () => {
+    const run = start("npm run demo -- --events");
+    await run.waitFor("Serving until Ctrl-C.");
+    const accepted = run.output().match(/^ {2}POST \/webhooks\/\S+ +.*… 204 accepted$/gm) ?? [];
+    expect(accepted).toHaveLength(7);
+    expect(run.output()).toContain(
+      "  POST /webhooks/resend      forged email.clicked of #3 (body changed after signing)… 401 refused\n",
+    );
+    const page = await (await fetch(new URL("messages/1", inboxUrl(run.output())!))).text();
+    const timeline = page.slice(page.indexOf('data-testid="timeline"'), page.indexOf("</table>"));
+    expect([...timeline.matchAll(/<td>(amazon_ses|postmark|resend)<\/td>/g)].map((m) => m[1])).toEqual([
+      "amazon_ses",
+      "postmark",
+      "resend",
+    ]);
+    pressCtrlC(run);
+    expect(QUIET_STOPS).toContainEqual(await run.exit);
     expect(run.output()).not.toMatch(PACKAGE_MANAGER_ERRORS);
   });
 
