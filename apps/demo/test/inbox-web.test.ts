@@ -82,6 +82,8 @@ describe("inbox web page", () => {
     expect(html).toContain("Message-ID: &lt;hostile-1@evil.test&gt;");
     expect(html).toContain("Plain part &lt;b&gt;not bold&lt;/b&gt;");
     expect(html).toMatch(/<a href="\/messages\/\d+\/attachments\/\d+" download="page &lt;1&gt;.html">/);
+    // No webhook has reported on it yet.
+    expect(html).toContain('<p class="muted" data-testid="timeline-empty">No delivery events received');
   });
 
   it("serves attachments as downloads, never as pages", async () => {

@@ -1,6 +1,5 @@
 import { createDemoWebhookSecrets, type DemoWebhookSecrets } from "../webhooks/demo-secrets.js";
 import { createEventStore, type EventStore } from "../webhooks/event-store.js";
-import { createWebhookEndpoints } from "../webhooks/webhook-endpoints.js";
 import { type InboxWeb, startInboxWeb } from "./inbox-web.js";
 import { type SmtpInbox, startSmtpInbox } from "./smtp-inbox.js";
 
@@ -38,6 +37,8 @@ export async function startLocalInbox(options: LocalInboxOptions = {}): Promise<
   const events = createEventStore();
   let web: InboxWeb;
   try {
+    // Loaded here, as the CLI loads the provider packages: a package not built yet is reported, not a crash.
+    const { createWebhookEndpoints } = await import("../webhooks/webhook-endpoints.js");
     const webhooks = createWebhookEndpoints({ secrets: webhookSecrets, store: events });
     web = await startInboxWeb(smtp, { host, port: options.webPort ?? 0, events, webhooks });
   } catch (error) {
