@@ -1,10 +1,41 @@
 import type { MailError } from "./errors.js";
 import type { NormalizedMessage } from "./message.js";
 
-/** Fields every mailer event has. */
+/**
+ * Emitted once when `send` begins, before validation. The same object is `send` on every later event of
+ * that send (attempts and the end), so a listener can key what it keeps per send on it (a `WeakMap`).
+ */
+export interface SendStartEvent {
+  /** The providers this send may try, in the order it tries them (providers cooling down last). */
+  readonly providers: readonly string[];
+  /** Number of attachments; undefined when the message failed validation. */
+  readonly attachments: number | undefined;
+  /** Total attachment size in bytes; undefined when the message failed validation. */
+  readonly attachmentBytes: number | undefined;
+  /** The message, only when the mailer was created with `eventsIncludeMessage: true` (and it validated). */
+  readonly message?: NormalizedMessage;
+}
+
+/** Emitted once when `send` settles, sent or failed, after its last attempt. */
+export interface SendEndEvent {
+  /** The send's start event. */
+  readonly send: SendStartEvent;
+  /** Time from the start of `send` to its end, retries and backoff included, in ms. */
+  readonly durationMs: number;
+  /** The provider that accepted the message and its message id, when it was sent. */
+  readonly receipt?: { readonly provider: string; readonly messageId: string };
+  /** The error `send` rejects with (redacted), when it failed. */
+  readonly error?: MailError;
+}
+
+/** Fields every attempt event has. */
 export interface MailEventBase {
+  /** The start event of the send this attempt belongs to. */
+  readonly send: SendStartEvent;
   /** Provider id the attempt went to. */
   readonly provider: string;
+  /** Its position in `send.providers`: 0 for the first provider, 1 after one failover, … */
+  readonly failover: number;
   /** 1 for the first request to this provider, 2 for its first retry, … */
   readonly attempt: number;
   /** The message, only when the mailer was created with `eventsIncludeMessage: true`. */
@@ -32,8 +63,12 @@ export interface SendErrorEvent extends MailEventBase {
   readonly willRetry: boolean;
 }
 
-/** Listeners for logging and metrics; a listener that throws is ignored. */
+/** Listeners for logging, metrics and traces; a listener that throws is ignored. */
 export interface MailerHooks {
+  /** When `send` begins (called synchronously in the caller's `send` call, so in its async context). */
+  onSendStart?(event: SendStartEvent): void;
+  /** When `send` settles, after every attempt and failover. */
+  onSendEnd?(event: SendEndEvent): void;
   /** Before each request. */
   onSend?(event: SendEvent): void;
   /** After a vendor accepted the message. */

@@ -55,7 +55,15 @@ export {
   type MailErrorOptions,
   unsupportedField,
 } from "./errors.js";
-export type { MailEventBase, MailerHooks, SendErrorEvent, SendEvent, SentEvent } from "./events.js";
+export type {
+  MailEventBase,
+  MailerHooks,
+  SendEndEvent,
+  SendErrorEvent,
+  SendEvent,
+  SendStartEvent,
+  SentEvent,
+} from "./events.js";
 export {
   type CreateMailerOptions,
   createMailer,

@@ -3,7 +3,7 @@ import { type Clock, systemClock } from "./clock.js";
 import { validateConfig, validateMailerOptions } from "./config-schema.js";
 import type { ProviderContext, ProviderDefinition } from "./define-provider.js";
 import { isMailError, MailError } from "./errors.js";
-import { emit, type MailerHooks } from "./events.js";
+import { emit, type MailerHooks, type SendStartEvent } from "./events.js";
 import { attachmentBytes, type MailMessage, type NormalizedMessage, normalizeMessage } from "./message.js";
 import { safeCause, secretPatterns } from "./redact.js";
 import { backoffDelay, canSendAgain, type RetryOptions, retryPolicy } from "./retry-policy.js";
@@ -158,6 +158,13 @@ export async function createMailer<Config, const Configs extends readonly unknow
   const cooldownMs = options.cooldownMs ?? 30_000;
   const policy = retryPolicy({}, options.retry);
   const hooks = options.hooks ?? {};
+  // Without a listener, a send builds no event object at all.
+  const observed =
+    hooks.onSendStart !== undefined ||
+    hooks.onSendEnd !== undefined ||
+    hooks.onSend !== undefined ||
+    hooks.onSent !== undefined ||
+    hooks.onError !== undefined;
   let from: MailAddress;
   try {
     from = parseAddress(options.from, "from");
@@ -183,10 +190,12 @@ export async function createMailer<Config, const Configs extends readonly unknow
 
   async function sendThrough(
     link: ProviderLink,
+    failover: number,
     message: NormalizedMessage,
     started: number,
     signal: AbortSignal | undefined,
     attempts: number,
+    send: SendStartEvent | undefined,
   ) {
     if (link.maxAttachmentBytes !== undefined && attachmentBytes(message) > link.maxAttachmentBytes) {
       throw new MailError(
@@ -195,10 +204,10 @@ export async function createMailer<Config, const Configs extends readonly unknow
         { provider: link.id, field: "attachments" },
       );
     }
-    const withMessage = options.eventsIncludeMessage ? { message } : {};
+    const withMessage = options.eventsIncludeMessage ? { message } : undefined;
     for (let attempt = 1; ; attempt++) {
-      const base = { provider: link.id, attempt, ...withMessage };
-      emit(hooks.onSend, base);
+      const base = send && { send, provider: link.id, failover, attempt, ...withMessage };
+      if (base) emit(hooks.onSend, base);
       const attemptStarted = clock.now();
       try {
         const result = await runAttempt(link, (context) => link.transport.send(message, context), {
@@ -210,11 +219,13 @@ export async function createMailer<Config, const Configs extends readonly unknow
         if (typeof result?.messageId !== "string" || result.messageId.trim() === "") {
           throw noMessageIdError(link.id);
         }
-        emit(hooks.onSent, {
-          ...base,
-          durationMs: clock.now() - attemptStarted,
-          messageId: result.messageId,
-        });
+        if (base) {
+          emit(hooks.onSent, {
+            ...base,
+            durationMs: clock.now() - attemptStarted,
+            messageId: result.messageId,
+          });
+        }
         return { provider: link.id, messageId: result.messageId };
       } catch (caught) {
         const error = caught as MailError;
@@ -223,7 +234,8 @@ export async function createMailer<Config, const Configs extends readonly unknow
           attempt < attempts &&
           canSendAgain(error, message.idempotencyKey !== undefined) &&
           clock.now() + delay - started <= policy.deadlineMs;
-        emit(hooks.onError, { ...base, durationMs: clock.now() - attemptStarted, error, willRetry });
+        if (base)
+          emit(hooks.onError, { ...base, durationMs: clock.now() - attemptStarted, error, willRetry });
         if (!willRetry) throw error;
         try {
           await clock.sleep(delay, signal);
@@ -234,6 +246,8 @@ export async function createMailer<Config, const Configs extends readonly unknow
     }
   }
 
+  const ids = (order: readonly ProviderLink[]) => order.map((link) => link.id);
+
   function inFailoverOrder(): ProviderLink[] {
     const now = clock.now();
     const cooling = (link: ProviderLink) => (coolingUntil.get(link.id) ?? 0) > now;
@@ -241,7 +255,41 @@ export async function createMailer<Config, const Configs extends readonly unknow
   }
 
   async function sendMessage(input: MailMessage, sendOptions: SendOptions): Promise<SendReceipt> {
-    const message = normalizeMessage(input, from);
+    if (!observed) return deliver(normalizeMessage(input, from), inFailoverOrder(), sendOptions, undefined);
+    const startedAt = clock.now();
+    let message: NormalizedMessage;
+    try {
+      message = normalizeMessage(input, from);
+    } catch (error) {
+      const send = { providers: ids(inFailoverOrder()), attachments: undefined, attachmentBytes: undefined };
+      emit(hooks.onSendStart, send);
+      emit(hooks.onSendEnd, { send, durationMs: clock.now() - startedAt, error: error as MailError });
+      throw error;
+    }
+    const order = inFailoverOrder();
+    const send: SendStartEvent = {
+      providers: ids(order),
+      attachments: message.attachments.length,
+      attachmentBytes: attachmentBytes(message),
+      ...(options.eventsIncludeMessage ? { message } : undefined),
+    };
+    emit(hooks.onSendStart, send);
+    try {
+      const receipt = await deliver(message, order, sendOptions, send);
+      emit(hooks.onSendEnd, { send, durationMs: clock.now() - startedAt, receipt });
+      return receipt;
+    } catch (error) {
+      emit(hooks.onSendEnd, { send, durationMs: clock.now() - startedAt, error: error as MailError });
+      throw error;
+    }
+  }
+
+  async function deliver(
+    message: NormalizedMessage,
+    order: readonly ProviderLink[],
+    sendOptions: SendOptions,
+    send: SendStartEvent | undefined,
+  ): Promise<SendReceipt> {
     const attempts = sendOptions.attempts ?? policy.attempts;
     if (!Number.isInteger(attempts) || attempts < 1) {
       throw new MailError("CONFIG", "attempts must be a whole number of at least 1");
@@ -250,9 +298,18 @@ export async function createMailer<Config, const Configs extends readonly unknow
     const errors: MailError[] = [];
     // The retry deadline counts from here, across every provider of the chain.
     const started = clock.now();
-    for (const link of inFailoverOrder()) {
+    for (let failover = 0; failover < order.length; failover++) {
+      const link = order[failover]!;
       try {
-        const receipt = await sendThrough(link, message, started, sendOptions.signal, attempts);
+        const receipt = await sendThrough(
+          link,
+          failover,
+          message,
+          started,
+          sendOptions.signal,
+          attempts,
+          send,
+        );
         coolingUntil.delete(link.id);
         return receipt;
       } catch (caught) {

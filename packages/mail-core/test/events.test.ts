@@ -5,8 +5,10 @@ import {
   MailError,
   type MailerHooks,
   type MailerOptions,
+  type SendEndEvent,
   type SendErrorEvent,
   type SendEvent,
+  type SendStartEvent,
   type SentEvent,
 } from "../src/index.js";
 import { createFakeClock, findSecret } from "../src/testing/index.js";
@@ -24,15 +26,19 @@ import {
 const START = Date.UTC(2026, 0, 1);
 const clock = () => createFakeClock(START);
 
-/** Records every event, in order, as [hook, event]. */
+/** Records every attempt event, in order, as [hook, event], and the sends' start and end events apart. */
 function recorder() {
   const events: Array<["onSend", SendEvent] | ["onSent", SentEvent] | ["onError", SendErrorEvent]> = [];
+  const starts: SendStartEvent[] = [];
+  const ends: SendEndEvent[] = [];
   const hooks: Required<MailerHooks> = {
+    onSendStart: (event) => starts.push(event),
+    onSendEnd: (event) => ends.push(event),
     onSend: (event) => events.push(["onSend", event]),
     onSent: (event) => events.push(["onSent", event]),
     onError: (event) => events.push(["onError", event]),
   };
-  return { events, hooks };
+  return { events, starts, ends, hooks };
 }
 
 /** A step that takes `ms` on the mailer's clock, then plays `then`. */
@@ -64,7 +70,7 @@ afterEach(() => {
 describe("mailer events", () => {
   it("reports each attempt with provider, attempt, durationMs from the clock, error, willRetry and messageId", async () => {
     const fakeClock = clock();
-    const { events, hooks } = recorder();
+    const { events, starts, hooks } = recorder();
     const provider = scripted("acme", [
       after(fakeClock, 40, fail("UNAVAILABLE")),
       after(fakeClock, 15, "ok"),
@@ -74,20 +80,23 @@ describe("mailer events", () => {
       provider: "acme",
       messageId: "late-2",
     });
+    const send = starts[0];
     expect(events).toEqual([
-      ["onSend", { provider: "acme", attempt: 1 }],
+      ["onSend", { send, provider: "acme", failover: 0, attempt: 1 }],
       [
         "onError",
         {
+          send,
           provider: "acme",
+          failover: 0,
           attempt: 1,
           durationMs: 40,
           error: expect.objectContaining({ code: "UNAVAILABLE", provider: "acme" }),
           willRetry: true,
         },
       ],
-      ["onSend", { provider: "acme", attempt: 2 }],
-      ["onSent", { provider: "acme", attempt: 2, durationMs: 15, messageId: "late-2" }],
+      ["onSend", { send, provider: "acme", failover: 0, attempt: 2 }],
+      ["onSent", { send, provider: "acme", failover: 0, attempt: 2, durationMs: 15, messageId: "late-2" }],
     ]);
     // durationMs is the request only: the 125 ms backoff between them is not counted.
     expect(fakeClock.sleeps).toEqual([40, 125, 15]);
@@ -150,17 +159,14 @@ describe("mailer events", () => {
     const b = scripted("b");
     const mailer = await mailerWith([a, b], { clock: fakeClock, hooks, retry: { attempts: 1 } });
     await fakeClock.settle(mailer.send(message));
-    expect(events.map(([hook, event]) => `${hook}:${event.provider}:${event.attempt}`)).toEqual([
-      "onSend:a:1",
-      "onError:a:1",
-      "onSend:b:1",
-      "onSent:b:1",
-    ]);
+    expect(
+      events.map(([hook, event]) => `${hook}:${event.provider}:${event.failover}:${event.attempt}`),
+    ).toEqual(["onSend:a:0:1", "onError:a:0:1", "onSend:b:1:1", "onSent:b:1:1"]);
   });
 
   it("leaves the message, its body and the provider's secrets out of events by default", async () => {
     const fakeClock = clock();
-    const { events, hooks } = recorder();
+    const { events, starts, ends, hooks } = recorder();
     const leaky = new Error("401 for key sk_live_events_secret_1234");
     const a = scripted("a", [{ throws: leaky }]);
     const b = scripted("b");
@@ -174,7 +180,8 @@ describe("mailer events", () => {
     };
     await fakeClock.settle(mailer.send(secretMessage));
     expect(events).toHaveLength(4);
-    for (const [, event] of events) {
+    expect([starts.length, ends.length]).toEqual([1, 1]);
+    for (const event of [...events.map(([, attempt]) => attempt), ...starts, ...ends]) {
       expect(event).not.toHaveProperty("message");
       expect(
         findSecret(event, ["918273", "private.person", "password reset", "sk_live_events_secret_1234"]),
@@ -184,7 +191,7 @@ describe("mailer events", () => {
 
   it("includes the normalized message only with eventsIncludeMessage: true", async () => {
     const fakeClock = clock();
-    const { events, hooks } = recorder();
+    const { events, starts, hooks } = recorder();
     const mailer = await mailerWith([scripted("acme")], {
       clock: fakeClock,
       hooks,
@@ -192,7 +199,7 @@ describe("mailer events", () => {
     });
     await fakeClock.settle(mailer.send(message));
     expect(events).toHaveLength(2);
-    for (const [, event] of events) {
+    for (const event of [...events.map(([, attempt]) => attempt), ...starts]) {
       expect(event.message).toMatchObject({
         subject: "Hello",
         text: "Hi Ann",
@@ -246,5 +253,110 @@ describe("mailer events", () => {
     } finally {
       process.off("unhandledRejection", unhandled);
     }
+  });
+});
+
+describe("send start and end events", () => {
+  const attachment = { filename: "a.txt", content: new Uint8Array(300), contentType: "text/plain" };
+
+  it("brackets a whole send, retries and failover included, and every attempt event points at its start event", async () => {
+    const fakeClock = clock();
+    const { events, starts, ends, hooks } = recorder();
+    const a = scripted("a", [after(fakeClock, 10, fail("UNAVAILABLE"))]);
+    const b = scripted("b", [after(fakeClock, 20, fail("NETWORK")), after(fakeClock, 30, "ok")]);
+    const mailer = await mailerWith([a, b], { clock: fakeClock, hooks, retry: { attempts: 2 } });
+    const sending = mailer.send({
+      ...message,
+      attachments: [attachment, { ...attachment, content: "héllo" }],
+    });
+    // Called within the caller's send() call, so a listener sees the caller's async context.
+    expect(starts).toEqual([{ providers: ["a", "b"], attachments: 2, attachmentBytes: 306 }]);
+    await expect(fakeClock.settle(sending)).resolves.toEqual({ provider: "b", messageId: "late-2" });
+    expect(
+      events.map(([hook, event]) => `${hook}:${event.provider}:${event.failover}:${event.attempt}`),
+    ).toEqual([
+      "onSend:a:0:1",
+      "onError:a:0:1",
+      "onSend:a:0:2",
+      "onError:a:0:2",
+      "onSend:b:1:1",
+      "onError:b:1:1",
+      "onSend:b:1:2",
+      "onSent:b:1:2",
+    ]);
+    for (const [, event] of events) expect(event.send).toBe(starts[0]);
+    // 10 + 125 backoff + 10 on a, then 20 + 125 backoff + 30 on b.
+    expect(ends).toEqual([
+      { send: starts[0], durationMs: 320, receipt: { provider: "b", messageId: "late-2" } },
+    ]);
+  });
+
+  it("ends a failed send with the very error send rejects with", async () => {
+    const fakeClock = clock();
+    const { starts, ends, hooks } = recorder();
+    const mailer = await mailerWith([scripted("a", [fail("AUTH")]), scripted("b", [fail("UNAVAILABLE")])], {
+      clock: fakeClock,
+      hooks,
+      retry: { attempts: 1 },
+    });
+    const error = await rejectionOf(fakeClock.settle(mailer.send(message)));
+    expect(ends).toEqual([{ send: starts[0], durationMs: 0, error }]);
+    expect(error.errors?.map((each) => each.code)).toEqual(["AUTH", "UNAVAILABLE"]);
+  });
+
+  it("starts and ends a send refused before any request: an invalid message, attachments over the vendor's limit", async () => {
+    const fakeClock = clock();
+    const { events, starts, ends, hooks } = recorder();
+    const mailer = await mailerWith([scripted("acme", [], { maxAttachmentBytes: 100 })], {
+      clock: fakeClock,
+      hooks,
+    });
+    const invalid = await rejectionOf(fakeClock.settle(mailer.send({ ...message, to: "not an address" })));
+    const tooBig = await rejectionOf(
+      fakeClock.settle(mailer.send({ ...message, attachments: [attachment] })),
+    );
+    expect([invalid.code, tooBig.code]).toEqual(["INVALID_MESSAGE", "UNSUPPORTED"]);
+    expect(starts).toEqual([
+      { providers: ["acme"], attachments: undefined, attachmentBytes: undefined },
+      { providers: ["acme"], attachments: 1, attachmentBytes: 300 },
+    ]);
+    expect(ends).toEqual([
+      { send: starts[0], durationMs: 0, error: invalid },
+      { send: starts[1], durationMs: 0, error: tooBig },
+    ]);
+    expect(events).toEqual([]);
+  });
+
+  it("lists the providers in the order this send tries them, a provider cooling down last", async () => {
+    const fakeClock = clock();
+    const { starts, hooks } = recorder();
+    const a = scripted("a", [fail("UNAVAILABLE"), "ok"]);
+    const mailer = await mailerWith([a, scripted("b")], { clock: fakeClock, hooks, retry: { attempts: 1 } });
+    await fakeClock.settle(mailer.send(message));
+    await fakeClock.settle(mailer.send(message));
+    expect(starts.map((start) => start.providers)).toEqual([
+      ["a", "b"],
+      ["b", "a"],
+    ]);
+  });
+
+  it("sends normally with only the start and end hooks set", async () => {
+    const fakeClock = clock();
+    const ends: SendEndEvent[] = [];
+    const mailer = await mailerWith([scripted("acme", [fail("UNAVAILABLE"), "ok"])], {
+      clock: fakeClock,
+      hooks: { onSendEnd: (event) => ends.push(event) },
+    });
+    await expect(fakeClock.settle(mailer.send(message))).resolves.toEqual({
+      provider: "acme",
+      messageId: "acme-2",
+    });
+    expect(ends).toEqual([
+      {
+        send: expect.objectContaining({ providers: ["acme"] }),
+        durationMs: 125,
+        receipt: { provider: "acme", messageId: "acme-2" },
+      },
+    ]);
   });
 });
