@@ -104,10 +104,13 @@ export function parseAddressList(
 
 /**
  * Formats an address as one RFC 5322 string, `Name <a@b.c>`, quoting the name when it holds anything
- * but plain words (commas, quotes, angle quotes, non-ASCII), so the vendor's parser gives it back intact.
+ * but plain words (commas, quotes, angle quotes, non-ASCII, an encoded-word look-alike), so the vendor's
+ * parser gives it back intact.
  */
 export function formatAddress(mailbox: MailAddress): string {
   if (!mailbox.name) return mailbox.address;
-  const name = PHRASE.test(mailbox.name) ? mailbox.name : `"${mailbox.name.replace(/(["\\])/g, "\\$1")}"`;
+  // `=?…?=` is a legal atom, but mail clients decode an unquoted one as an RFC 2047 encoded-word: quote it.
+  const plain = PHRASE.test(mailbox.name) && !mailbox.name.includes("=?");
+  const name = plain ? mailbox.name : `"${mailbox.name.replace(/(["\\])/g, "\\$1")}"`;
   return `${name} <${mailbox.address}>`;
 }

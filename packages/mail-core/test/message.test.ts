@@ -138,6 +138,7 @@ describe("formatAddress", () => {
     [{ address: "ann@example.com", name: "Ann <admin>" }, '"Ann <admin>" <ann@example.com>'],
     [{ address: "ann@example.com", name: "Ann  Lee" }, '"Ann  Lee" <ann@example.com>'],
     [{ address: "ann@example.com", name: "Zoë" }, '"Zoë" <ann@example.com>'],
+    [{ address: "bob@example.com", name: "=?UTF-8?B?Qm9i?=" }, '"=?UTF-8?B?Qm9i?=" <bob@example.com>'],
   ])("formats %j as %s", (mailbox, expected) => {
     expect(formatAddress(mailbox)).toBe(expected);
   });
