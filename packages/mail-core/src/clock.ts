@@ -27,3 +27,23 @@ export const systemClock: Clock = {
       signal?.addEventListener("abort", onAbort, { once: true });
     }),
 };
+
+// The reason a timer's wait is cancelled with: a fixed value, so cancelling builds no AbortError (with its
+// stack) and the wait's rejection carries nothing.
+const CANCELLED = Symbol("timer cancelled");
+const ignore = () => {};
+
+/**
+ * Calls `onFire` after `ms` on `clock` unless the returned function is called first. On the system clock
+ * it is one `setTimeout` (kept alive, like `sleep`); on another clock, a `sleep` cancelled through its
+ * signal. Cancelling never aborts with an error object.
+ */
+export function startTimer(clock: Clock, ms: number, onFire: () => void): () => void {
+  if (clock === systemClock) {
+    const timer = setTimeout(onFire, ms);
+    return () => clearTimeout(timer);
+  }
+  const stop = new AbortController();
+  clock.sleep(ms, stop.signal).then(onFire, ignore);
+  return () => stop.abort(CANCELLED);
+}

@@ -1,5 +1,5 @@
 import { transportFailure } from "./classify-http.js";
-import type { Clock } from "./clock.js";
+import { type Clock, startTimer } from "./clock.js";
 import type { MailTransport, RequestContext } from "./define-provider.js";
 import { isMailError, MailError } from "./errors.js";
 import { NO_SECRETS, redactMailError, type SecretPatterns, safeCause } from "./redact.js";
@@ -48,38 +48,60 @@ export function abortedError(provider: string | undefined, reason: unknown): Mai
 
 /**
  * Runs one request (send or verify) with the caller's signal and a timeout on the injected clock.
- * Rejects at once on abort or timeout, even when the vendor SDK ignores its signal.
+ * Rejects at once on abort or timeout, even when the vendor SDK ignores its signal. One AbortController
+ * per attempt; when the request settles first, the timer is cleared and the caller's signal let go, with
+ * nothing aborted.
  */
-export async function runAttempt<T>(
+export function runAttempt<T>(
   link: ProviderLink,
   request: (context: RequestContext) => Promise<T>,
   options: { attempt: number; timeoutMs: number; signal: AbortSignal | undefined; clock: Clock },
 ): Promise<T> {
-  const { signal, clock } = options;
-  if (signal?.aborted) throw abortedError(link.id, signal.reason);
+  const { signal, timeoutMs } = options;
+  if (signal?.aborted) return Promise.reject(abortedError(link.id, signal.reason));
   const controller = new AbortController();
-  const stopTimer = new AbortController();
-  const onCallerAbort = () => controller.abort(abortedError(link.id, signal?.reason));
-  signal?.addEventListener("abort", onCallerAbort, { once: true });
-  clock.sleep(options.timeoutMs, stopTimer.signal).then(
-    () =>
-      controller.abort(
-        new MailError("TIMEOUT", `${link.id} did not answer within ${options.timeoutMs} ms`, {
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const end = () => {
+      settled = true;
+      stopTimer();
+      signal?.removeEventListener("abort", onCallerAbort);
+    };
+    const fail = (reason: unknown) => {
+      if (settled) return;
+      end();
+      reject(toMailError(reason, link));
+    };
+    // The request sees the reason on its signal; the caller gets it at once, whatever the request does.
+    const abortWith = (reason: MailError) => {
+      if (settled) return;
+      controller.abort(reason);
+      fail(reason);
+    };
+    const onCallerAbort = () => abortWith(abortedError(link.id, signal?.reason));
+    const stopTimer = startTimer(options.clock, timeoutMs, () =>
+      abortWith(
+        new MailError("TIMEOUT", `${link.id} did not answer within ${timeoutMs} ms`, {
           provider: link.id,
           outcomeUnknown: true,
         }),
       ),
-    () => {},
-  );
-  const aborted = new Promise<never>((_, reject) => {
-    controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true });
+    );
+    signal?.addEventListener("abort", onCallerAbort, { once: true });
+    let pending: Promise<T>;
+    try {
+      pending = request({ signal: controller.signal, attempt: options.attempt });
+    } catch (error) {
+      fail(error);
+      return;
+    }
+    pending.then(
+      (value) => {
+        if (settled) return;
+        end();
+        resolve(value);
+      },
+      (error: unknown) => fail(controller.signal.aborted ? controller.signal.reason : error),
+    );
   });
-  try {
-    return await Promise.race([request({ signal: controller.signal, attempt: options.attempt }), aborted]);
-  } catch (error) {
-    throw toMailError(controller.signal.aborted ? controller.signal.reason : error, link);
-  } finally {
-    stopTimer.abort();
-    signal?.removeEventListener("abort", onCallerAbort);
-  }
 }

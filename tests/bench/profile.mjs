@@ -1,0 +1,63 @@
+// CPU profile of one side of an HTTP send benchmark: `node --cpu-prof --cpu-prof-dir=<dir> profile.mjs
+// raw|posse <id> <stub url> [sends]`, then `node profile.mjs --summary <file.cpuprofile>` prints the frames
+// with the most self time, grouped by where their code lives (posse-mail core, the provider package, the
+// vendor SDK, Node).
+import { readFileSync } from "node:fs";
+import { HTTP_VENDORS, posseSender } from "./lib/http-vendors.mjs";
+import { runMany } from "./lib/shared.mjs";
+
+/** Where a frame's code lives. */
+function origin(url) {
+  if (url === "") return "V8/native";
+  if (url.includes("/mail-core/dist/")) return "posse core";
+  const provider = /\/mail-([a-z-]+)\/dist\//.exec(url);
+  if (provider) return `posse ${provider[1]}`;
+  if (url.startsWith("node:")) return "Node";
+  const sdk = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(url);
+  return sdk ? sdk[1] : url.split("/").slice(-2).join("/");
+}
+
+/** Self time per frame and per origin, largest first, as percentages of the profile. */
+export function summarize(profile, top = 15) {
+  const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map();
+  for (let i = 0; i < profile.samples.length; i++) {
+    const id = profile.samples[i];
+    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  }
+  const idle = new Set(
+    profile.nodes
+      .filter((node) => ["(idle)", "(program)"].includes(node.callFrame.functionName))
+      .map((node) => node.id),
+  );
+  // Percentages of the time the process was busy: idle time waiting for the stub is left out.
+  const total = [...self].reduce((sum, [id, time]) => sum + (idle.has(id) ? 0 : time), 0);
+  const frames = new Map();
+  const origins = new Map();
+  for (const [id, time] of self) {
+    if (idle.has(id)) continue;
+    const { functionName, url, lineNumber } = byNode.get(id).callFrame;
+    const key = `${functionName || "(anonymous)"} ${origin(url)}${url ? `:${lineNumber + 1}` : ""}`;
+    frames.set(key, (frames.get(key) ?? 0) + time);
+    origins.set(origin(url), (origins.get(origin(url)) ?? 0) + time);
+  }
+  const percent = (entries) =>
+    [...entries]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, time]) => ({ name, percent: (100 * time) / total }));
+  return { frames: percent(frames), origins: percent(origins) };
+}
+
+if (process.argv[2] === "--summary") {
+  const summary = summarize(JSON.parse(readFileSync(process.argv[3], "utf8")));
+  for (const { name, percent } of summary.origins) console.log(`${percent.toFixed(1).padStart(5)}%  ${name}`);
+  console.log("");
+  for (const { name, percent } of summary.frames) console.log(`${percent.toFixed(1).padStart(5)}%  ${name}`);
+} else {
+  const [kind, id, url, count = "3000"] = process.argv.slice(2);
+  const vendor = HTTP_VENDORS.find((candidate) => candidate.id === id);
+  const sender = kind === "raw" ? { send: await vendor.raw(url) } : await posseSender(vendor, url);
+  await runMany(sender.send, Number(count), 1);
+  await sender.mailer?.close();
+}
