@@ -14,8 +14,9 @@ import {
   findSecret,
   minimalMessage,
   sdkLoadReport,
+  startRecordingVendor,
 } from "@posse/mail-core/testing";
-import { delay, HttpResponse, http, passthrough } from "msw";
+import { delay, http, passthrough } from "msw";
 import { describe, expect, it } from "vitest";
 import { captureSends, carries } from "./capture.js";
 import { RETRY_BUDGETS, STATUS_CASES } from "./error-matrix.js";
@@ -36,12 +37,13 @@ const HOSTILE: MailMessage = {
   ],
 };
 
-const NOT_SUCCESS: [string, () => Response][] = [
+/** 2xx answers that are not a vendor's success, served by a real loopback server (as a captive portal would). */
+const NOT_SUCCESS: [string, { status: number; contentType: string; body: string }][] = [
   [
-    "an HTML page (a captive portal)",
-    () => HttpResponse.html("<html><body>Welcome to the hotel Wi-Fi</body></html>", { status: 200 }),
+    "a 200 HTML page (a captive portal)",
+    { status: 200, contentType: "text/html", body: "<html><body>Welcome to the hotel Wi-Fi</body></html>" },
   ],
-  ["an empty JSON object", () => HttpResponse.json({}, { status: 200 })],
+  ["a 200 empty JSON object", { status: 200, contentType: "application/json", body: "{}" }],
 ];
 
 /**
@@ -285,18 +287,24 @@ export function describeProviderConformance<Config>(spec: ProviderConformance<Co
 
     describe("a 2xx that is not the vendor's success is no receipt: UNKNOWN, outcome unknown, sent once", () => {
       it.each(NOT_SUCCESS)("%s", async (_, answer) => {
-        const captured = captureSends(spec, answer);
-        const { outcome, output } = await sendWatched({
-          retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
-        });
-        expect(outcome).toMatchObject({
-          name: "MailError",
-          code: "UNKNOWN",
-          provider: id,
-          outcomeUnknown: true,
-        });
-        expect(captured).toHaveLength(1);
-        expect(output.events.filter((event) => "messageId" in (event as object))).toEqual([]);
+        const vendor = await startRecordingVendor(answer);
+        try {
+          spec.server.use(http.all(`${vendor.url}/*`, () => passthrough()));
+          const { outcome, output } = await sendWatched(
+            { retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 } },
+            spec.withEndpoint(vendor.url),
+          );
+          expect(outcome).toMatchObject({
+            name: "MailError",
+            code: "UNKNOWN",
+            provider: id,
+            outcomeUnknown: true,
+          });
+          expect(vendor.requests).toHaveLength(1);
+          expect(output.events.filter((event) => "messageId" in (event as object))).toEqual([]);
+        } finally {
+          await vendor.close();
+        }
       });
     });
 
