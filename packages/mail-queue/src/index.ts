@@ -16,4 +16,5 @@ export {
   type QueueRateLimit,
   type UnknownOutcomePolicy,
 } from "./mail-worker.js";
+export type { TraceContextCarrier } from "./trace-context.js";
 export { createMailWorkerFromEnv, QUEUE_ENV, workerOptionsFromEnv } from "./worker-from-env.js";

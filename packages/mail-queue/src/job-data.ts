@@ -32,6 +32,8 @@ export interface MailJobData {
   readonly v: 1;
   /** The message, validated at enqueue. */
   readonly message: StoredMessage;
+  /** Trace propagation headers of the enqueuing code (`traceContext`), e.g. `{ traceparent }`. */
+  readonly trace?: Readonly<Record<string, string>>;
 }
 
 /** What a completed job records. */

@@ -10,6 +10,7 @@ import { createClaims } from "./claims.js";
 import { connect, type QueueLocation, resolveLocation } from "./connection.js";
 import { readFailure, type StoredMailError } from "./dead-letter.js";
 import { jobIdForKey, type MailJobData, type MailJobResult, storeMessage } from "./job-data.js";
+import { injectTraceContext, type TraceContextCarrier } from "./trace-context.js";
 
 /** Options of {@link createMailQueue}. */
 export interface MailQueueOptions extends QueueLocation {
@@ -21,6 +22,8 @@ export interface MailQueueOptions extends QueueLocation {
   readonly timeoutMs?: number;
   /** How long a completed job (and so its idempotency key) is kept, in seconds; default 86 400 (24 h). */
   readonly keepCompletedSeconds?: number;
+  /** Stores the caller's trace context with each job, for the worker's send to join its trace. */
+  readonly traceContext?: TraceContextCarrier;
 }
 
 /** Per-enqueue options. */
@@ -149,7 +152,12 @@ export function createMailQueue(options: MailQueueOptions): MailQueue {
       const normalized = normalizeMessage(message, from ?? PLACEHOLDER_FROM);
       // The message is read once: whether it named a sender shows in what normalizeMessage returned.
       const data = storeMessage(normalized, normalized.from !== PLACEHOLDER_FROM);
-      const job = await add(data, normalized.idempotencyKey, enqueueOptions.delayMs);
+      const trace = injectTraceContext(options.traceContext);
+      const job = await add(
+        trace ? { ...data, trace } : data,
+        normalized.idempotencyKey,
+        enqueueOptions.delayMs,
+      );
       return job.id!;
     },
     async job(id) {

@@ -4,6 +4,7 @@ import { createClaims } from "./claims.js";
 import { connect, type QueueLocation, resolveLocation } from "./connection.js";
 import { failureText, interruptedSendError } from "./dead-letter.js";
 import { type MailJobData, type MailJobResult, restoreMessage } from "./job-data.js";
+import type { TraceContextCarrier } from "./trace-context.js";
 
 /** What a worker does with a message whose send may or may not have reached the vendor. */
 export type UnknownOutcomePolicy = "resend" | "dead-letter";
@@ -40,6 +41,8 @@ export interface MailWorkerOptions extends QueueLocation {
   readonly keepMarkerSeconds?: number;
   /** Random source in [0, 1) for backoff jitter. */
   readonly random?: () => number;
+  /** Sends each job within the trace context stored at enqueue (the queue's `traceContext`). */
+  readonly traceContext?: TraceContextCarrier;
 }
 
 /** A running worker. */
@@ -148,7 +151,9 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
     if (claim.state === "interrupted") throw new UnrecoverableError(failureText(interruptedSendError()));
     let receipt: { provider: string; messageId: string };
     try {
-      receipt = await mailer.send(message, { attempts: 1 });
+      const send = () => mailer.send(message, { attempts: 1 });
+      const trace = job.data.trace;
+      receipt = await (options.traceContext && trace ? options.traceContext.run(trace, send) : send());
     } catch (caught) {
       const error = toMailError(caught);
       const text = failureText(error);

@@ -29,7 +29,14 @@ describe("a worker", () => {
       result: { provider: "memory", messageId: "memory-1", attempts: 1 },
       idempotencyKey: "welcome-1",
     });
-    expect(mailer.events).toEqual([{ provider: "memory", attempt: 1 }]);
+    expect(mailer.events).toEqual([
+      {
+        send: expect.objectContaining({ providers: ["memory"] }),
+        provider: "memory",
+        failover: 0,
+        attempt: 1,
+      },
+    ]);
     expect(mailer.sent[0]).toMatchObject({ subject: "Hi", idempotencyKey: "welcome-1" });
   });
 

@@ -1,0 +1,3 @@
+export { ATTR } from "./attributes.js";
+export { INSTRUMENTATION_NAME, type MailTelemetryOptions, mailTelemetry } from "./mail-telemetry.js";
+export { type QueueTraceContext, queueTraceContext } from "./queue-trace-context.js";

@@ -1,0 +1,32 @@
+import { metrics, trace } from "@opentelemetry/api";
+import { createMailerFromEnv, registerProvider } from "@posse/mail-core";
+import { afterAll, describe, expect, it } from "vitest";
+import { mailTelemetry } from "../src/index.js";
+import { createFakeClock, createTelemetry, scriptedProvider } from "./support/harness.js";
+
+afterAll(() => {
+  trace.disable();
+  metrics.disable();
+});
+
+describe("the README's lines, with the SDK registered globally", () => {
+  it("createMailerFromEnv({ hooks: mailTelemetry() }) records to the global providers, even ones registered after it", async () => {
+    const clock = createFakeClock();
+    registerProvider(scriptedProvider("otel_acme", clock).definition);
+    const mailer = await createMailerFromEnv({
+      env: { MAIL_PROVIDER: "otel_acme", MAIL_FROM_ADDRESS: "app@example.com" },
+      hooks: mailTelemetry(),
+      clock,
+    });
+    // The application's OpenTelemetry set-up runs after the mailer was created.
+    const otel = createTelemetry();
+    trace.setGlobalTracerProvider(otel.tracerProvider);
+    metrics.setGlobalMeterProvider(otel.meterProvider);
+
+    await mailer.send({ to: "ann@example.com", subject: "Hello", text: "Hi" });
+    expect(otel.spans().map((span) => span.name)).toEqual(["send mail otel_acme", "send mail"]);
+    expect((await otel.metrics())["posse_mail.sends"]).toEqual([
+      { attributes: { "posse_mail.provider": "otel_acme", "posse_mail.outcome": "sent" }, value: 1 },
+    ]);
+  });
+});
