@@ -113,7 +113,7 @@ export function describeProviderConformance<Config>(spec: ProviderConformance<Co
       const captured = captureSends(spec);
       await (await mailer()).send(HOSTILE);
       expect(captured).toHaveLength(1);
-      expect(spec.addresses(captured[0]!)).toEqual({
+      expect(await spec.addresses(captured[0]!)).toEqual({
         from: { address: "possy@posseparty.example", name: "«Possy» Party" },
         to: [
           { address: "ann@example.com", name: 'Doe, Ann "Annie"' },

@@ -47,7 +47,7 @@ export interface ProviderConformance<Config> {
   /** An error answer in the vendor's own shape with `text` where the vendor puts its message. */
   failure(status: number, text: string, headers: Record<string, string>): Response;
   /** Reads the sender and `to` recipients back out of a captured send. */
-  addresses(request: CapturedRequest): CarriedAddresses;
+  addresses(request: CapturedRequest): CarriedAddresses | Promise<CarriedAddresses>;
   /**
    * How a marker value travels when the vendor needs it transformed (Brevo sends an idempotency key as a
    * version 5 UUID): field name to the form to look for. Every other field must travel as written.
