@@ -83,7 +83,7 @@ export const FIELD_CASES: readonly FieldCase[] = [
     message: {
       ...minimalMessage,
       attachments: [
-        { filename: "typed.bin", content: bytes("typed"), contentType: "application/x-posse-typemarker" },
+        { filename: "typed.pdf", content: bytes("typed"), contentType: "application/x-posse-typemarker" },
       ],
     },
     markers: ["application/x-posse-typemarker"],
