@@ -1,6 +1,17 @@
 // What every published package promises its installers: ranges they can dedupe and patch, a peer range on
-// the core that a 0.x minor of core still satisfies, and a licence file that matches package.json.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+// the core from the core minor it was built against up to (not including) 1.0.0, and a licence file that
+// matches package.json.
+import { execFileSync } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
@@ -9,6 +20,7 @@ const PACKAGES = readdirSync(join(ROOT, "packages")).map((name) => ({
   name,
   manifest: JSON.parse(readFileSync(join(ROOT, "packages", name, "package.json"), "utf8")) as {
     name: string;
+    version: string;
     private?: boolean;
     license?: string;
     dependencies?: Record<string, string>;
@@ -17,6 +29,7 @@ const PACKAGES = readdirSync(join(ROOT, "packages")).map((name) => ({
 }));
 const PUBLISHED = PACKAGES.filter((entry) => !entry.manifest.private);
 const PROVIDERS = PUBLISHED.filter((entry) => entry.manifest.peerDependencies?.["@posse/mail-core"]);
+const CORE_VERSION = PACKAGES.find((entry) => entry.manifest.name === "@posse/mail-core")!.manifest.version;
 
 /** The smallest semver check this test needs: does `version` satisfy `>=a <b` or `^x.y.z`? */
 function satisfies(version: string, range: string): boolean {
@@ -61,15 +74,47 @@ describe("published packages", () => {
   );
 
   it.each(PROVIDERS.map((entry) => [entry.manifest.name, entry]))(
-    "%s accepts every 0.x core from 0.1.0 on, so a core minor does not force a provider major",
+    "%s requires at least the core minor it is built against, and accepts every later core below 1.0.0",
     (_name, { manifest }) => {
+      // A provider uses core APIs up to the workspace's core; an older core would fail at run time, while a
+      // later 0.x minor must still satisfy the range (or changesets would force a provider release).
       const range = manifest.peerDependencies!["@posse/mail-core"]!;
       expect(range).not.toMatch(/^workspace:/);
-      for (const version of ["0.1.0", "0.2.0", "0.9.3"])
-        expect(satisfies(version, range), version).toBe(true);
-      for (const version of ["0.0.9", "1.0.0"]) expect(satisfies(version, range), version).toBe(false);
+      const [major, minor] = CORE_VERSION.split(".").map(Number) as [number, number];
+      const accepted = [`${major}.${minor}.0`, CORE_VERSION, `${major}.${minor + 7}.3`];
+      for (const version of accepted) expect(satisfies(version, range), version).toBe(true);
+      const below = minor > 0 ? `${major}.${minor - 1}.99` : major > 0 ? `${major - 1}.99.99` : undefined;
+      for (const version of [below, `${major + 1}.0.0`]) {
+        if (version) expect(satisfies(version, range), version).toBe(false);
+      }
     },
   );
+
+  it("`npm run version-packages` raises every provider's core floor to the core version changesets gave", () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    };
+    expect(manifest.scripts["version-packages"]).toBe(
+      "changeset version && node scripts/sync-core-peer-floor.mjs",
+    );
+    // The script, on a copy of the packages after a core bump to 0.7.2.
+    const copy = mkdtempSync(join(tmpdir(), "posse-peer-floor-"));
+    try {
+      for (const { name, manifest: original } of PACKAGES) {
+        mkdirSync(join(copy, "packages", name), { recursive: true });
+        const bumped = original.name === "@posse/mail-core" ? { ...original, version: "0.7.2" } : original;
+        writeFileSync(join(copy, "packages", name, "package.json"), JSON.stringify(bumped, null, 2));
+      }
+      execFileSync(process.execPath, [join(ROOT, "scripts", "sync-core-peer-floor.mjs"), copy]);
+      for (const { name, manifest: original } of PROVIDERS) {
+        const after = JSON.parse(readFileSync(join(copy, "packages", name, "package.json"), "utf8"));
+        expect(after.peerDependencies["@posse/mail-core"], original.name).toBe(">=0.7.0 <1.0.0");
+        expect({ ...after, peerDependencies: original.peerDependencies }).toEqual(original);
+      }
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
 
   it("the repository has an MIT LICENSE held by the posse-mail contributors, as every package.json says", () => {
     const licence = join(ROOT, "LICENSE");
