@@ -30,7 +30,8 @@ Options:
   --exit             local inbox: send, list what arrived, then stop instead of serving
   --port <n>         local inbox web port (default: any free port)
   --smtp-port <n>    local inbox SMTP port (default: any free port)
-  --verbose          print stack traces of errors
+  --verbose          print the OpenTelemetry spans of the demo's sends (@posse/mail-opentelemetry)
+                     and stack traces of errors
   -h, --help         show this help
 
 Providers are configured by environment variables; see \`demo doctor\` and the README.`;
@@ -160,7 +161,22 @@ async function dispatch(argv: readonly string[], context: MainContext, verbose: 
       return serve(await sendToLocalInbox({ ...message, ...ports }), values.exit ?? false, context);
     }
     case "demo": {
-      const run = await runDemo({ env, out: stdout, to: values.to, ...ports });
+      // --verbose: the sends traced by @posse/mail-opentelemetry, their spans printed after the run.
+      const spans = values.verbose
+        ? (await import("./trace/span-printer.js")).createSpanPrinter()
+        : undefined;
+      let run: Awaited<ReturnType<typeof runDemo>>;
+      try {
+        run = await runDemo({
+          env,
+          out: stdout,
+          to: values.to,
+          ...ports,
+          ...(spans && { mailer: { hooks: spans.hooks } }),
+        });
+      } finally {
+        spans?.print(stdout);
+      }
       if (!run.inbox) return 0;
       if (values.events) await postSamples(run.inbox, run.receipts, stdout);
       return serve(run.inbox, values.exit ?? false, context);

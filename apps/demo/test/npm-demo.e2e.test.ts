@@ -85,6 +85,7 @@ const TESTED = [
   "npm run demo",
   "npm run demo -- --exit",
   "npm run demo -- --events",
+  "npm run demo -- --verbose --exit",
   "npm run demo -- doctor",
   'npm run demo -- send --to ann@example.com --subject "Hello" --text "Hi Ann"',
   "npm run demo -- --help",
@@ -107,6 +108,16 @@ describe("the README's demo commands, from the repository root", () => {
     expect(run.output()).not.toMatch(PACKAGE_MANAGER_ERRORS);
     expect(run.output()).toContain("The inbox received 3 messages:");
     expect(run.output()).toContain('#1 "Your POSSE Party sign-in link" → ada@localhost.test\n');
+  });
+
+  it("npm run demo -- --verbose --exit: also prints the OpenTelemetry spans of the three sends", async () => {
+    const run = start("npm run demo -- --verbose --exit");
+    expect(await run.exit).toEqual({ code: 0, signal: null });
+    expect(run.output()).not.toMatch(PACKAGE_MANAGER_ERRORS);
+    expect(run.output()).toContain("OpenTelemetry spans of the 3 sends (@posse/mail-opentelemetry):\n");
+    expect(run.output().match(/\n {4}send mail \(.* posse_mail\.outcome=sent /g)).toHaveLength(3);
+    expect(run.output().match(/\n {6}└ send mail smtp \(/g)).toHaveLength(3);
+    expect(run.output()).toContain("The inbox received 3 messages:");
   });
 
   it("npm run demo -- --help: prints the usage", async () => {
