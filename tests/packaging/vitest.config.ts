@@ -6,5 +6,6 @@ export default defineConfig({
     // Packing, one npm install of every tarball, and child processes: minutes, not seconds.
     hookTimeout: 240_000,
     testTimeout: 120_000,
+    maxConcurrency: 3,
   },
 });

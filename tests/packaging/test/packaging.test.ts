@@ -74,7 +74,8 @@ describe("the packages a user installs", () => {
     expect(messages.map((message) => `${message.type}: ${formatMessage(message, pkg)}`).join("\n")).toBe("");
   });
 
-  it.each(PACKAGES.map((entry) => [entry.manifest.name, entry.requirable.length > 0] as const))(
+  // attw and tsc are CPU-bound child processes: run a few at once.
+  it.concurrent.each(PACKAGES.map((entry) => [entry.manifest.name, entry.requirable.length > 0] as const))(
     "%s: are-the-types-wrong finds nothing (node16 CJS and ESM, bundler)",
     async (name, dual) => {
       // node10 (moduleResolution "node") cannot see subpath exports, and the packages need Node 20 anyway.
@@ -101,7 +102,7 @@ describe("the packages a user installs", () => {
     for (const specifier of REQUIRABLE) expect(required[specifier], specifier).toEqual(imported[specifier]);
   });
 
-  it.each(Object.keys(TYPE_MODES) as (keyof typeof TYPE_MODES)[])(
+  it.concurrent.each(Object.keys(TYPE_MODES) as (keyof typeof TYPE_MODES)[])(
     "type-checks with moduleResolution %s",
     async (mode) => {
       const result = await typeCheck(appDir, mode);
