@@ -1,0 +1,73 @@
+// The suite can fail: run against a provider that drops tags, calls a 401 a server failure, leaks its key
+// into errors and takes any 2xx for a receipt, exactly those checks fail; the same provider without the
+// faults passes every check.
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const PACKAGE = fileURLToPath(new URL("..", import.meta.url));
+
+interface Report {
+  testResults: { assertionResults: { fullName: string; status: string }[] }[];
+}
+
+async function runFixture(name: string): Promise<{ passed: string[]; failed: string[] }> {
+  const directory = await mkdtemp(join(tmpdir(), "posse-testkit-"));
+  const output = join(directory, "report.json");
+  try {
+    await new Promise<void>((resolve) => {
+      execFile(
+        process.execPath,
+        [
+          join(PACKAGE, "node_modules", "vitest", "vitest.mjs"),
+          "run",
+          "--config",
+          "test/fixtures/vitest.config.ts",
+          "--reporter=json",
+          `--outputFile=${output}`,
+          `test/fixtures/${name}.fixture.ts`,
+        ],
+        { cwd: PACKAGE, env: { ...process.env, NODE_OPTIONS: "" }, timeout: 120_000 },
+        () => resolve(), // a failing run exits 1: the report says what failed
+      );
+    });
+    const report = JSON.parse(await readFile(output, "utf8")) as Report;
+    const results = report.testResults.flatMap((file) => file.assertionResults);
+    const names = (status: string) =>
+      results.filter((result) => result.status === status).map((result) => result.fullName);
+    return { passed: names("passed"), failed: names("failed") };
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
+describe("describeProviderConformance", () => {
+  it("passes a provider that does everything right, every check", async () => {
+    const { passed, failed } = await runFixture("faithful");
+    expect(failed).toEqual([]);
+    expect(passed.length).toBeGreaterThanOrEqual(35);
+  }, 120_000);
+
+  it("fails exactly the checks a faulty provider breaks", async () => {
+    const { passed, failed } = await runFixture("faulty");
+    const short = failed.map((name) => name.replace(/^faulty conformance \(@posse\/mail-testkit\) /, ""));
+    expect(short.sort()).toEqual(
+      [
+        // tags dropped silently
+        "every message field reaches the vendor, or is refused with UNSUPPORTED before any request tags",
+        // the key is in every HTTP error's text; 401 is also classified UNAVAILABLE
+        ...[400, 401, 403, 422, 429, 500, 503, 504].map(
+          (status) =>
+            `maps every HTTP failure to its MailError, in one request, with no secret anywhere HTTP ${status}`,
+        ),
+        // a 2xx without an id became a receipt
+        "a 2xx that is not the vendor's success is no receipt: UNKNOWN, outcome unknown, sent once a 200 HTML page (a captive portal)",
+        "a 2xx that is not the vendor's success is no receipt: UNKNOWN, outcome unknown, sent once a 200 empty JSON object",
+      ].sort(),
+    );
+    expect(passed.length).toBeGreaterThan(20);
+  }, 120_000);
+});
