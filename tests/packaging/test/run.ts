@@ -39,11 +39,14 @@ export function run(command: string, args: readonly string[], options: RunOption
   });
 }
 
-/** The environment without the `npm_*` variables a package manager's `run` sets for its own child. */
+/**
+ * The environment without the lower-case `npm_*` variables a package manager's `run` sets for its child (pnpm's
+ * settings would reach npm as unknown config); the user's own `NPM_CONFIG_*` (registry, cache) stay.
+ */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (!key.toLowerCase().startsWith("npm_")) env[key] = value;
+    if (!key.startsWith("npm_")) env[key] = value;
   }
   return { ...env, ...extra };
 }
