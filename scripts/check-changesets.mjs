@@ -47,15 +47,14 @@ if (!base) {
 }
 console.log(`changesets: comparing with ${base.ref} (${base.why})`);
 
-const out = mkdtempSync(join(tmpdir(), "posse-changesets-"));
-try {
-  const statusFile = join(out, "status.json");
+/** Runs the checks, writing changeset status to `statusFile`; returns the exit code. */
+function check(statusFile) {
   const changeset = join(ROOT, "node_modules", ".bin", "changeset");
   const status = spawnSync(changeset, ["status", `--since=${base.ref}`, `--output=${statusFile}`], {
     cwd: ROOT,
     stdio: "inherit",
   });
-  if (status.status !== 0) process.exit(status.status ?? 1);
+  if (status.status !== 0) return status.status ?? 1;
   const released = new Set(
     JSON.parse(readFileSync(statusFile, "utf8"))
       .releases.filter((release) => release.type !== "none")
@@ -83,11 +82,17 @@ try {
     for (const [name, files] of missing)
       console.error(`  ${name}: ${files.slice(0, 3).join(", ")}${files.length > 3 ? ", …" : ""}`);
     console.error("Add one with `npx -y pnpm@10.34.9 changeset` (see CONTRIBUTING.md).");
-    process.exit(1);
+    return 1;
   }
   console.log(
     `changesets: every changed published package is released by a changeset (${released.size} in the plan).`,
   );
+  return 0;
+}
+
+const out = mkdtempSync(join(tmpdir(), "posse-changesets-"));
+try {
+  process.exitCode = check(join(out, "status.json"));
 } finally {
   rmSync(out, { recursive: true, force: true });
 }
