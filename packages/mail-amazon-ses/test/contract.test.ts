@@ -166,15 +166,22 @@ const ERROR_TYPES: Record<number, string> = {
 // connections, timeout, abort, MAIL_RETRY_ATTEMPTS, no 2xx taken for a receipt, detection, lazy SDK).
 describeProviderConformance({
   definition: amazonSesProvider,
-  config: { region: "us-east-1", accessKeyId: KEY_ID, secretAccessKey: SECRET },
+  // Temporary credentials, so the session token is one more secret that must never surface.
+  config: { region: "us-east-1", accessKeyId: KEY_ID, secretAccessKey: SECRET, sessionToken: TOKEN },
   withEndpoint: (origin) => ({
     region: "us-east-1",
     accessKeyId: KEY_ID,
     secretAccessKey: SECRET,
+    sessionToken: TOKEN,
     endpoint: origin,
   }),
-  env: { AWS_SES_REGION: "us-east-1", AWS_SES_ACCESS_KEY_ID: KEY_ID, AWS_SES_SECRET_ACCESS_KEY: SECRET },
-  secrets: [KEY_ID, SECRET],
+  env: {
+    AWS_SES_REGION: "us-east-1",
+    AWS_SES_ACCESS_KEY_ID: KEY_ID,
+    AWS_SES_SECRET_ACCESS_KEY: SECRET,
+    AWS_SES_SESSION_TOKEN: TOKEN,
+  },
+  secrets: [KEY_ID, SECRET, TOKEN],
   server,
   sendUrl: SEND,
   success: () => HttpResponse.json({ MessageId: MESSAGE_ID }),
