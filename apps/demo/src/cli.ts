@@ -7,6 +7,7 @@ import { doctor } from "./doctor.js";
 import type { LocalInbox } from "./inbox/local-inbox.js";
 import { checkLocalInbox, sendToLocalInbox } from "./local-mode.js";
 import { type TextOutput, writeLine } from "./output.js";
+import type { JobView } from "./queue/job-view.js";
 import { reportError, UsageError } from "./report-error.js";
 import { printInboxSummary, runDemo } from "./run-demo.js";
 import { sendOne } from "./send-one.js";
@@ -28,6 +29,8 @@ Options:
   --events           local inbox: after sending, post a signed sample delivery event of each vendor
                      to the inbox's webhooks (shown with each message), and a forged one it refuses
   --exit             local inbox: send, list what arrived, then stop instead of serving
+  --queue <url>      send through @posse/mail-queue on this Redis (redis://host:port) and a worker
+                     in this process; the inbox page shows each job's state
   --port <n>         local inbox web port (default: any free port)
   --smtp-port <n>    local inbox SMTP port (default: any free port)
   --verbose          print the OpenTelemetry spans of the demo's sends (@posse/mail-opentelemetry)
@@ -52,6 +55,7 @@ const OPTIONS = {
   html: { type: "string" },
   exit: { type: "boolean" },
   events: { type: "boolean" },
+  queue: { type: "string" },
   port: { type: "string" },
   "smtp-port": { type: "string" },
   verbose: { type: "boolean", short: "v" },
@@ -103,13 +107,21 @@ async function postSamples(
   }
 }
 
-/** Lists the inbox and closes it (`--exit`), or serves it until the signal aborts, then closes it. */
-async function serve(inbox: LocalInbox, exit: boolean, context: MainContext): Promise<number> {
+/**
+ * Lists the inbox and closes it (`--exit`: 1 when a queued job did not complete), or serves it until the
+ * signal aborts, then closes it.
+ */
+async function serve(
+  inbox: LocalInbox,
+  exit: boolean,
+  context: MainContext,
+  jobs: readonly JobView[] = [],
+): Promise<number> {
   const { stdout } = context;
   if (exit) {
     printInboxSummary(inbox, stdout);
     await inbox.close();
-    return 0;
+    return jobs.every((job) => job.state === "completed") ? 0 : 1;
   }
   writeLine(stdout, "Open the inbox URL in a browser to read them. Serving until Ctrl-C.");
   await waitForAbort(context.signal);
@@ -133,6 +145,9 @@ async function dispatch(argv: readonly string[], context: MainContext, verbose: 
   const nothingConfigured = resolveMailProvider(env) === undefined;
   if (values.events && command !== "demo") {
     throw new UsageError("--events goes with the demo run (no command): demo --events");
+  }
+  if (values.queue !== undefined && command !== "demo") {
+    throw new UsageError("--queue goes with the demo run (no command): demo --queue redis://127.0.0.1:6379");
   }
   if (values.events && !nothingConfigured) {
     throw new UsageError(
@@ -171,15 +186,17 @@ async function dispatch(argv: readonly string[], context: MainContext, verbose: 
           env,
           out: stdout,
           to: values.to,
+          queue: values.queue,
           ...ports,
           ...(spans && { mailer: { hooks: spans.hooks } }),
         });
       } finally {
         spans?.print(stdout);
       }
-      if (!run.inbox) return 0;
+      const completed = (run.jobs ?? []).every((job) => job.state === "completed");
+      if (!run.inbox) return completed ? 0 : 1;
       if (values.events) await postSamples(run.inbox, run.receipts, stdout);
-      return serve(run.inbox, values.exit ?? false, context);
+      return serve(run.inbox, values.exit ?? false, context, run.jobs);
     }
     default:
       throw new UsageError(`unknown command "${command}"`);

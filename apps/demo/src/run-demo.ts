@@ -12,6 +12,7 @@ import { type DemoEmail, type DemoEmailOptions, demoEmails } from "./emails/demo
 import { type LocalInbox, type LocalInboxOptions, startLocalInbox } from "./inbox/local-inbox.js";
 import { step, type TextOutput, writeLine } from "./output.js";
 import { printable } from "./printable.js";
+import type { JobView } from "./queue/job-view.js";
 
 /** Sender of the local demo when `MAIL_FROM_ADDRESS` is blank. */
 export const DEFAULT_FROM = "POSSE Party <possy@localhost.test>";
@@ -30,6 +31,8 @@ export interface RunDemoOptions extends LocalInboxOptions {
   readonly emails?: DemoEmailOptions;
   /** Passed to `createMailerFromEnv` (endpoint overrides, hooks, …). */
   readonly mailer?: Omit<CreateMailerFromEnvOptions, "env">;
+  /** `--queue`: the Redis URL to send through `@posse/mail-queue` and a worker in this process. */
+  readonly queue?: string | undefined;
 }
 
 /** What a demo run did. */
@@ -40,6 +43,8 @@ export interface DemoRun {
   readonly receipts: readonly SendReceipt[];
   /** The embedded inbox, still running (the caller closes it); only in `local` mode. */
   readonly inbox?: LocalInbox;
+  /** With `queue`: each job's view once they settled, in the e-mails' order. */
+  readonly jobs?: readonly JobView[];
 }
 
 /**
@@ -89,6 +94,31 @@ async function sendAll(
 }
 
 /**
+ * Sends the e-mails: directly, or with `queue` through the queue and a worker in this process. The inbox,
+ * if any, shows the jobs on its page (reading them from the queue, which it closes when it closes).
+ */
+async function deliver(
+  env: EnvSource,
+  emails: readonly DemoEmail[],
+  out: TextOutput,
+  options: RunDemoOptions,
+  inbox?: LocalInbox,
+): Promise<{ receipts: readonly SendReceipt[]; jobs?: readonly JobView[] }> {
+  if (options.queue === undefined) return { receipts: await sendAll(env, emails, out, options) };
+  const { sendThroughQueue } = await import("./queue/queued-send.js");
+  const sent = await sendThroughQueue({
+    env,
+    url: options.queue,
+    emails,
+    out,
+    ...(options.mailer ? { mailer: options.mailer } : {}),
+  });
+  if (inbox) inbox.jobs.show(sent.jobs, sent.source);
+  else await sent.source.close();
+  return { receipts: sent.receipts, jobs: sent.views };
+}
+
+/**
  * Sends the three demo e-mails: through the configured provider, or, when none is configured, through
  * the SMTP provider to an embedded local inbox that the caller keeps serving (or closes).
  */
@@ -106,9 +136,9 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoRun> {
       out,
       `Sending ${emails.length} e-mails to ${to === undefined ? "(no recipient: set --to or MAIL_FROM_ADDRESS)" : printable(to)}`,
     );
-    const receipts = await sendAll(env, emails, out, options);
+    const { receipts, jobs } = await deliver(env, emails, out, options);
     writeLine(out, `Done: ${receipts.length} e-mails accepted. Check the inbox of ${printable(to ?? "")}.`);
-    return { mode: "provider", receipts };
+    return { mode: "provider", receipts, ...(jobs ? { jobs } : {}) };
   }
 
   writeLine(out, "posse-mail demo: no e-mail provider is configured, so the e-mails go to a local inbox.");
@@ -121,9 +151,9 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoRun> {
       out,
       `Sending ${emails.length} e-mails to ${printable(to)} through smtp (${inbox.smtp.host}:${inbox.smtp.port})`,
     );
-    const receipts = await sendAll(localEnv, emails, out, options);
+    const { receipts, jobs } = await deliver(localEnv, emails, out, options, inbox);
     writeLine(out, `Inbox: ${inbox.web.url}`);
-    return { mode: "local", receipts, inbox };
+    return { mode: "local", receipts, inbox, ...(jobs ? { jobs } : {}) };
   } catch (error) {
     await inbox.close();
     throw error;

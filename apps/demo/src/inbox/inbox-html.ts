@@ -1,6 +1,7 @@
 import type { MailEvent } from "@posse/mail-core";
 import type { AddressObject, EmailAddress } from "mailparser";
 import { escapeHtml } from "../emails/html.js";
+import { isSettled, type JobView } from "../queue/job-view.js";
 import type { EventStore } from "../webhooks/event-store.js";
 import type { InboxMessage } from "./smtp-inbox.js";
 
@@ -40,6 +41,11 @@ ul.files{margin:0;padding-left:20px}
 .event.deferred{background:#fff3bf;color:#8f6400}
 .event.bounced,.event.rejected,.event.complained{background:#ffe3e3;color:#c92a2a}
 table.list code{font-size:12px;word-break:break-all}
+.job{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;background:#e6e8ee;color:#1f2330}
+.job.active{background:#dbe4ff;color:#3b5bdb}
+.job.completed{background:#d3f9d8;color:#2b8a3e}
+.job.failed{background:#fff3bf;color:#8f6400}
+.job.dead-lettered,.job.unknown{background:#ffe3e3;color:#c92a2a}
 `;
 
 function page(title: string, body: string, refreshSeconds?: number): string {
@@ -133,13 +139,61 @@ function latestEvent(message: InboxMessage, events: EventStore): string {
   return latest ? `${eventBadge(latest.type)} <span class="muted">${list.length}</span>` : "";
 }
 
-/** The list of received messages, newest first, with the latest delivery event of each. */
-export function renderList(messages: readonly InboxMessage[], events: EventStore): string {
+/** A job's message id, linked to the message when the inbox holds it (the SMTP provider's id is its Message-ID). */
+function jobMessage(view: JobView, messages: readonly InboxMessage[]): string {
+  if (view.messageId === undefined) return "";
+  const held = messages.find((message) => message.parsed.messageId === view.messageId);
+  const code = `<code>${escapeHtml(view.messageId)}</code>`;
+  return held ? `<a href="/messages/${held.id}">${code}</a>` : code;
+}
+
+/**
+ * The queue's jobs (`demo --queue`): id, e-mail, state, attempts, provider, the vendor's message id and a
+ * dead letter's error. `null`: the queue did not answer.
+ */
+export function jobSection(jobs: readonly JobView[] | null, messages: readonly InboxMessage[]): string {
+  if (jobs === null) {
+    return `<section><h2>Queue jobs</h2><p class="muted" data-testid="jobs-unavailable">The queue's Redis did not answer: job states cannot be shown now.</p></section>`;
+  }
+  if (jobs.length === 0) return "";
+  const rows = jobs.map(
+    (view) => `<tr data-job-state="${escapeHtml(view.state)}">
+<td><code>${escapeHtml(view.id)}</code></td>
+<td>${escapeHtml(view.label)}</td>
+<td><span class="job ${escapeHtml(view.state)}">${escapeHtml(view.state)}</span></td>
+<td>${view.attempts}</td>
+<td>${escapeHtml(view.provider ?? "")}</td>
+<td>${jobMessage(view, messages)}</td>
+<td>${escapeHtml(view.error ?? "")}</td>
+</tr>`,
+  );
+  return `<section><h2>Queue jobs</h2>
+<table class="list" data-testid="jobs">
+<thead><tr><th>Job</th><th>E-mail</th><th>State</th><th>Attempts</th><th>Provider</th><th>Message id</th><th>Error</th></tr></thead>
+<tbody>
+${rows.join("\n")}
+</tbody>
+</table></section>`;
+}
+
+/** Seconds after which the list reloads itself: while it is empty or a job is still under way. */
+function refreshOf(messages: readonly InboxMessage[], jobs: readonly JobView[] | null): number | undefined {
+  if (messages.length === 0 || (jobs ?? []).some((view) => !isSettled(view))) return 3;
+  return undefined;
+}
+
+/** The list of received messages, newest first, with the latest delivery event of each, and the queue's jobs. */
+export function renderList(
+  messages: readonly InboxMessage[],
+  events: EventStore,
+  jobs: readonly JobView[] | null = [],
+): string {
+  const refresh = refreshOf(messages, jobs);
   if (messages.length === 0) {
     return page(
       "Inbox (empty)",
-      `<p class="empty">No messages yet. This page refreshes itself every few seconds.</p>${otherEvents(messages, events)}`,
-      3,
+      `<p class="empty">No messages yet. This page refreshes itself every few seconds.</p>${jobSection(jobs, messages)}${otherEvents(messages, events)}`,
+      refresh,
     );
   }
   const rows = [...messages]
@@ -166,7 +220,8 @@ export function renderList(messages: readonly InboxMessage[], events: EventStore
 ${rows}
 </tbody>
 </table>
-${otherEvents(messages, events)}`,
+${jobSection(jobs, messages)}${otherEvents(messages, events)}`,
+    refresh,
   );
 }
 

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createJobBoard, type JobBoard } from "../queue/job-board.js";
 import { createEventStore, type EventStore } from "../webhooks/event-store.js";
 import type { NodeListener } from "../webhooks/webhook-endpoints.js";
 import { PAGE_CSP, renderList, renderMessage, renderNotFound } from "./inbox-html.js";
@@ -23,6 +24,8 @@ export interface InboxWebOptions {
   readonly events?: EventStore;
   /** Webhook endpoints by vendor: `POST /webhooks/<vendor>` goes to the listener; default none. */
   readonly webhooks?: ReadonlyMap<string, NodeListener>;
+  /** The queue's jobs shown on the list (`demo --queue`); default none. */
+  readonly jobs?: JobBoard;
 }
 
 /** What the routes read. */
@@ -30,6 +33,7 @@ interface Routes {
   readonly inbox: SmtpInbox;
   readonly events: EventStore;
   readonly webhooks: ReadonlyMap<string, NodeListener>;
+  readonly jobs: JobBoard;
 }
 
 const SECURITY_HEADERS = {
@@ -79,7 +83,14 @@ function route(routes: Routes, request: IncomingMessage, response: ServerRespons
     return;
   }
   if (path === "/") {
-    send(response, 200, renderList(inbox.messages, events));
+    // The jobs' states are read from the queue on each view; a queue that does not answer is said so.
+    routes.jobs
+      .views()
+      .then(
+        (jobs) => send(response, 200, renderList(inbox.messages, events, jobs)),
+        () => send(response, 200, renderList(inbox.messages, events, null)),
+      )
+      .catch(() => response.destroy());
     return;
   }
   const match = /^\/messages\/(\d+)(?:\/(raw|attachments\/(\d+)))?$/.exec(path);
@@ -120,6 +131,7 @@ export async function startInboxWeb(inbox: SmtpInbox, options: InboxWebOptions =
     inbox,
     events: options.events ?? createEventStore(),
     webhooks: options.webhooks ?? new Map(),
+    jobs: options.jobs ?? createJobBoard(),
   };
   let allowedHosts: Set<string> = new Set();
   const server = createServer((request, response) => {

@@ -1,3 +1,4 @@
+import { createJobBoard, type JobBoard } from "../queue/job-board.js";
 import { createDemoWebhookSecrets, type DemoWebhookSecrets } from "../webhooks/demo-secrets.js";
 import { createEventStore, type EventStore } from "../webhooks/event-store.js";
 import { type InboxWeb, startInboxWeb } from "./inbox-web.js";
@@ -12,6 +13,8 @@ export interface LocalInbox {
   readonly web: InboxWeb;
   /** The delivery events the webhooks received. */
   readonly events: EventStore;
+  /** The queue's jobs the page shows (`demo --queue`); closed with the inbox. */
+  readonly jobs: JobBoard;
   /** This run's webhook secrets and keys (in memory only; the sample poster signs with them). */
   readonly webhookSecrets: DemoWebhookSecrets;
   close(): Promise<void>;
@@ -35,12 +38,13 @@ export async function startLocalInbox(options: LocalInboxOptions = {}): Promise<
     createDemoWebhookSecrets(),
   ]);
   const events = createEventStore();
+  const jobs = createJobBoard();
   let web: InboxWeb;
   try {
     // Loaded here, as the CLI loads the provider packages: a package not built yet is reported, not a crash.
     const { createWebhookEndpoints } = await import("../webhooks/webhook-endpoints.js");
     const webhooks = createWebhookEndpoints({ secrets: webhookSecrets, store: events });
-    web = await startInboxWeb(smtp, { host, port: options.webPort ?? 0, events, webhooks });
+    web = await startInboxWeb(smtp, { host, port: options.webPort ?? 0, events, webhooks, jobs });
   } catch (error) {
     await smtp.close();
     throw error;
@@ -49,9 +53,10 @@ export async function startLocalInbox(options: LocalInboxOptions = {}): Promise<
     smtp,
     web,
     events,
+    jobs,
     webhookSecrets,
     close: async () => {
-      await Promise.all([web.close(), smtp.close()]);
+      await Promise.all([web.close(), smtp.close(), jobs.close()]);
     },
   };
 }

@@ -1,0 +1,135 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../src/cli.js";
+import type { LocalInbox } from "../src/inbox/local-inbox.js";
+import { runDemo } from "../src/run-demo.js";
+import { fakeOutbox, registerFakeProviders } from "./fake-providers.js";
+import { collector, envWithoutMail } from "./helpers.js";
+import { startRedis, type TestRedis } from "./redis-server.js";
+
+// demo --queue against a real redis-server on a free loopback port, with a password the demo must not print.
+const PASSWORD = "s3cret-redis-pw";
+let redis: TestRedis;
+const opened: LocalInbox[] = [];
+const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+
+beforeAll(async () => {
+  registerFakeProviders();
+  redis = await startRedis({ password: PASSWORD });
+});
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((inbox) => inbox.close()));
+});
+afterAll(() => redis?.stop());
+
+const SUBJECTS = [
+  "Your POSSE Party sign-in link",
+  "Your LinkedIn connection expires in 3 days",
+  "[POSSE Party] PublishError in POST /posts/42/syndicate?network=linkedin",
+];
+
+describe("demo --queue with a real Redis", () => {
+  it("enqueues the three e-mails, a worker in the process delivers them to the inbox, the page shows each job completed", async () => {
+    const out = collector();
+    const run = await runDemo({ env: {}, out, queue: redis.url });
+    opened.push(run.inbox!);
+    const messages = run.inbox!.smtp.messages;
+    expect(messages.map((message) => message.parsed.subject)).toEqual(SUBJECTS);
+
+    // Each job completed once, through smtp, with the Message-ID the inbox received as its vendor id.
+    expect(run.jobs!.map((job) => [job.label, job.state, job.attempts, job.provider])).toEqual([
+      ["sign-in link", "completed", 1, "smtp"],
+      ["credential renewal", "completed", 1, "smtp"],
+      ["error report", "completed", 1, "smtp"],
+    ]);
+    expect(run.jobs!.map((job) => job.messageId)).toEqual(messages.map((m) => m.parsed.messageId));
+    expect(run.receipts.map((receipt) => receipt.messageId)).toEqual(run.jobs!.map((job) => job.messageId));
+    for (const [index, job] of run.jobs!.entries()) {
+      expect(out.text()).toContain(
+        `  job ${job.id} (${job.label}): completed after 1 attempt, via smtp, id ${messages[index]!.parsed.messageId}\n`,
+      );
+    }
+    expect(out.text()).toMatch(
+      /Enqueuing 3 e-mails on redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ \(queue "posse-mail-demo"\):\n/,
+    );
+    expect(out.text()).toContain("Starting a worker in this process… ready, sending through smtp\n");
+    expect(out.text()).not.toContain(PASSWORD);
+
+    // The page reads the states from the queue: one row per job, linked to its message.
+    const page = await (await fetch(run.inbox!.web.url)).text();
+    const table = page.slice(page.indexOf('data-testid="jobs"'));
+    const rows = [
+      ...table.matchAll(
+        /<tr data-job-state="([a-z-]+)">\n<td><code>([^<]+)<\/code><\/td>\n<td>([^<]+)<\/td>/g,
+      ),
+    ];
+    expect(rows.map((row) => [row[1], row[2], row[3]])).toEqual(
+      run.jobs!.map((job) => ["completed", job.id, job.label]),
+    );
+    for (const message of messages) expect(table).toContain(`<a href="/messages/${message.id}"><code>`);
+    expect(page).not.toContain(PASSWORD);
+  });
+
+  it("with a provider configured, the worker sends through it (no inbox)", async () => {
+    fakeOutbox.clear();
+    const out = collector();
+    const run = await runDemo({
+      env: { ACME_MAIL_TOKEN: "t", MAIL_FROM_ADDRESS: "app@example.com" },
+      out,
+      queue: redis.url,
+    });
+    expect(run.inbox).toBeUndefined();
+    expect(fakeOutbox.get("acme_mail")?.map((sent) => sent.subject)).toEqual(SUBJECTS);
+    expect(run.jobs!.map((job) => [job.state, job.provider])).toEqual([
+      ["completed", "acme_mail"],
+      ["completed", "acme_mail"],
+      ["completed", "acme_mail"],
+    ]);
+    expect(out.text()).toContain("Starting a worker in this process… ready, sending through acme_mail\n");
+  });
+
+  it("--queue --exit: lists the jobs and what arrived, exits 0, never prints the password", async () => {
+    const stdout = collector();
+    const stderr = collector();
+    const code = await main(["--queue", redis.url, "--exit"], { env: {}, stdout, stderr });
+    expect({ code, stderr: stderr.text() }).toEqual({ code: 0, stderr: "" });
+    expect(
+      stdout.text().match(/^ {2}job \S+ \(.+\): completed after 1 attempt, via smtp, id <[^>]+>$/gm),
+    ).toHaveLength(3);
+    expect(stdout.text()).toContain("The inbox received 3 messages:");
+    expect(stdout.text()).not.toContain(PASSWORD);
+  });
+
+  it("a refused password (dist/cli.js in a child process): UNAVAILABLE, exit 1, no password, nothing from ioredis, the process ends", async () => {
+    const url = redis.url.replace(PASSWORD, "wrong-pw-123");
+    const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>(
+      (resolve) => {
+        execFile(
+          process.execPath,
+          [cli, "--queue", url, "--exit"],
+          { env: envWithoutMail() },
+          (error, out, err) => resolve({ code: error ? Number(error.code) : 0, stdout: out, stderr: err }),
+        );
+      },
+    );
+    expect(code).toBe(1);
+    // Exactly the error and its hint: ioredis's refusals are not printed, and no retrying connection keeps
+    // the process alive after the demo is done.
+    expect(stderr.split("\n")).toEqual([
+      expect.stringMatching(/^error UNAVAILABLE: the queue's Redis did not confirm the job/),
+      expect.stringMatching(/^hint: /),
+      "",
+    ]);
+    expect(stdout).toContain("  1/3 sign-in link… failed\n");
+    expect(stdout + stderr).not.toContain("wrong-pw-123");
+  });
+
+  it("--queue goes with the demo run only (exit 2 with a command)", async () => {
+    const stderr = collector();
+    const code = await main(["doctor", "--queue", redis.url], { env: {}, stdout: collector(), stderr });
+    expect(code).toBe(2);
+    expect(stderr.text()).toContain("--queue goes with the demo run");
+    expect(stderr.text()).not.toContain(PASSWORD);
+  });
+});
