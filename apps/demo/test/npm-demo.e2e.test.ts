@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { envWithoutMail } from "./helpers.js";
+import { startRedis } from "./redis-server.js";
 
 // The commands the READMEs show, run exactly as written: through a shell and npm, from the repository root.
 const root = fileURLToPath(new URL("../../../", import.meta.url));
@@ -89,6 +90,7 @@ const TESTED = [
   "npm run demo -- doctor",
   'npm run demo -- send --to ann@example.com --subject "Hello" --text "Hi Ann"',
   "npm run demo -- --help",
+  "npm run demo -- --queue redis://127.0.0.1:6379",
 ];
 
 describe("the README's demo commands, from the repository root", () => {
@@ -166,6 +168,27 @@ describe("the README's demo commands, from the repository root", () => {
     pressCtrlC(run);
     expect(QUIET_STOPS).toContainEqual(await run.exit);
     expect(run.output()).not.toMatch(PACKAGE_MANAGER_ERRORS);
+  });
+
+  it("npm run demo -- --queue redis://…: the e-mails go through the queue and a worker; the page shows each job completed", async () => {
+    // The README's command exactly as written, with its port (Redis's default) replaced by the port of this
+    // test's own redis-server, so it neither needs nor touches a Redis the machine may run on 6379.
+    const redis = await startRedis();
+    try {
+      const run = start(`npm run demo -- --queue redis://127.0.0.1:6379`.replace(":6379", `:${redis.port}`));
+      await run.waitFor("Serving until Ctrl-C.");
+      expect(
+        run.output().match(/^ {2}job \S+ \(.+\): completed after 1 attempt, via smtp, id <[^>]+>$/gm),
+      ).toHaveLength(3);
+      const page = await (await fetch(inboxUrl(run.output())!)).text();
+      expect(page.match(/<tr data-job-state="completed">/g)).toHaveLength(3);
+      pressCtrlC(run);
+      expect(QUIET_STOPS).toContainEqual(await run.exit);
+      expect(run.output()).toContain("Stopping the local inbox.");
+      expect(run.output()).not.toMatch(PACKAGE_MANAGER_ERRORS);
+    } finally {
+      await redis.stop();
+    }
   });
 
   it("npm run demo: serves the inbox; Ctrl-C closes it, with no package-manager error", async () => {

@@ -125,6 +125,20 @@ describe("demo --queue with a real Redis", () => {
     expect(stdout + stderr).not.toContain("wrong-pw-123");
   });
 
+  it("--queue --events --exit: the signed samples join the messages by the ids the jobs recorded", async () => {
+    const stdout = collector();
+    const code = await main(["--queue", redis.url, "--events", "--exit"], {
+      env: {},
+      stdout,
+      stderr: collector(),
+    });
+    expect(code).toBe(0);
+    expect(stdout.text().match(/^ {2}POST \/webhooks\/\S+ +.*… 204 accepted$/gm)).toHaveLength(7);
+    expect(stdout.text()).toContain(
+      "      events: delivered (amazon_ses), opened (postmark), clicked (resend)",
+    );
+  });
+
   it("--queue goes with the demo run only (exit 2 with a command)", async () => {
     const stderr = collector();
     const code = await main(["doctor", "--queue", redis.url], { env: {}, stdout: collector(), stderr });
