@@ -7,17 +7,22 @@ import { runDemo } from "../src/run-demo.js";
 import { postSampleEvents, sampleTargets } from "../src/webhooks/post-samples.js";
 import { hostileMessage } from "./fixtures.js";
 import { collector } from "./helpers.js";
+import { startRedis, type TestRedis } from "./redis-server.js";
 
 const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const resultsDir = fileURLToPath(new URL("../test-results/", import.meta.url));
 
 let inbox: LocalInbox;
 let browser: Browser;
+let redis: TestRedis;
 
 beforeAll(async () => {
   mkdirSync(resultsDir, { recursive: true });
+  // Through the queue, as `demo --queue` does: the page also shows each job.
+  redis = await startRedis();
   const run = await runDemo({
     env: {},
+    queue: redis.url,
     out: collector(),
     emails: { now: new Date("2025-03-01T12:00:00Z"), code: "271828", token: "browser-token" },
   });
@@ -50,6 +55,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await inbox?.close();
+  await redis?.stop();
 });
 
 async function openMessage(page: Page, subject: string): Promise<void> {
@@ -145,6 +151,31 @@ describe("the inbox page in Chromium", () => {
       ]);
       expect(await page.getByTestId("timeline").locator("tbody tr").count()).toBe(1);
       expect(await page.content()).not.toContain("phish.example");
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("shows each queue job completed, with attempts, provider and a link to the message it sent", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+    try {
+      await page.goto(inbox.web.url);
+      const rows = page.getByTestId("jobs").locator("tbody tr");
+      expect(await rows.count()).toBe(3);
+      const cells = await Promise.all([0, 1, 2].map((row) => rows.nth(row).locator("td").allInnerTexts()));
+      expect(cells.map((row) => row.slice(1, 5))).toEqual([
+        ["sign-in link", "completed", "1", "smtp"],
+        ["credential renewal", "completed", "1", "smtp"],
+        ["error report", "completed", "1", "smtp"],
+      ]);
+      const ids = inbox.smtp.messages.map((message) => message.parsed.messageId);
+      expect(cells.map((row) => row[5])).toEqual(ids);
+      await page.screenshot({ path: `${resultsDir}inbox-queue-jobs.png` });
+      await rows.nth(2).getByRole("link").click();
+      await page
+        .getByTestId("subject")
+        .filter({ hasText: "[POSSE Party] PublishError in POST /posts/42/syndicate?network=linkedin" })
+        .waitFor();
     } finally {
       await page.close();
     }
