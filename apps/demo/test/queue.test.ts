@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { defineProvider, MailError, registerProvider } from "@posse/mail-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/cli.js";
 import type { LocalInbox } from "../src/inbox/local-inbox.js";
@@ -16,6 +17,25 @@ const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 
 beforeAll(async () => {
   registerFakeProviders();
+  // A vendor that refuses every message for good: its jobs become dead letters.
+  registerProvider(
+    defineProvider<{ token: string }>({
+      id: "refusing_mail",
+      label: "Refusing Mail",
+      env: [{ name: "REFUSING_MAIL_TOKEN", description: "API token", required: true, secret: true }],
+      secretKeys: ["token"],
+      configFromEnv: (values) => ({ token: values.REFUSING_MAIL_TOKEN! }),
+      create: () => ({
+        async send() {
+          throw new MailError("REJECTED", "the recipient <ada> is blocked", {
+            provider: "refusing_mail",
+            status: 422,
+          });
+        },
+        async verify() {},
+      }),
+    }),
+  );
   redis = await startRedis({ password: PASSWORD });
 });
 afterEach(async () => {
@@ -87,6 +107,26 @@ describe("demo --queue with a real Redis", () => {
       ["completed", "acme_mail"],
     ]);
     expect(out.text()).toContain("Starting a worker in this process… ready, sending through acme_mail\n");
+  });
+
+  it("a permanent refusal: each job dead-lettered after one attempt with the redacted error, exit 1", async () => {
+    const stdout = collector();
+    const code = await main(["--queue", redis.url], {
+      env: { REFUSING_MAIL_TOKEN: "t", MAIL_FROM_ADDRESS: "app@example.com" },
+      stdout,
+      stderr: collector(),
+    });
+    expect(code).toBe(1);
+    expect(
+      stdout
+        .text()
+        .match(/^ {2}job \S+ \(.+\): .*$/gm)
+        ?.map((line) => line.replace(/job \S+/, "job N")),
+    ).toEqual([
+      "  job N (sign-in link): dead-lettered after 1 attempt: REJECTED: the recipient <ada> is blocked",
+      "  job N (credential renewal): dead-lettered after 1 attempt: REJECTED: the recipient <ada> is blocked",
+      "  job N (error report): dead-lettered after 1 attempt: REJECTED: the recipient <ada> is blocked",
+    ]);
   });
 
   it("--queue --exit: lists the jobs and what arrived, exits 0, never prints the password", async () => {

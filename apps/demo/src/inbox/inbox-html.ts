@@ -41,6 +41,7 @@ ul.files{margin:0;padding-left:20px}
 .event.deferred{background:#fff3bf;color:#8f6400}
 .event.bounced,.event.rejected,.event.complained{background:#ffe3e3;color:#c92a2a}
 table.list code{font-size:12px;word-break:break-all}
+table.list+section{margin-top:16px}
 .job{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;background:#e6e8ee;color:#1f2330}
 .job.active{background:#dbe4ff;color:#3b5bdb}
 .job.completed{background:#d3f9d8;color:#2b8a3e}
