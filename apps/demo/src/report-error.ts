@@ -7,6 +7,14 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
+const HINTS = new WeakMap<object, string>();
+
+/** Gives an error its own hint, for where the code's usual one would mislead (the queue's Redis is no provider). */
+export function withHint<E>(error: E, hint: string): E {
+  if (typeof error === "object" && error !== null) HINTS.set(error, hint);
+  return error;
+}
+
 function secretVariables(providerId: string | undefined): string[] {
   const provider = listProviders().find((candidate) => candidate.id === providerId);
   return provider ? provider.env.filter((v) => v.secret || v.required).map((v) => v.name) : [];
@@ -66,7 +74,7 @@ export function reportError(error: unknown, err: TextOutput, { verbose = false }
     for (const inner of error.errors) {
       writeLine(err, `  - ${inner.code} (${printable(inner.provider ?? "?")}): ${printable(inner.message)}`);
     }
-    writeLine(err, `hint: ${hintFor(error)}`);
+    writeLine(err, `hint: ${HINTS.get(error) ?? hintFor(error)}`);
   } else if (error instanceof UsageError) {
     writeLine(err, `error: ${printable(error.message)}`);
     writeLine(err, "hint: `demo --help` lists the commands and options");

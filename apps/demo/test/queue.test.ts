@@ -158,7 +158,7 @@ describe("demo --queue with a real Redis", () => {
     // the process alive after the demo is done.
     expect(stderr.split("\n")).toEqual([
       expect.stringMatching(/^error UNAVAILABLE: the queue's Redis did not confirm the job/),
-      expect.stringMatching(/^hint: /),
+      "hint: is Redis running at that address, and is the URL's password right? (`redis-cli -u <url> ping` answers PONG)",
       "",
     ]);
     expect(stdout).toContain("  1/3 sign-in link… failed\n");
@@ -176,6 +176,19 @@ describe("demo --queue with a real Redis", () => {
     expect(stdout.text().match(/^ {2}POST \/webhooks\/\S+ +.*… 204 accepted$/gm)).toHaveLength(7);
     expect(stdout.text()).toContain(
       "      events: delivered (amazon_ses), opened (postmark), clicked (resend)",
+    );
+  });
+
+  it("a URL that is not redis:// or rediss://: CONFIG with a hint about --queue, the URL not echoed", async () => {
+    const stderr = collector();
+    const code = await main(["--queue", "http://user:pw-in-url@127.0.0.1:1", "--exit"], {
+      env: {},
+      stdout: collector(),
+      stderr,
+    });
+    expect(code).toBe(1);
+    expect(stderr.text()).toBe(
+      "error CONFIG: the queue's url (MAIL_QUEUE_URL) must be a redis:// or rediss:// URL\nhint: give --queue a Redis URL, e.g. redis://127.0.0.1:6379\n",
     );
   });
 

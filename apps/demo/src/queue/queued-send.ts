@@ -1,6 +1,7 @@
 import {
   type CreateMailerFromEnvOptions,
   type EnvSource,
+  isMailError,
   resolveMailProvider,
   type SendReceipt,
 } from "@posse/mail-core";
@@ -8,6 +9,7 @@ import type { MailQueue, MailWorker } from "@posse/mail-queue";
 import type { DemoEmail } from "../emails/demo-emails.js";
 import { step, type TextOutput, writeLine } from "../output.js";
 import { printable } from "../printable.js";
+import { withHint } from "../report-error.js";
 import type { JobSource } from "./job-board.js";
 import { type EnqueuedEmail, isSettled, type JobView, jobView } from "./job-view.js";
 import { redactedUrl } from "./redacted-url.js";
@@ -57,6 +59,15 @@ function quietSource(queue: MailQueue): JobSource {
       client?.disconnect();
     },
   };
+}
+
+/** Enqueue's `UNAVAILABLE`, with a hint about Redis (the usual one is about a provider). */
+function unreachable(error: unknown): unknown {
+  if (!isMailError(error) || error.code !== "UNAVAILABLE") return error;
+  return withHint(
+    error,
+    "is Redis running at that address, and is the URL's password right? (`redis-cli -u <url> ping` answers PONG)",
+  );
 }
 
 /** Resolves with the views once every job has settled, re-reading them whenever the worker finishes one. */
@@ -115,7 +126,12 @@ export async function sendThroughQueue(options: QueuedSendOptions): Promise<Queu
   const { env, url, emails, out } = options;
   // Loaded only for --queue: the demo without it loads neither BullMQ nor ioredis.
   const { createMailQueue, createMailWorkerFromEnv } = await import("@posse/mail-queue");
-  const queue = createMailQueue({ url, name: DEMO_QUEUE_NAME, attempts: 3, timeoutMs: 5000 });
+  let queue: MailQueue;
+  try {
+    queue = createMailQueue({ url, name: DEMO_QUEUE_NAME, attempts: 3, timeoutMs: 5000 });
+  } catch (error) {
+    throw withHint(error, "give --queue a Redis URL, e.g. redis://127.0.0.1:6379");
+  }
   const source = quietSource(queue);
   let worker: MailWorker | undefined;
   try {
@@ -128,7 +144,7 @@ export async function sendThroughQueue(options: QueuedSendOptions): Promise<Queu
       const id = await step(
         out,
         `  ${index + 1}/${emails.length} ${email.label}`,
-        () => queue.enqueue(email.message),
+        () => queue.enqueue(email.message).catch((error: unknown) => Promise.reject(unreachable(error))),
         (jobId) => `job ${printable(jobId)}`,
       );
       jobs.push({ id, label: email.label });
