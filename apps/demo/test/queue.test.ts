@@ -95,7 +95,14 @@ describe("demo --queue with a real Redis", () => {
     fakeOutbox.clear();
     const out = collector();
     const run = await runDemo({
-      env: { ACME_MAIL_TOKEN: "t", MAIL_FROM_ADDRESS: "app@example.com" },
+      // An application's queue settings in the environment do not move the demo's worker off the demo's queue.
+      env: {
+        ACME_MAIL_TOKEN: "t",
+        MAIL_FROM_ADDRESS: "app@example.com",
+        MAIL_QUEUE_URL: "redis://127.0.0.1:1",
+        MAIL_QUEUE_NAME: "mail",
+        MAIL_QUEUE_PREFIX: "{app}",
+      },
       out,
       queue: redis.url,
     });

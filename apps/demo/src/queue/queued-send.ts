@@ -61,6 +61,11 @@ function quietSource(queue: MailQueue): JobSource {
   };
 }
 
+/** The mail variables without an application's `MAIL_QUEUE_*`: the demo's worker serves the demo's queue only. */
+function withoutQueueVariables(env: EnvSource): EnvSource {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith("MAIL_QUEUE_")));
+}
+
 /** Enqueue's `UNAVAILABLE`, with a hint about Redis (the usual one is about a provider). */
 function unreachable(error: unknown): unknown {
   if (!isMailError(error) || error.code !== "UNAVAILABLE") return error;
@@ -155,7 +160,7 @@ export async function sendThroughQueue(options: QueuedSendOptions): Promise<Queu
       async () => {
         const running = await createMailWorkerFromEnv({
           ...options.mailer,
-          env: { ...env, MAIL_QUEUE_URL: url, MAIL_QUEUE_NAME: DEMO_QUEUE_NAME },
+          env: { ...withoutQueueVariables(env), MAIL_QUEUE_URL: url, MAIL_QUEUE_NAME: DEMO_QUEUE_NAME },
           // A quick retry, so a failing job is a dead letter within seconds rather than minutes.
           worker: { backoff: { baseDelayMs: 200, maxDelayMs: 1000 } },
         });
