@@ -3,6 +3,7 @@
 // with the most self time, grouped by where their code lives (posse-mail core, the provider package, the
 // vendor SDK, Node).
 import { readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import { HTTP_VENDORS, posseSender } from "./lib/http-vendors.mjs";
 import { runMany } from "./lib/shared.mjs";
 
@@ -46,18 +47,52 @@ export function summarize(profile, top = 15) {
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([name, time]) => ({ name, percent: (100 * time) / total }));
-  return { frames: percent(frames), origins: percent(origins) };
+  return { busyMs: total / 1000, frames: percent(frames), origins: percent(origins) };
 }
 
-if (process.argv[2] === "--summary") {
+const main = import.meta.url === pathToFileURL(process.argv[1] ?? "").href;
+if (main && process.argv[2] === "--summary") {
   const summary = summarize(JSON.parse(readFileSync(process.argv[3], "utf8")));
+  console.log(`busy ${summary.busyMs.toFixed(0)} ms`);
   for (const { name, percent } of summary.origins) console.log(`${percent.toFixed(1).padStart(5)}%  ${name}`);
   console.log("");
   for (const { name, percent } of summary.frames) console.log(`${percent.toFixed(1).padStart(5)}%  ${name}`);
-} else {
-  const [kind, id, url, count = "3000"] = process.argv.slice(2);
+} else if (main) {
+  const [kind, id, url, count = "3000", inFlight = "1"] = process.argv.slice(2);
   const vendor = HTTP_VENDORS.find((candidate) => candidate.id === id);
   const sender = kind === "raw" ? { send: await vendor.raw(url) } : await posseSender(vendor, url);
-  await runMany(sender.send, Number(count), 1);
+  await runMany(sender.send, Number(count), Number(inFlight));
   await sender.mailer?.close();
+  process.stdout.write("{}\n");
+}
+
+/**
+ * Where posse-mail's extra CPU per send goes: `raw` and `posse` profiles of `sends` sends each, compared
+ * frame by frame and by origin (microseconds per send, posse minus raw, largest first).
+ */
+export function profileDiff(raw, posse, sends, top = 8) {
+  const a = summarize(raw, 500);
+  const b = summarize(posse, 500);
+  const perSend = (summary, list) =>
+    new Map(
+      summary[list].map((entry) => [entry.name, ((entry.percent / 100) * summary.busyMs * 1000) / sends]),
+    );
+  const diff = (list) => {
+    const before = perSend(a, list);
+    const after = perSend(b, list);
+    return [...new Set([...before.keys(), ...after.keys()])]
+      .map((name) => ({
+        name,
+        extraUs: (after.get(name) ?? 0) - (before.get(name) ?? 0),
+        posseUs: after.get(name) ?? 0,
+      }))
+      .sort((x, y) => y.extraUs - x.extraUs)
+      .slice(0, top);
+  };
+  return {
+    rawBusyUs: (a.busyMs * 1000) / sends,
+    posseBusyUs: (b.busyMs * 1000) / sends,
+    origins: diff("origins"),
+    frames: diff("frames"),
+  };
 }

@@ -1,7 +1,8 @@
 // A stand-in for the seven HTTP vendors, run in its own process so its work does not share the event loop
 // of what is measured. Each vendor's send path answers that vendor's success; every request is counted by
 // `METHOD path`, and one that does not carry the benchmark's subject and credential is counted as bad.
-// GET /__bench/count reports { counts, bad }; it is not counted. Prints `PORT <n>` once listening.
+// GET /__bench/count reports { counts, bad, connections } (connections opened so far, which keep-alive
+// keeps few); it is not counted. Prints `PORT <n>` once listening.
 import { createServer } from "node:http";
 import { SUBJECT } from "./lib/shared.mjs";
 
@@ -61,13 +62,16 @@ const VENDORS = [
 
 const counts = {};
 let bad = 0;
+let connections = 0;
 // Mailgun's body is multipart with the subject as a raw field; SES's is JSON; all hold the subject as is.
 const subjectBytes = Buffer.from(SUBJECT);
 
 const server = createServer((request, response) => {
   const key = `${request.method} ${request.url.split("?")[0]}`;
   if (key === "GET /__bench/count") {
-    response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ counts, bad }));
+    response
+      .writeHead(200, { "content-type": "application/json" })
+      .end(JSON.stringify({ counts, bad, connections }));
     return;
   }
   const chunks = [];
@@ -82,8 +86,12 @@ const server = createServer((request, response) => {
       return;
     }
     const [status, headers, text] = vendor.answer();
-    response.writeHead(status, headers).end(text);
+    // A small JSON answer declares its length, as the vendors' APIs send it.
+    response.writeHead(status, { ...headers, "content-length": Buffer.byteLength(text) }).end(text);
   });
+});
+server.on("connection", () => {
+  connections += 1;
 });
 server.keepAliveTimeout = 60_000;
 server.listen(0, "127.0.0.1", () => process.stdout.write(`PORT ${server.address().port}\n`));

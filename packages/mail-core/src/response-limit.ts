@@ -13,12 +13,25 @@ export class ResponseTooLargeError extends Error {
 }
 
 /**
+ * True when the answer declares a length within `maxBytes` and is not compressed: HTTP framing then ends
+ * the body at that length (Node's fetch never hands on more than Content-Length bytes), so it needs no
+ * wrapping stream. A compressed answer is checked as it is decoded, since a small one can inflate hugely.
+ */
+function withinDeclaredLength(response: Response, maxBytes: number): boolean {
+  const length = response.headers.get("content-length");
+  if (length === null || !/^\d{1,15}$/.test(length) || Number(length) > maxBytes) return false;
+  const encoding = response.headers.get("content-encoding");
+  return encoding === null || encoding.trim().toLowerCase() === "identity";
+}
+
+/**
  * The same response, with a body that fails with {@link ResponseTooLargeError} and cancels the download
- * as soon as more than `maxBytes` arrive, however the SDK reads it (`json()`, `text()`, the stream).
+ * as soon as more than `maxBytes` arrive, however the SDK reads it (`json()`, `text()`, the stream). An
+ * uncompressed answer whose Content-Length is within the limit is returned as it is.
  */
 export function limitResponseBody(response: Response, maxBytes: number = MAX_RESPONSE_BYTES): Response {
   const body = response.body;
-  if (body === null) return response;
+  if (body === null || withinDeclaredLength(response, maxBytes)) return response;
   const reader = body.getReader();
   let received = 0;
   const limited = new ReadableStream<Uint8Array>({

@@ -111,16 +111,22 @@ export async function runMany(run, count, inFlight) {
 /**
  * Times `a` and `b` side by side: after `warmup` calls of each, `pairs` pairs of blocks of `block` calls,
  * alternating which goes first (ABBA), so load that drifts during the run weighs on both alike. Returns
- * the median microseconds per call of each and their ratio b/a.
+ * the median wall-clock and CPU microseconds per call of each, their ratios b/a, and the median of the
+ * ratios of each pair of blocks (the figure the suite checks). CPU time is this
+ * process's alone (the stub runs in another), so it is what each side costs, whatever else the machine runs.
  */
 export async function sideBySide(a, b, { warmup, pairs, block, inFlight }) {
   await runMany(a, warmup, inFlight);
   await runMany(b, warmup, inFlight);
-  const times = { a: [], b: [] };
+  const wall = { a: [], b: [] };
+  const cpu = { a: [], b: [] };
   const timeBlock = async (name, run) => {
     const started = process.hrtime.bigint();
+    const cpuStarted = process.cpuUsage();
     await runMany(run, block, inFlight);
-    times[name].push(Number(process.hrtime.bigint() - started) / 1000 / block);
+    const cpuUsed = process.cpuUsage(cpuStarted);
+    wall[name].push(Number(process.hrtime.bigint() - started) / 1000 / block);
+    cpu[name].push((cpuUsed.user + cpuUsed.system) / block);
   };
   for (let pair = 0; pair < pairs; pair++) {
     if (pair % 2 === 0) {
@@ -131,9 +137,22 @@ export async function sideBySide(a, b, { warmup, pairs, block, inFlight }) {
       await timeBlock("a", a);
     }
   }
-  const aMedian = median(times.a);
-  const bMedian = median(times.b);
-  return { aUs: aMedian, bUs: bMedian, ratio: bMedian / aMedian, calls: 2 * (warmup + pairs * block) };
+  const aUs = median(wall.a);
+  const bUs = median(wall.b);
+  const aCpuUs = median(cpu.a);
+  const bCpuUs = median(cpu.b);
+  return {
+    aUs,
+    bUs,
+    ratio: bUs / aUs,
+    // Each pair's two blocks ran back to back, under much the same load from other processes: the
+    // median of their ratios is the steadiest figure on a busy machine.
+    pairRatio: median(wall.b.map((time, pair) => time / wall.a[pair])),
+    aCpuUs,
+    bCpuUs,
+    cpuRatio: bCpuUs / aCpuUs,
+    calls: 2 * (warmup + pairs * block),
+  };
 }
 
 /** Heap in use after two full collections (needs --expose-gc). */
