@@ -39,13 +39,86 @@ export function resolveLocation(location: QueueLocation): Required<QueueLocation
   return { url, name, prefix };
 }
 
+/** The Redis connections of one queue or worker: their errors kept, never printed, all closed together. */
+export interface Connections {
+  /** The connection handed to BullMQ; its duplicates (a worker's blocking connection) are tracked too. */
+  readonly redis: Redis;
+  /** The latest connection error as its code only (`WRONGPASS`, `ECONNREFUSED`, …): no host, no password. */
+  lastError(): string | undefined;
+  /** Quits the connections that are up (at most `QUIT_WAIT_MS` each), then disconnects every one; idempotent. */
+  close(): Promise<void>;
+}
+
+/** How long `close` waits for Redis to answer QUIT before dropping the connection. */
+const QUIT_WAIT_MS = 2000;
+
 /**
- * A Redis connection. Workers block on Redis and must wait through a reconnect, so they need
- * `maxRetriesPerRequest: null`; a producer fails a command after a few retries instead.
+ * What an error of a Redis connection was, safe to print: a system error's code, the error word a Redis
+ * reply starts with, or the error's class. Never its message (which can hold the host or a command).
  */
-export function connect(url: string, role: "producer" | "worker"): Redis {
-  return new Redis(url, {
-    maxRetriesPerRequest: role === "worker" ? null : 3,
-    enableOfflineQueue: true,
-  });
+export function connectionErrorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === "string" && /^[A-Z][A-Z0-9_]*$/.test(code)) return code;
+  const message = error instanceof Error ? error.message : "";
+  const reply = /^(?:Ready check failed: )?([A-Z][A-Z0-9_]+)(?= )/.exec(message)?.[1];
+  if (reply) return reply;
+  const name = error instanceof Error ? error.name : "";
+  return /^[A-Za-z]+$/.test(name) ? name : "Error";
+}
+
+/** Sends QUIT to a connection that is up and waits for its answer a while; drops the connection in any case. */
+async function end(client: Redis): Promise<void> {
+  if (client.status === "ready") {
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, QUIT_WAIT_MS);
+    });
+    await Promise.race([client.quit().catch(() => undefined), waited]);
+    clearTimeout(timer);
+  }
+  // Also stops the reconnecting of a connection that never came up (a refused password, no server).
+  client.disconnect();
+}
+
+/**
+ * Opens the Redis connection of a queue or worker. Workers block on Redis and must wait through a
+ * reconnect, so they need `maxRetriesPerRequest: null`; a producer fails a command after a few retries.
+ * Every connection (and every duplicate BullMQ makes of it) gets an error listener that keeps the error's
+ * code, so ioredis never prints an unhandled error event, and is ended by `close`.
+ */
+export function connect(url: string, role: "producer" | "worker"): Connections {
+  const clients: Redis[] = [];
+  let last: string | undefined;
+  let closing: Promise<void> | undefined;
+  const track = (client: Redis): Redis => {
+    clients.push(client);
+    if (closing) void end(client); // made after close: BullMQ duplicating while it shuts down
+    client.on("error", (error: unknown) => {
+      last = connectionErrorCode(error);
+    });
+    const duplicate = client.duplicate.bind(client);
+    client.duplicate = (override) => track(duplicate(override));
+    return client;
+  };
+  const redis = track(
+    new Redis(url, { maxRetriesPerRequest: role === "worker" ? null : 3, enableOfflineQueue: true }),
+  );
+  return {
+    redis,
+    lastError: () => last,
+    close() {
+      closing ??= Promise.all(clients.map(end)).then(() => undefined);
+      return closing;
+    },
+  };
+}
+
+/** Builds something on the connections (a BullMQ queue or worker); when that throws, closes them first. */
+export function closeOnThrow<T>(connections: Connections, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    void connections.close();
+    throw error;
+  }
 }

@@ -7,7 +7,7 @@ import {
 } from "@posse/mail-core";
 import { type Job, Queue } from "bullmq";
 import { createClaims } from "./claims.js";
-import { connect, type QueueLocation, resolveLocation } from "./connection.js";
+import { closeOnThrow, connect, type QueueLocation, resolveLocation } from "./connection.js";
 import { readFailure, type StoredMailError } from "./dead-letter.js";
 import { jobIdForKey, type MailJobData, type MailJobResult, storeMessage } from "./job-data.js";
 import { injectTraceContext, type TraceContextCarrier } from "./trace-context.js";
@@ -73,7 +73,7 @@ export interface MailQueue {
   deadLetters(options?: { readonly start?: number; readonly end?: number }): Promise<MailJobInfo[]>;
   /** Sends a dead letter again: clears its marker and attempts and moves it back to waiting. */
   redrive(id: string): Promise<void>;
-  /** Closes the connection. */
+  /** Closes every connection it opened, also one that never came up (no reconnecting after); idempotent. */
   close(): Promise<void>;
 }
 
@@ -104,14 +104,17 @@ export function createMailQueue(options: MailQueueOptions): MailQueue {
   const attempts = positiveInteger(options.attempts, 8, "attempts");
   const timeoutMs = positiveInteger(options.timeoutMs, 10_000, "timeoutMs");
   const keepCompletedSeconds = positiveInteger(options.keepCompletedSeconds, 86_400, "keepCompletedSeconds");
-  const redis = connect(location.url, "producer");
-  const queue = new Queue<MailJobData, MailJobResult>(location.name, {
-    connection: redis,
-    prefix: location.prefix,
-  });
+  const connections = connect(location.url, "producer");
+  const { redis } = connections;
+  const queue = closeOnThrow(
+    connections,
+    () =>
+      new Queue<MailJobData, MailJobResult>(location.name, { connection: redis, prefix: location.prefix }),
+  );
   // Connection errors reach the caller as enqueue's rejection; BullMQ would print them otherwise.
   queue.on("error", () => undefined);
   const claims = createClaims(redis, `${location.prefix}:${location.name}`, keepCompletedSeconds * 1000);
+  let closing: Promise<void> | undefined;
 
   /** Adds the job, or rejects once Redis has not confirmed it within `timeoutMs`. */
   async function add(data: MailJobData, key: string | undefined, delayMs: number | undefined) {
@@ -133,9 +136,11 @@ export function createMailQueue(options: MailQueueOptions): MailQueue {
     } catch (error) {
       // No cause: a Redis client error can carry the command's arguments, i.e. the whole message.
       const name = error instanceof Error ? error.name : "unknown error";
+      const last = connections.lastError();
+      const why = last === undefined ? name : `${name}; the connection's last error: ${last}`;
       throw new MailError(
         "UNAVAILABLE",
-        `the queue's Redis did not confirm the job (${name}); enqueue it again (with an idempotencyKey that adds nothing if the first one arrived)`,
+        `the queue's Redis did not confirm the job (${why}); enqueue it again (with an idempotencyKey that adds nothing if the first one arrived)`,
       );
     } finally {
       clearTimeout(timer);
@@ -177,9 +182,15 @@ export function createMailQueue(options: MailQueueOptions): MailQueue {
       await claims.clear(id);
       await job.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
     },
-    async close() {
-      await queue.close();
-      await redis.quit().catch(() => undefined);
+    close() {
+      closing ??= (async () => {
+        try {
+          await queue.close();
+        } finally {
+          await connections.close();
+        }
+      })();
+      return closing;
     },
   };
 }

@@ -1,7 +1,7 @@
 import { isMailError, MailError, type Mailer } from "@posse/mail-core";
 import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import { createClaims } from "./claims.js";
-import { connect, type QueueLocation, resolveLocation } from "./connection.js";
+import { closeOnThrow, connect, type QueueLocation, resolveLocation } from "./connection.js";
 import { failureText, interruptedSendError } from "./dead-letter.js";
 import { type MailJobData, type MailJobResult, restoreMessage } from "./job-data.js";
 import type { TraceContextCarrier } from "./trace-context.js";
@@ -49,7 +49,7 @@ export interface MailWorkerOptions extends QueueLocation {
 export interface MailWorker {
   /** The BullMQ worker underneath. */
   readonly worker: Worker<MailJobData, MailJobResult>;
-  /** Resolves once the worker is connected and its rate limit is set. */
+  /** Resolves once the worker is connected and its rate limit is set; rejects `UNAVAILABLE` if closed before. */
   readonly ready: Promise<void>;
   /**
    * Stops taking jobs, waits up to `timeoutMs` (default 25 000) for sends under way, then stops the rest
@@ -112,11 +112,13 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
   const random = options.random ?? Math.random;
   const rateLimitedDelayMs = options.rateLimitedDelayMs ?? 1000;
   const keyPrefix = `${location.prefix}:${location.name}`;
-  const redis = connect(location.url, "worker");
-  const queue = new Queue<MailJobData, MailJobResult>(location.name, {
-    connection: redis,
-    prefix: location.prefix,
-  });
+  const connections = connect(location.url, "worker");
+  const { redis } = connections;
+  const queue = closeOnThrow(
+    connections,
+    () =>
+      new Queue<MailJobData, MailJobResult>(location.name, { connection: redis, prefix: location.prefix }),
+  );
   queue.on("error", () => undefined); // the worker's own listener reports connection trouble
   const claims = createClaims(redis, keyPrefix, (options.keepMarkerSeconds ?? 86_400) * 1000);
 
@@ -172,38 +174,55 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
     return result;
   }
 
-  const worker = new Worker<MailJobData, MailJobResult>(location.name, track, {
-    connection: redis,
-    prefix: location.prefix,
-    concurrency: options.concurrency ?? 10,
-    lockDuration: options.lockDurationMs ?? 30_000,
-    stalledInterval: options.stalledIntervalMs ?? 30_000,
-    maxStalledCount: 3,
-    // BullMQ honours queue.rateLimit (the 429 pause) only where a limit is set: this one, which no queue
-    // reaches, applies when the queue has no global limit of its own (the global limit takes precedence).
-    limiter: { max: 1_000_000_000, duration: 1000 },
-    settings: {
-      backoffStrategy: (attemptsMade, _type, error) =>
-        backoffDelay(
-          attemptsMade,
-          error instanceof RetryLater ? error.retryAfterMs : undefined,
-          base,
-          cap,
-          random,
-        ),
-    },
-  });
+  const worker = closeOnThrow(
+    connections,
+    () =>
+      new Worker<MailJobData, MailJobResult>(location.name, track, {
+        connection: redis,
+        prefix: location.prefix,
+        concurrency: options.concurrency ?? 10,
+        lockDuration: options.lockDurationMs ?? 30_000,
+        stalledInterval: options.stalledIntervalMs ?? 30_000,
+        maxStalledCount: 3,
+        // BullMQ honours queue.rateLimit (the 429 pause) only where a limit is set: this one, which no queue
+        // reaches, applies when the queue has no global limit of its own (the global limit takes precedence).
+        limiter: { max: 1_000_000_000, duration: 1000 },
+        settings: {
+          backoffStrategy: (attemptsMade, _type, error) =>
+            backoffDelay(
+              attemptsMade,
+              error instanceof RetryLater ? error.retryAfterMs : undefined,
+              base,
+              cap,
+              random,
+            ),
+        },
+      }),
+  );
   // Errors of the worker itself (a lost connection) are retried by BullMQ; keep them from crashing the process.
   worker.on("error", () => undefined);
 
-  const ready = (async () => {
-    await worker.waitUntilReady();
-    if (options.rateLimit) {
-      await queue.setGlobalRateLimit(options.rateLimit.max, options.rateLimit.durationMs ?? 1000);
-    } else {
-      await queue.removeGlobalRateLimit();
-    }
-  })();
+  // A Redis that refuses the password or is gone leaves BullMQ reconnecting: `ready` waits, until close().
+  let closedBeforeReady = (): void => undefined;
+  const ready = Promise.race([
+    (async () => {
+      await worker.waitUntilReady();
+      if (options.rateLimit) {
+        await queue.setGlobalRateLimit(options.rateLimit.max, options.rateLimit.durationMs ?? 1000);
+      } else {
+        await queue.removeGlobalRateLimit();
+      }
+    })(),
+    new Promise<never>((_, reject) => {
+      closedBeforeReady = () => {
+        const last = connections.lastError();
+        const why = last === undefined ? "" : ` (the connection's last error: ${last})`;
+        reject(
+          new MailError("UNAVAILABLE", `the worker was closed before the queue's Redis was ready${why}`),
+        );
+      };
+    }),
+  ]);
 
   let closing: Promise<void> | undefined;
   return {
@@ -211,20 +230,27 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
     ready,
     close({ timeoutMs = 25_000 } = {}) {
       closing ??= (async () => {
-        await ready.catch(() => undefined);
-        // Stop fetching, wait for the sends under way up to the deadline, then close without waiting:
-        // a send still running keeps its job active until the lock expires, and the next worker to
-        // run it finds the job's marker (an unknown outcome, handled by onUnknownOutcome).
-        await worker.pause(true);
-        let timer: NodeJS.Timeout | undefined;
-        const deadline = new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, timeoutMs);
-        });
-        await Promise.race([Promise.all(inFlight), deadline]);
-        clearTimeout(timer);
-        await worker.close(true);
-        await queue.close();
-        await redis.quit().catch(() => undefined);
+        // Not waiting for `ready`: a worker whose Redis refuses it or is gone never gets ready. A pending
+        // `ready` rejects (UNAVAILABLE), handled here so that a caller not awaiting it sees no unhandled rejection.
+        closedBeforeReady();
+        ready.catch(() => undefined);
+        try {
+          // Stop fetching, wait for the sends under way up to the deadline, then close without waiting:
+          // a send still running keeps its job active until the lock expires, and the next worker to
+          // run it finds the job's marker (an unknown outcome, handled by onUnknownOutcome).
+          await worker.pause(true);
+          let timer: NodeJS.Timeout | undefined;
+          const deadline = new Promise<void>((resolve) => {
+            timer = setTimeout(resolve, timeoutMs);
+          });
+          await Promise.race([Promise.all(inFlight), deadline]);
+          clearTimeout(timer);
+          await worker.close(true);
+          await queue.close();
+        } finally {
+          // Every connection it opened (the blocking one BullMQ duplicated included), also one never up.
+          await connections.close();
+        }
       })();
       return closing;
     },

@@ -17,13 +17,14 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function ping(port: number): Promise<boolean> {
+/** Whether a Redis answers on `port` (PONG, or NOAUTH when it asks for a password). */
+async function answers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = new Socket();
     socket.setTimeout(200);
     socket.once("data", (data) => {
       socket.destroy();
-      resolve(data.toString().startsWith("+PONG"));
+      resolve(/^(\+PONG|-NOAUTH)/.test(data.toString()));
     });
     socket.once("error", () => resolve(false));
     socket.once("timeout", () => {
@@ -34,21 +35,26 @@ async function ping(port: number): Promise<boolean> {
   });
 }
 
-/** Starts redis-server (Debian's `redis-server` must be installed) and waits for PONG. */
-export async function startRedis(): Promise<TestRedis> {
+/**
+ * Starts redis-server (Debian's `redis-server` must be installed) and waits until it answers; with
+ * `requirepass` when a password is given (the URL then carries it).
+ */
+export async function startRedis(options: { readonly password?: string } = {}): Promise<TestRedis> {
+  const auth = options.password === undefined ? [] : ["--requirepass", options.password];
   for (let tries = 0; tries < 5; tries++) {
     const port = await freePort();
     const child: ChildProcess = spawn(
       "redis-server",
-      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", ...auth],
       { stdio: "ignore" },
     );
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     const started = Date.now();
     while (Date.now() - started < 5000 && child.exitCode === null) {
-      if (await ping(port)) {
+      if (await answers(port)) {
+        const userinfo = options.password === undefined ? "" : `:${encodeURIComponent(options.password)}@`;
         return {
-          url: `redis://127.0.0.1:${port}`,
+          url: `redis://${userinfo}127.0.0.1:${port}`,
           port,
           async stop() {
             child.kill("SIGKILL");
