@@ -1,8 +1,9 @@
-// CPU profile of one side of an HTTP send benchmark: `node --cpu-prof --cpu-prof-dir=<dir> profile.mjs
-// raw|posse <id> <stub url> [sends]`, then `node profile.mjs --summary <file.cpuprofile>` prints the frames
+// CPU profile of one side of an HTTP send benchmark: `node profile.mjs raw|posse <id> <stub url> <sends>
+// <out.cpuprofile>` (sequential sends, after a warm-up), then `node profile.mjs --summary <file>` prints the frames
 // with the most self time, grouped by where their code lives (posse-mail core, the provider package, the
 // vendor SDK, Node).
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector";
 import { pathToFileURL } from "node:url";
 import { HTTP_VENDORS, posseSender } from "./lib/http-vendors.mjs";
 import { runMany } from "./lib/shared.mjs";
@@ -58,11 +59,25 @@ if (main && process.argv[2] === "--summary") {
   console.log("");
   for (const { name, percent } of summary.frames) console.log(`${percent.toFixed(1).padStart(5)}%  ${name}`);
 } else if (main) {
-  const [kind, id, url, count = "3000", inFlight = "1"] = process.argv.slice(2);
+  // Profiled after a warm-up, through the inspector: start-up and the first, slow sends are left out.
+  const [kind, id, url, count = "3000", out = ""] = process.argv.slice(2);
   const vendor = HTTP_VENDORS.find((candidate) => candidate.id === id);
   const sender = kind === "raw" ? { send: await vendor.raw(url) } : await posseSender(vendor, url);
-  await runMany(sender.send, Number(count), Number(inFlight));
+  await runMany(sender.send, 1500, 1);
+  const session = new Session();
+  session.connect();
+  const post = (method, params) =>
+    new Promise((resolve, reject) =>
+      session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  await post("Profiler.enable");
+  await post("Profiler.setSamplingInterval", { interval: 100 });
+  await post("Profiler.start");
+  await runMany(sender.send, Number(count), 1);
+  const { profile } = await post("Profiler.stop");
+  session.disconnect();
   await sender.mailer?.close();
+  if (out !== "") writeFileSync(out, JSON.stringify(profile));
   process.stdout.write("{}\n");
 }
 

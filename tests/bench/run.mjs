@@ -3,7 +3,7 @@
 // table into BENCHMARKS.md; `--quick` (or BENCH_QUICK=1) is the CI variant: few iterations, fails only on a
 // gross regression (a ratio above 1.5), writes nothing. Exits 1 when a figure passes its bound or a stub
 // saw other requests than those sent.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { sdkLoadReport } from "@posse/mail-core/testing";
@@ -19,7 +19,7 @@ const GROSS = 1.5;
 const rows = [];
 const profiles = [];
 /** Vendors whose send is profiled in the full run: one whose SDK posse-mail drives, one it sends with fetch. */
-const PROFILED = ["postmark", "mailjet"];
+const PROFILED = ["postmark", "mailjet", "amazon_ses"];
 const PROFILE_SENDS = 3000;
 
 /** CPU profiles of raw and posse-mail sends to the stub, in fresh processes, compared. */
@@ -27,13 +27,9 @@ async function profileVendor(id, url) {
   const dir = mkdtempSync(join(tmpdir(), "posse-bench-profile-"));
   try {
     const load = async (kind) => {
-      const out = join(dir, kind);
-      await runChild(
-        "profile.mjs",
-        [kind, id, url, String(PROFILE_SENDS)],
-        ["--cpu-prof", `--cpu-prof-dir=${out}`],
-      );
-      return JSON.parse(readFileSync(join(out, readdirSync(out)[0]), "utf8"));
+      const out = join(dir, `${kind}.cpuprofile`);
+      await runChild("profile.mjs", [kind, id, url, String(PROFILE_SENDS), out]);
+      return JSON.parse(readFileSync(out, "utf8"));
     };
     return { id, ...profileDiff(await load("raw"), await load("posse"), PROFILE_SENDS) };
   } finally {
@@ -108,6 +104,20 @@ try {
         ratio,
         `median wall: raw ${us(result.rawUs)}, posse ${us(result.posseUs)}; CPU: raw ${us(result.rawCpuUs)}, posse ${us(result.posseCpuUs)} (${ratio(result.cpuRatio)})`,
       );
+    }
+  }
+  // What stands in the way for the providers posse-mail sends with fetch (informational, no bound).
+  if (!QUICK) {
+    const cost = await runChild("fetch-cost.mjs", [stub.url]);
+    for (const inFlight of [1, 8]) {
+      rows.push({
+        section: "HTTP send",
+        name: `Node's fetch against node:http, ${inFlight === 1 ? "sequential" : "8 in flight"} (CPU per request)`,
+        value: ratio(cost[`fetch${inFlight}`] / cost[`http${inFlight}`]),
+        bound: "informational",
+        ok: true,
+        detail: `node:http ${us(cost[`http${inFlight}`])}, fetch ${us(cost[`fetch${inFlight}`])}`,
+      });
     }
   }
   // Where the extra CPU goes, for the record: a CPU profile of each side, compared (full run only).
@@ -249,7 +259,7 @@ if (!QUICK) {
     ...table,
     "",
     ...profiles.flatMap((profile) => [
-      `CPU profile, ${profile.id}, ${PROFILE_SENDS} sequential sends each: raw ${us(profile.rawBusyUs)}, posse ${us(profile.posseBusyUs)} busy per send. Largest extra per send (posse minus raw):`,
+      `CPU profile, ${profile.id}, ${PROFILE_SENDS} sequential sends each after 1,500 warm-up sends: raw ${us(profile.rawBusyUs)}, posse ${us(profile.posseBusyUs)} busy per send. Where posse-mail spends more per send (posse minus raw; negative: less):`,
       "",
       `- by origin: ${profile.origins.map((entry) => `${entry.name} ${entry.extraUs >= 0 ? "+" : ""}${entry.extraUs.toFixed(1)} µs`).join(", ")}`,
       `- by frame: ${profile.frames.map((entry) => `\`${entry.name}\` +${entry.extraUs.toFixed(1)} µs`).join(", ")}`,
