@@ -42,25 +42,6 @@ export interface QueuedSend {
   readonly source: JobSource;
 }
 
-/**
- * The queue as the page's job source. Its Redis connection gets an error listener and is disconnected after
- * `close`: with a refused password, ioredis keeps reconnecting after `close` (the process would not end) and
- * prints each refusal as an unhandled error event. Connection trouble reaches the demo as `enqueue`'s
- * `UNAVAILABLE` instead.
- */
-function quietSource(queue: MailQueue): JobSource {
-  const { connection } = queue.queue.opts;
-  const client = connection && "disconnect" in connection ? connection : undefined;
-  client?.on("error", () => undefined);
-  return {
-    job: (id) => queue.job(id),
-    async close() {
-      await queue.close();
-      client?.disconnect();
-    },
-  };
-}
-
 /** The mail variables without an application's `MAIL_QUEUE_*`: the demo's worker serves the demo's queue only. */
 function withoutQueueVariables(env: EnvSource): EnvSource {
   return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith("MAIL_QUEUE_")));
@@ -137,7 +118,8 @@ export async function sendThroughQueue(options: QueuedSendOptions): Promise<Queu
   } catch (error) {
     throw withHint(error, "give --queue a Redis URL, e.g. redis://127.0.0.1:6379");
   }
-  const source = quietSource(queue);
+  // The queue is the page's job source: its close() ends its connection, also one Redis refused.
+  const source: JobSource = queue;
   let worker: MailWorker | undefined;
   try {
     writeLine(
