@@ -2,7 +2,9 @@
 // @arethetypeswrong/cli, installed with npm into an app outside the workspace, then imported as ESM and
 // CommonJS, type-checked under node16, nodenext and bundler resolution, and used to send through a loopback
 // SMTP server and the memory provider. Prints each package's installed size.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { publint } from "publint";
@@ -138,6 +140,53 @@ describe("the packages a user installs", () => {
       expect(received!.raw).toContain(sent.smtp.messageId);
     },
   );
+
+  it("a stranger's provider from its tarball: detected from its variable, selected by MAIL_PROVIDER, sends", async () => {
+    // A SparkPost stand-in on loopback: answers a transmission as SparkPost does and records what arrived.
+    const seen: { path: string; authorization: string | undefined; body: string }[] = [];
+    const vendor = createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
+      request.on("end", () => {
+        seen.push({ path: request.url ?? "", authorization: request.headers.authorization, body });
+        response.writeHead(200, { "content-type": "application/json" });
+        response.end('{"results":{"total_rejected_recipients":0,"total_accepted_recipients":1,"id":"7001"}}');
+      });
+    });
+    await new Promise<void>((resolve) => vendor.listen(0, "127.0.0.1", resolve));
+    const { port } = vendor.address() as AddressInfo;
+    writeFileSync(
+      join(appDir, "sparkpost.mjs"),
+      `import { createMailerFromEnv, resolveMailProvider } from "@posse/mail-core";
+import "@posse-examples/mail-sparkpost";
+const detected = resolveMailProvider({ ...process.env, MAIL_PROVIDER: "" });
+const mailer = await createMailerFromEnv({ config: { sparkpost: { endpoint: process.env.STUB_URL } } });
+const receipt = await mailer.send({ to: "ann@example.com", subject: "From a stranger's provider", text: "Hi" });
+await mailer.close();
+console.log(JSON.stringify({ detected: detected?.id, configured: detected?.configured, receipt }));
+`,
+    );
+    try {
+      const result = await node("sparkpost.mjs", [], {
+        MAIL_PROVIDER: "sparkpost",
+        MAIL_FROM_ADDRESS: "App <app@example.com>",
+        SPARKPOST_API_KEY: "sp-test-key-0123456789",
+        STUB_URL: `http://127.0.0.1:${port}/api/v1`,
+      });
+      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: "" });
+      expect(JSON.parse(result.stdout)).toEqual({
+        detected: "sparkpost",
+        configured: true,
+        receipt: { provider: "sparkpost", messageId: "7001" },
+      });
+      expect(seen).toHaveLength(1);
+      expect(seen[0]!.path).toBe("/api/v1/transmissions");
+      expect(seen[0]!.authorization).toBe("sp-test-key-0123456789");
+      expect(JSON.parse(seen[0]!.body).content.subject).toBe("From a stranger's provider");
+    } finally {
+      await new Promise((resolve) => vendor.close(resolve));
+    }
+  });
 
   it("prints each package's installed size (its own files, not its dependencies)", () => {
     const kB = (bytes: number) => `${(bytes / 1024).toFixed(1).padStart(7)} kB`;
