@@ -1,9 +1,12 @@
 import { describe, expect, it, vi } from "vitest";
 import {
   hasSharedSecret,
+  jsonRecords,
+  type MailEvent,
   resolveSharedSecret,
   type SharedSecretConfig,
   sharedSecretFromEnv,
+  sharedSecretWebhook,
   timingSafeEqual,
   toStringRecord,
   verifySharedSecret,
@@ -178,5 +181,61 @@ describe("toStringRecord", () => {
     });
     expect(toStringRecord("x")).toEqual({});
     expect(toStringRecord([1])).toEqual({});
+  });
+});
+
+describe("jsonRecords", () => {
+  it("takes one object or an array of objects, and nothing else", () => {
+    expect(jsonRecords({ a: 1 })).toEqual([{ a: 1 }]);
+    expect(jsonRecords([{ a: 1 }, { b: 2 }])).toEqual([{ a: 1 }, { b: 2 }]);
+    expect(jsonRecords([])).toEqual([]);
+    expect(jsonRecords([{ a: 1 }, 2])).toBeUndefined();
+    expect(jsonRecords(null)).toBeUndefined();
+    expect(jsonRecords("text")).toBeUndefined();
+  });
+});
+
+describe("sharedSecretWebhook", () => {
+  const vendor = {
+    provider: "acme",
+    envPrefix: "ACME",
+    records: (body: Uint8Array) => jsonRecords(JSON.parse(new TextDecoder().decode(body))),
+    malformed: "the body is not an Acme record",
+    map: (record: Record<string, unknown>, received: number) =>
+      ({ provider: "acme", vendorType: String(record.event), timestamp: new Date(received) }) as MailEvent,
+  };
+  const post = (body: string, headers: Record<string, string> = {}): WebhookRequest => ({
+    ...request(headers),
+    body: new TextEncoder().encode(body),
+  });
+
+  it("refuses a request without the secret, maps each record of an accepted one at the time `now` gives", async () => {
+    const webhook = sharedSecretWebhook(vendor, { bearer: "tok-123", env: {}, now: () => 5000 });
+    expect(webhook.provider).toBe("acme");
+    expect(refusal(() => webhook.verify(post("{}"))).status).toBe(401);
+    expect(() => webhook.verify(post("{}", { authorization: "Bearer tok-123" }))).not.toThrow();
+    expect(await webhook.parse(post('[{"event":"a"},{"event":"b"}]'))).toEqual([
+      { provider: "acme", vendorType: "a", timestamp: new Date(5000) },
+      { provider: "acme", vendorType: "b", timestamp: new Date(5000) },
+    ]);
+    const malformed = refusal(() => webhook.parse(post("[1]")));
+    expect([malformed.status, malformed.message]).toEqual([400, "the body is not an Acme record"]);
+  });
+
+  it("reads <PREFIX>_WEBHOOK_* from env, _TOKEN only unless envBearer is false", () => {
+    const env = { ACME_WEBHOOK_TOKEN: "env-token" };
+    const webhook = sharedSecretWebhook(vendor, { env });
+    expect(() => webhook.verify(post("{}", { authorization: "Bearer env-token" }))).not.toThrow();
+    const error = (() => {
+      try {
+        sharedSecretWebhook({ ...vendor, envBearer: false }, { env });
+      } catch (caught) {
+        return caught as Error;
+      }
+      throw new Error("created");
+    })();
+    expect(error.message).toContain("ACME_WEBHOOK_USERNAME/ACME_WEBHOOK_PASSWORD");
+    expect(error.message).not.toContain("ACME_WEBHOOK_TOKEN");
+    expect(error.message).not.toContain("env-token");
   });
 });

@@ -1,12 +1,11 @@
 import {
+  jsonRecords,
   parseJsonBody,
-  resolveSharedSecret,
   type SharedSecretWebhookOptions,
-  verifySharedSecret,
+  sharedSecretWebhook,
   type WebhookDefinition,
-  WebhookError,
 } from "@posse/mail-core";
-import { mapBrevoEvent, recordsOf } from "./map-event.js";
+import { mapBrevoEvent } from "./map-event.js";
 
 /**
  * Settings of the Brevo webhook: the token of the webhook's bearer auth (`bearer`), the Basic credentials of the
@@ -20,22 +19,16 @@ export interface BrevoWebhookOptions extends SharedSecretWebhookOptions {
 
 /** Verifies and normalizes Brevo's transactional webhook posts (one record, or an array when batched; no signature: shared secrets). */
 export function brevoWebhook(options: BrevoWebhookOptions = {}): WebhookDefinition {
-  const secrets = resolveSharedSecret("brevo", "BREVO", options);
-  const now = options.now ?? Date.now;
-  return {
-    provider: "brevo",
-    verify(request) {
-      if (secrets !== undefined) verifySharedSecret(request, secrets);
+  return sharedSecretWebhook(
+    {
+      provider: "brevo",
+      envPrefix: "BREVO",
+      records: (body) => jsonRecords(parseJsonBody(body)),
+      malformed: "the body is not a Brevo webhook record or an array of records",
+      map: mapBrevoEvent,
     },
-    parse(request) {
-      const records = recordsOf(parseJsonBody(request.body));
-      if (records === undefined) {
-        throw new WebhookError(400, "the body is not a Brevo webhook record or an array of records");
-      }
-      const received = now();
-      return records.map((record) => mapBrevoEvent(record, received));
-    },
-  };
+    options,
+  );
 }
 
 export { mapBrevoEvent };

@@ -1,5 +1,4 @@
 import {
-  isJsonObject,
   type MailBounce,
   type MailEvent,
   type MailEventType,
@@ -84,10 +83,4 @@ export function mapBrevoEvent(record: Record<string, unknown>, received: number)
     metadata: metadataOf(record),
     raw: record,
   };
-}
-
-/** The records of a post: one object, or an array of them when the webhook is batched. */
-export function recordsOf(body: unknown): Record<string, unknown>[] | undefined {
-  const items = Array.isArray(body) ? body : [body];
-  return items.every(isJsonObject) ? items : undefined;
 }

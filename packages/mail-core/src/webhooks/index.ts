@@ -20,7 +20,14 @@ export {
   toNodeHandler,
   toWebRequest,
 } from "./node-adapter.js";
-export { bodyText, isJsonObject, optionalString, parseJsonBody, toStringRecord } from "./parse-body.js";
+export {
+  bodyText,
+  isJsonObject,
+  jsonRecords,
+  optionalString,
+  parseJsonBody,
+  toStringRecord,
+} from "./parse-body.js";
 export { readLimitedBody } from "./read-body.js";
 export { memoryReplayCache, type ReplayCache } from "./replay-cache.js";
 export {
@@ -31,5 +38,10 @@ export {
   type SharedSecretConfig,
   verifySharedSecret,
 } from "./shared-secret.js";
+export {
+  type SharedSecretVendor,
+  type SharedSecretWebhookFactoryOptions,
+  sharedSecretWebhook,
+} from "./shared-secret-webhook.js";
 export { refuseStaleTimestamp } from "./timestamp-window.js";
 export { isWebhookError, WebhookError, type WebhookErrorStatus } from "./webhook-error.js";

@@ -40,3 +40,9 @@ export function toStringRecord(value: unknown): Record<string, string> {
 export function optionalString(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
+
+/** The records of a parsed body: one object, or an array of objects (a batched post); undefined for anything else. */
+export function jsonRecords(body: unknown): Record<string, unknown>[] | undefined {
+  const items = Array.isArray(body) ? body : [body];
+  return items.every(isJsonObject) ? items : undefined;
+}

@@ -1,11 +1,10 @@
 import {
-  resolveSharedSecret,
+  jsonRecords,
   type SharedSecretWebhookOptions,
-  verifySharedSecret,
+  sharedSecretWebhook,
   type WebhookDefinition,
-  WebhookError,
 } from "@posse/mail-core";
-import { mapMailjetEvent, recordsOf } from "./map-event.js";
+import { mapMailjetEvent } from "./map-event.js";
 import { parseExactJson } from "./parse-exact-json.js";
 
 /**
@@ -20,23 +19,19 @@ export interface MailjetWebhookOptions extends SharedSecretWebhookOptions {
 
 /** Verifies and normalizes Mailjet's event callbacks (one event, or an array with Version 2; no signature: Basic credentials). */
 export function mailjetWebhook(options: MailjetWebhookOptions = {}): WebhookDefinition {
-  // Mailjet sends no custom header: a token could only travel in the URL, so only Basic credentials are read from env.
-  const secrets = resolveSharedSecret("mailjet", "MAILJET", options, { bearer: false });
-  const now = options.now ?? Date.now;
-  return {
-    provider: "mailjet",
-    verify(request) {
-      if (secrets !== undefined) verifySharedSecret(request, secrets);
+  return sharedSecretWebhook(
+    {
+      provider: "mailjet",
+      envPrefix: "MAILJET",
+      // Mailjet sends no custom header: a token could only travel in the URL, so only Basic credentials are read from env.
+      envBearer: false,
+      // One event (Version 1), or an array of them (Version 2, grouped events).
+      records: (body) => jsonRecords(parseExactJson(body)),
+      malformed: "the body is not a Mailjet event or an array of events",
+      map: mapMailjetEvent,
     },
-    parse(request) {
-      const records = recordsOf(parseExactJson(request.body));
-      if (records === undefined) {
-        throw new WebhookError(400, "the body is not a Mailjet event or an array of events");
-      }
-      const received = now();
-      return records.map((record) => mapMailjetEvent(record, received));
-    },
-  };
+    options,
+  );
 }
 
 export { mapMailjetEvent };

@@ -1,5 +1,4 @@
 import {
-  isJsonObject,
   type MailBounce,
   type MailEvent,
   type MailEventType,
@@ -84,10 +83,4 @@ export function mapMailjetEvent(record: Record<string, unknown>, received: numbe
     metadata: metadataOf(record),
     raw: record,
   };
-}
-
-/** The records of a post: one object (Version 1), or an array of them (Version 2, grouped events). */
-export function recordsOf(body: unknown): Record<string, unknown>[] | undefined {
-  const items = Array.isArray(body) ? body : [body];
-  return items.every(isJsonObject) ? items : undefined;
 }

@@ -1,11 +1,9 @@
 import {
   isJsonObject,
   parseJsonBody,
-  resolveSharedSecret,
   type SharedSecretWebhookOptions,
-  verifySharedSecret,
+  sharedSecretWebhook,
   type WebhookDefinition,
-  WebhookError,
 } from "@posse/mail-core";
 import { mapPostmarkEvent } from "./map-event.js";
 
@@ -21,24 +19,19 @@ export interface PostmarkWebhookOptions extends SharedSecretWebhookOptions {
 
 /** Verifies and normalizes Postmark's webhook posts (one JSON record per request, no signature: shared secrets). */
 export function postmarkWebhook(options: PostmarkWebhookOptions = {}): WebhookDefinition {
-  const secrets = resolveSharedSecret("postmark", "POSTMARK", options);
-  const now = options.now ?? Date.now;
-  return {
-    provider: "postmark",
-    verify(request) {
-      if (secrets !== undefined) verifySharedSecret(request, secrets);
+  return sharedSecretWebhook(
+    {
+      provider: "postmark",
+      envPrefix: "POSTMARK",
+      records(body) {
+        const record = parseJsonBody(body);
+        return isJsonObject(record) && typeof record.RecordType === "string" ? [record] : undefined;
+      },
+      malformed: "the body is not a Postmark webhook record (an object with a RecordType)",
+      map: mapPostmarkEvent,
     },
-    parse(request) {
-      const record = parseJsonBody(request.body);
-      if (!isJsonObject(record) || typeof record.RecordType !== "string") {
-        throw new WebhookError(
-          400,
-          "the body is not a Postmark webhook record (an object with a RecordType)",
-        );
-      }
-      return [mapPostmarkEvent(record, now())];
-    },
-  };
+    options,
+  );
 }
 
 export { mapPostmarkEvent };
