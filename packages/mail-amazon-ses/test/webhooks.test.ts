@@ -7,7 +7,7 @@ import { createServer, request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { createWebhookHandler, MailError, type MailEvent, toNodeHandler } from "@posse/mail-core";
-import { createContractMailer, minimalMessage, sdkLoadReport } from "@posse/mail-core/testing";
+import { createContractMailer, minimalMessage, recordConsole, sdkLoadReport } from "@posse/mail-core/testing";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -681,25 +681,12 @@ describe.each(["index.js", "index.cjs"])("dist/webhooks/%s", (file) => {
   }, 30_000);
 });
 
-/** Every console method, silenced and recorded, so a test can show that nothing was logged. */
-function spyOnConsole() {
-  const spies = (["log", "info", "warn", "error", "debug", "trace"] as const).map((method) =>
-    vi.spyOn(console, method).mockImplementation(() => {}),
-  );
-  return {
-    calls: () => spies.flatMap((spy) => spy.mock.calls),
-    restore: () => {
-      for (const spy of spies) spy.mockRestore();
-    },
-  };
-}
-
 // Stale timestamps: SNS re-sends a failed delivery with the original MessageId, Timestamp and signature, for hours,
 // so a time window would refuse the retries a 500 asked for; eventId (SNS's MessageId) is what to dedupe on.
 // SES has no shared secret; what an answer must not echo is the signature and the certificate.
 describe("ses webhook: every refusal path, and nothing echoed or logged", () => {
   it("answers 401, 403, 400, 413 and 405 as the issue lists, echoing no signature or certificate, and logs nothing", async () => {
-    const console_ = spyOnConsole();
+    const console_ = recordConsole();
     try {
       const message = signed(notification(BOUNCE));
       const certificateBody = CERTIFICATE.split("\n").slice(1, 3).join("");

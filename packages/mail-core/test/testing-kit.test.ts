@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createMailer, createMailerFromEnv, MailError, registerProvider } from "../src/index.js";
 import {
+  answersOf,
   createFakeClock,
   createTestMailer,
   type FailureRule,
@@ -8,6 +9,7 @@ import {
   type MemoryConfig,
   memoryProvider,
   minimalMessage,
+  recordConsole,
 } from "../src/testing/index.js";
 import { clearRegistry } from "./support/provider-fakes.js";
 
@@ -201,5 +203,57 @@ describe("findSecret", () => {
     expect(findSecret(new Error("outer", { cause: new Error("inner s3cr3t") }), ["s3cr3t"])).toBe("s3cr3t");
     expect(findSecret({ headers: { authorization: "Bearer zzz999" } }, ["zzz999"])).toBe("zzz999");
     expect(findSecret(new MailError("AUTH", "bad token"), ["abc123"])).toBeUndefined();
+  });
+});
+
+describe("recordConsole", () => {
+  it("silences and records every console method until restored", () => {
+    const original = console.warn;
+    const recorder = recordConsole();
+    try {
+      console.log("a", 1);
+      console.warn("b");
+      console.error("c");
+      console.trace("d");
+      expect(recorder.calls()).toEqual([["a", 1], ["b"], ["c"], ["d"]]);
+    } finally {
+      recorder.restore();
+    }
+    expect(console.warn).toBe(original);
+  });
+});
+
+describe("answersOf", () => {
+  it("reads each row's status, body and headers in order, sending a row given as a function only after the one before", async () => {
+    const sent: string[] = [];
+    const answer = (name: string, status: number) => async () => {
+      sent.push(name);
+      return new Response(status === 204 ? null : `body ${name}`, { status, headers: { "x-row": name } });
+    };
+    const rows = [];
+    for await (const row of answersOf([
+      ["first", answer("first", 401)(), 401],
+      ["second", answer("second", 204), 200],
+    ])) {
+      rows.push({ ...row, sentSoFar: [...sent] });
+    }
+    expect(rows).toEqual([
+      {
+        name: "first",
+        expected: 401,
+        status: 401,
+        text: "body first",
+        headers: "content-type,text/plain;charset=UTF-8\nx-row,first",
+        sentSoFar: ["first"],
+      },
+      {
+        name: "second",
+        expected: 200,
+        status: 204,
+        text: "",
+        headers: "x-row,second",
+        sentSoFar: ["first", "second"],
+      },
+    ]);
   });
 });

@@ -1,3 +1,5 @@
+export { type AnswerCase, answersOf, type CaseAnswer } from "./case-answers.js";
+export { type ConsoleRecorder, recordConsole } from "./console-recorder.js";
 export {
   type CapturedRequest,
   captureJsonRequest,
