@@ -91,6 +91,8 @@ describeProviderConformance({
   },
   // The SDK takes no AbortSignal: the core stops waiting, and axios' own timeout ends the request later.
   abortsRequest: false,
+  // Its UNKNOWN for an over-size answer says "without a send result", not the limit (a gap, not a choice).
+  namesSizeLimit: false,
   sdk: {
     entries: ["index.js", "index.cjs"].map((file) =>
       fileURLToPath(new URL(`../dist/${file}`, import.meta.url)),

@@ -36,7 +36,7 @@ export interface ProviderConformance<Config> {
   readonly env: Readonly<Record<string, string>>;
   /** Every form of a credential that must never surface: raw values and encodings such as Basic's base64. */
   readonly secrets: readonly string[];
-  /** The test file's MSW server, listening with `onUnhandledRequest: "error"`; the suite adds handlers. */
+  /** The test file's MSW server, listening with `onUnhandledRequest: "error"`; the suite adds handlers (and closes and re-listens around its real-socket checks). */
   readonly server: SetupServer;
   /** The URL a send is POSTed to, e.g. `https://api.postmarkapp.com/email`. */
   readonly sendUrl: string;
@@ -60,6 +60,11 @@ export interface ProviderConformance<Config> {
    * caller's abort tears the request down; checked through MSW, which sees the abort of `fetch` requests.
    */
   readonly abortsRequest?: boolean;
+  /**
+   * False when the provider's UNKNOWN for an answer past `MAX_RESPONSE_BYTES` does not say so in its message
+   * (Mailgun and Mailjet report it as an answer without an id); the cap and the closed socket are still checked.
+   */
+  readonly namesSizeLimit?: boolean;
   /** The vendor SDK, when the provider loads one; the suite proves it is loaded only by `create`. */
   readonly sdk?: SdkCheck;
 }

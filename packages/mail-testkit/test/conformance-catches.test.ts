@@ -1,6 +1,6 @@
 // The suite can fail: run against a provider that drops tags, calls a 401 a server failure, leaks its key
-// into errors and takes any 2xx for a receipt, exactly those checks fail; the same provider without the
-// faults passes every check.
+// into errors, takes any 2xx for a receipt, reads 64 MiB of an endless answer and drops the signal once the
+// headers arrived, exactly those checks fail; the same provider without the faults passes every check.
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -66,6 +66,10 @@ describe("describeProviderConformance", () => {
         // a 2xx without an id became a receipt
         "a 2xx that is not the vendor's success is no receipt: UNKNOWN, outcome unknown, sent once a 200 HTML page (a captive portal)",
         "a 2xx that is not the vendor's success is no receipt: UNKNOWN, outcome unknown, sent once a 200 empty JSON object",
+        // 64 MiB read from an endless answer; the signal dropped once the headers arrived
+        "over a real socket, an answer that never ends is capped and torn down reads an endless 200 to at most MAX_RESPONSE_BYTES, closes the socket: UNKNOWN, outcome unknown, sent once",
+        "over a real socket, an answer that never ends is capped and torn down closes a trickling answer's socket when the timeout fires on the injected clock: TIMEOUT",
+        "over a real socket, an answer that never ends is capped and torn down closes a trickling answer's socket when the caller aborts: ABORTED",
       ].sort(),
     );
     expect(passed.length).toBeGreaterThan(20);
