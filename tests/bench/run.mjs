@@ -12,6 +12,12 @@ import { median, QUICK, ROOT, runChild, startStub } from "./lib/shared.mjs";
 import { profileDiff } from "./profile.mjs";
 
 if (QUICK) process.env.BENCH_QUICK = "1";
+/** `--only=<id>[,<id>…]`: measure those HTTP providers' sends alone (no other section, nothing written). */
+const ONLY = process.argv
+  .find((arg) => arg.startsWith("--only="))
+  ?.slice("--only=".length)
+  .split(",");
+const VENDORS = ONLY === undefined ? HTTP_VENDORS : HTTP_VENDORS.filter((vendor) => ONLY.includes(vendor.id));
 const began = Date.now();
 const loadAtStart = loadavg();
 /** Bounds of the full run; the quick run checks ratios against 1.5 only. */
@@ -37,6 +43,17 @@ async function profileVendor(id, url) {
   }
 }
 const problems = [];
+
+/** A compared profile as the lines BENCHMARKS.md shows. */
+function profileLines(profile) {
+  return [
+    `CPU profile, ${profile.id}, ${PROFILE_SENDS} sequential sends each after 1,500 warm-up sends: raw ${us(profile.rawBusyUs)}, posse ${us(profile.posseBusyUs)} busy per send. Where posse-mail spends more per send (posse minus raw; negative: less):`,
+    "",
+    `- by origin: ${profile.origins.map((entry) => `${entry.name} ${entry.extraUs >= 0 ? "+" : ""}${entry.extraUs.toFixed(1)} µs`).join(", ")}`,
+    `- by frame: ${profile.frames.map((entry) => `\`${entry.name}\` +${entry.extraUs.toFixed(1)} µs`).join(", ")}`,
+    "",
+  ];
+}
 
 /** Records a figure; `bound` is checked as an upper bound (a ratio, microseconds, bytes or ms). */
 function figure(section, name, value, bound, format, detail = "", isRatio = true) {
@@ -75,7 +92,7 @@ function check(condition, message) {
 // HTTP providers: raw SDK against posse-mail, sequential and 8 in flight, against a stub in its own process.
 const stub = await startStub("vendor-stub.mjs");
 try {
-  for (const vendor of HTTP_VENDORS) {
+  for (const vendor of VENDORS) {
     let results = await runChild("http-send.mjs", [vendor.id, stub.url]);
     // The quick run measures up to twice more before it calls a ratio gross: a burst of load from other
     // processes rarely strikes three times running, a regression does. It keeps the best of each mode.
@@ -121,9 +138,10 @@ try {
     }
   }
   // Where the extra CPU goes, for the record: a CPU profile of each side, compared (full run only).
-  for (const id of QUICK ? [] : PROFILED) profiles.push(await profileVendor(id, stub.url));
+  const profiled = QUICK ? [] : (ONLY ?? PROFILED);
+  for (const id of profiled) profiles.push(await profileVendor(id, stub.url));
   // Heap figures are absolute, so the quick run (which checks ratios only) leaves the long runs out.
-  for (const vendor of QUICK ? [] : HTTP_VENDORS) {
+  for (const vendor of QUICK || ONLY ? [] : HTTP_VENDORS) {
     const result = await runChild("http-heap.mjs", [vendor.id, stub.url], ["--expose-gc"]);
     figure(
       "Memory",
@@ -139,6 +157,10 @@ try {
   await stub.stop();
 }
 lap("HTTP");
+if (ONLY !== undefined) {
+  for (const profile of profiles) console.log(profileLines(profile).join("\n"));
+  process.exit(problems.length > 0 ? 1 : 0);
+}
 
 // SMTP: posse-mail's pool against nodemailer's, and nodemailer with one connection per message.
 const smtp = await startStub("smtp-stub.mjs");
@@ -258,13 +280,7 @@ if (!QUICK) {
     "",
     ...table,
     "",
-    ...profiles.flatMap((profile) => [
-      `CPU profile, ${profile.id}, ${PROFILE_SENDS} sequential sends each after 1,500 warm-up sends: raw ${us(profile.rawBusyUs)}, posse ${us(profile.posseBusyUs)} busy per send. Where posse-mail spends more per send (posse minus raw; negative: less):`,
-      "",
-      `- by origin: ${profile.origins.map((entry) => `${entry.name} ${entry.extraUs >= 0 ? "+" : ""}${entry.extraUs.toFixed(1)} µs`).join(", ")}`,
-      `- by frame: ${profile.frames.map((entry) => `\`${entry.name}\` +${entry.extraUs.toFixed(1)} µs`).join(", ")}`,
-      "",
-    ]),
+    ...profiles.flatMap(profileLines),
     "<!-- bench:end -->",
   ].join("\n");
   const file = join(ROOT, "BENCHMARKS.md");

@@ -7,6 +7,12 @@ export {
 } from "./address.js";
 export { BUILTIN_PROVIDERS, type BuiltinProvider, builtinProvider } from "./builtin-providers.js";
 export {
+  answerTooLargeError,
+  type CappedAnswer,
+  type CappedRequest,
+  requestCapped,
+} from "./capped-request.js";
+export {
   type ConfigProblem,
   checkProviderEnv,
   type EnvFormat,

@@ -1,6 +1,12 @@
 // The provider-author entry point, `@posse/mail-core/provider`: everything a provider package needs to
 // define, register and implement a provider, and nothing an application needs to send.
 export { formatAddress, type MailAddress, parseAddress } from "./address.js";
+export {
+  answerTooLargeError,
+  type CappedAnswer,
+  type CappedRequest,
+  requestCapped,
+} from "./capped-request.js";
 export type { EnvCheck, EnvFormat } from "./check-env.js";
 export {
   codeForStatus,

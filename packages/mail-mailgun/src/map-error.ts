@@ -1,4 +1,4 @@
-import { httpFailure, MailError } from "@posse/mail-core";
+import { type CappedAnswer, httpFailure, MailError } from "@posse/mail-core";
 
 // Mailgun answers a wrong key with 401 "Forbidden"; so does a key used against the other region's API.
 const HINTS: Readonly<Record<number, string>> = {
@@ -19,7 +19,7 @@ export function parseAnswer(text: string): unknown {
  * Mailgun's own words in an error answer: the JSON `message`, or a plain-text body ("Forbidden"). Never
  * the rest of the body: an HTML page is a gateway's, and a body may echo the request (message, files).
  */
-function mailgunText(response: Response, text: string | undefined): string {
+function mailgunText(response: CappedAnswer, text: string | undefined): string {
   if (text === undefined) return "an answer larger than the size limit, not read";
   const body = parseAnswer(text);
   if (body && typeof body === "object") {
@@ -33,7 +33,7 @@ function mailgunText(response: Response, text: string | undefined): string {
 }
 
 /** A non-2xx answer as a MailError with Mailgun's text, the status and its `Retry-After`. */
-export function fromMailgunAnswer(response: Response, text: string | undefined): MailError {
+export function fromMailgunAnswer(response: CappedAnswer, text: string | undefined): MailError {
   const detail = mailgunText(response, text);
   return httpFailure({
     provider: "mailgun",

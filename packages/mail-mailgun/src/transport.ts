@@ -1,11 +1,12 @@
 import {
+  answerTooLargeError,
+  type CappedAnswer,
   isMailError,
-  limitedFetch,
   type MailTransport,
   noResponseFailure,
   type ProviderContext,
-  readCappedText,
   refusePlainHttp,
+  requestCapped,
 } from "@posse/mail-core";
 import type { Interfaces } from "mailgun.js/definitions";
 import { baseUrl, type MailgunConfig } from "./config.js";
@@ -33,32 +34,31 @@ export async function createTransport(
   // Plain http would put the key and the message on the wire in clear: only a loopback stub may.
   if (config.endpoint !== undefined) refusePlainHttp("mailgun", config.endpoint, "endpoint");
   const authorization = `Basic ${Buffer.from(`api:${config.apiKey}`).toString("base64")}`;
-  const fetchCapped = limitedFetch();
 
-  // mailgun.js builds the request (path, form fields, file parts); this provider sends it with fetch. The
-  // SDK's axios takes no AbortSignal, reads an answer without limit and drops the response headers.
+  // mailgun.js builds the request (path, form fields, file parts); this provider sends it with core's
+  // requestCapped (node:https, as the SDK's axios does, without following redirects). The SDK's axios takes
+  // no AbortSignal, reads an answer without limit, drops the response headers and sends an https request to
+  // an environment proxy as plain HTTP.
   async function exchange(target: string, method: string, input: RequestInput, signal: AbortSignal) {
     const requestUrl = new URL(target);
     for (const [key, value] of input.params ?? []) requestUrl.searchParams.append(key, value);
     const form = typeof input.data === "object" ? input.data : undefined;
-    let response: Response;
-    let text: string | undefined;
+    let response: CappedAnswer;
     try {
-      response = await fetchCapped(requestUrl, {
+      response = await requestCapped(requestUrl, {
         method,
         headers: { Authorization: authorization, Accept: "application/json", ...form?.getHeaders() },
         ...(form !== undefined && { body: form.getBuffer() }),
         signal,
-        // A redirect is not Mailgun's answer, and following it could re-send the message elsewhere.
-        redirect: "manual",
       });
-      text = await readCappedText(response);
     } catch (error) {
       throw noResponseFailure("mailgun", error, error instanceof Error ? error.message : String(error));
     }
+    const { text } = response;
     if (!response.ok) throw fromMailgunAnswer(response, text);
-    if (text?.trim() === "Mailgun Magnificent API") throw notTheApi();
-    const body = text === undefined ? undefined : parseAnswer(text);
+    if (text === undefined) throw answerTooLargeError("mailgun", response.status);
+    if (text.trim() === "Mailgun Magnificent API") throw notTheApi();
+    const body = parseAnswer(text);
     // Anything but a JSON object (an HTML page, an answer over the limit) carries nothing the SDK can read.
     return { status: response.status, body: body && typeof body === "object" ? body : {} };
   }

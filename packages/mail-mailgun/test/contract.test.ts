@@ -103,9 +103,9 @@ describeProviderConformance({
       to: form.getAll("to").map((value) => readMailbox(String(value))),
     };
   },
-  abortsRequest: true,
-  // Its UNKNOWN for an over-size answer says "without a message id", not the limit (a gap, not a choice).
-  namesSizeLimit: false,
+  // Sent with node:https, whose abort MSW does not report; the real-socket checks of the suite prove that a
+  // timeout and the caller's abort close the socket.
+  abortsRequest: false,
   sdk: {
     entries: ["index.js", "index.cjs"].map((file) =>
       fileURLToPath(new URL(`../dist/${file}`, import.meta.url)),

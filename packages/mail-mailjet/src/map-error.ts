@@ -1,4 +1,4 @@
-import { httpFailure, MailError, type SendResult } from "@posse/mail-core";
+import { type CappedAnswer, httpFailure, MailError, type SendResult } from "@posse/mail-core";
 
 /** One entry of Mailjet's `Errors[]` (per message) or its global error body. */
 interface MailjetErrorBody {
@@ -55,9 +55,10 @@ function rejectedMessage(body: unknown): MailError {
 
 /**
  * A non-2xx answer as a MailError: Mailjet's `ErrorMessage`s when it sent JSON, else its text (HTML pages
- * are not Mailjet's words and are left out). `text` is undefined when the answer passed the size limit.
+ * are not Mailjet's words and are left out). Its `text` is undefined when the answer passed the size limit.
  */
-export function fromMailjetAnswer(response: Response, text: string | undefined): MailError {
+export function fromMailjetAnswer(response: CappedAnswer): MailError {
+  const { text } = response;
   const body = text === undefined ? undefined : parse(text);
   if (messageErrors(body)) return rejectedMessage(body);
   const html = /html/i.test(response.headers.get("content-type") ?? "");
@@ -75,7 +76,7 @@ export function fromMailjetAnswer(response: Response, text: string | undefined):
  * `Status: "error"` is `REJECTED`; anything that is not Mailjet's success shape (a captive portal's HTML
  * page, an empty body) is `UNKNOWN` with an unknown outcome: something answered, Mailjet may not have.
  */
-export function sendResult(response: Response, body: unknown): SendResult {
+export function sendResult(response: CappedAnswer, body: unknown): SendResult {
   if (messageErrors(body)) throw rejectedMessage(body);
   const first = (body as SendAnswer | null)?.Messages?.[0];
   // One id per recipient; the first `To` recipient's is the message's.
@@ -87,13 +88,14 @@ export function sendResult(response: Response, body: unknown): SendResult {
 }
 
 /** A 2xx answer to `GET /v3/REST/sender` that is not Mailjet's list (`Data[]`) as `UNKNOWN`. */
-export function checkSenders(response: Response, text: string | undefined): void {
+export function checkSenders(response: CappedAnswer): void {
+  const { text } = response;
   const body = text === undefined ? undefined : parse(text);
   if (!Array.isArray((body as { Data?: unknown } | undefined)?.Data))
     throw notAResult(response, "a sender list");
 }
 
-function notAResult(response: Response, what: string): MailError {
+function notAResult(response: CappedAnswer, what: string): MailError {
   const type = response.headers.get("content-type") ?? "no content type";
   return new MailError("UNKNOWN", `mailjet answered HTTP ${response.status} (${type}) without ${what}`, {
     provider: "mailjet",

@@ -1,10 +1,10 @@
 import {
-  limitedFetch,
+  answerTooLargeError,
   type MailTransport,
   noResponseFailure,
   type ProviderContext,
-  readCappedText,
   refusePlainHttp,
+  requestCapped,
 } from "@posse/mail-core";
 import type { MailjetConfig } from "./config.js";
 import { checkSenders, fromMailjetAnswer, sendResult } from "./map-error.js";
@@ -35,11 +35,11 @@ export async function createTransport(
     ...(endpoint !== undefined && { config: { host: endpoint.host } }),
   });
   const authorization = `Basic ${Buffer.from(`${config.apiKey}:${config.apiSecret}`).toString("base64")}`;
-  const fetchCapped = limitedFetch();
 
   // The SDK builds the request (URL, payload, user agent) without sending it; the provider sends it with
-  // fetch. The SDK's axios would send an https request to an environment proxy as plain HTTP (key pair and
-  // message in clear), takes no AbortSignal and reads an answer without limit.
+  // core's requestCapped (node:https, as the SDK's axios does, without following redirects). The SDK's axios
+  // would send an https request to an environment proxy as plain HTTP (key pair and message in clear),
+  // takes no AbortSignal and reads an answer without limit.
   async function call(
     request: ReturnType<typeof client.get>,
     data: Record<string, unknown> | undefined,
@@ -50,10 +50,8 @@ export async function createTransport(
     const url = new URL(built.url);
     if (endpoint?.protocol === "http:") url.protocol = "http:";
     for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
-    let response: Response;
-    let text: string | undefined;
     try {
-      response = await fetchCapped(url, {
+      return await requestCapped(url, {
         method: data === undefined ? "GET" : "POST",
         headers: {
           Authorization: authorization,
@@ -63,33 +61,25 @@ export async function createTransport(
         },
         ...(data !== undefined && { body: JSON.stringify(built.body) }),
         signal,
-        // A redirect is not Mailjet's answer, and following it could re-send the message elsewhere.
-        redirect: "manual",
       });
-      text = await readCappedText(response);
     } catch (error) {
       throw noResponseFailure("mailjet", error, error instanceof Error ? error.message : String(error));
     }
-    return { response, text };
   }
 
   return {
     async send(message, { signal }) {
       const payload = { Messages: [toMailjetMessage(message)] };
-      const { response, text } = await call(client.post("send", { version: "v3.1" }), payload, {}, signal);
-      if (!response.ok) throw fromMailjetAnswer(response, text);
+      const answer = await call(client.post("send", { version: "v3.1" }), payload, {}, signal);
+      if (!answer.ok) throw fromMailjetAnswer(answer);
+      if (answer.text === undefined) throw answerTooLargeError("mailjet", answer.status);
       // json-bigint (the SDK's parser) keeps the 64-bit MessageID digit for digit; JSON.parse would round it.
-      return sendResult(response, text === undefined ? undefined : Mailjet.Request.parseToJSONb(text));
+      return sendResult(answer, Mailjet.Request.parseToJSONb(answer.text));
     },
     async verify({ signal }) {
-      const { response, text } = await call(
-        client.get("sender", { version: "v3" }),
-        undefined,
-        { Limit: "1" },
-        signal,
-      );
-      if (!response.ok) throw fromMailjetAnswer(response, text);
-      checkSenders(response, text);
+      const answer = await call(client.get("sender", { version: "v3" }), undefined, { Limit: "1" }, signal);
+      if (!answer.ok) throw fromMailjetAnswer(answer);
+      checkSenders(answer);
     },
   };
 }
