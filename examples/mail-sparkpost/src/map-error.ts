@@ -1,4 +1,4 @@
-import { httpFailure, MailError } from "@posse/mail-core/provider";
+import { answerTooLargeError, httpFailure, MailError } from "@posse/mail-core/provider";
 
 interface SparkpostErrorBody {
   errors?: { message?: unknown; description?: unknown; code?: unknown }[];
@@ -44,10 +44,15 @@ export function transmissionId(text: string | undefined): string | undefined {
 
 /** A 2xx that is not SparkPost's success (a captive portal, a wrong URL): SparkPost may have taken it. */
 export function notAReceipt(status: number, text: string | undefined): MailError {
-  const why = text === undefined ? "an answer over the size limit" : "no transmission id in the answer";
-  return new MailError("UNKNOWN", `sparkpost answered HTTP ${status}, but with ${why}`, {
-    provider: "sparkpost",
-    status,
-    outcomeUnknown: true,
-  });
+  // An answer over the size limit was not read: the error names the limit.
+  if (text === undefined) return answerTooLargeError("sparkpost", status);
+  return new MailError(
+    "UNKNOWN",
+    `sparkpost answered HTTP ${status}, but with no transmission id in the answer`,
+    {
+      provider: "sparkpost",
+      status,
+      outcomeUnknown: true,
+    },
+  );
 }

@@ -74,8 +74,6 @@ describeProviderConformance({
     return { from: fromOf(body.content.from), to: readMailboxList(body.recipients[0]!.address.header_to) };
   },
   abortsRequest: true,
-  // Its UNKNOWN for an over-size answer does not name the limit (a gap, not a choice).
-  namesSizeLimit: false,
 });
 
 describe("sparkpost contract", () => {

@@ -60,11 +60,6 @@ export interface ProviderConformance<Config> {
    * caller's abort tears the request down; checked through MSW, which sees the abort of `fetch` requests.
    */
   readonly abortsRequest?: boolean;
-  /**
-   * False when the provider's UNKNOWN for an answer past `MAX_RESPONSE_BYTES` does not say so in its message
-   * (Mailgun and Mailjet report it as an answer without an id); the cap and the closed socket are still checked.
-   */
-  readonly namesSizeLimit?: boolean;
   /** The vendor SDK, when the provider loads one; the suite proves it is loaded only by `create`. */
   readonly sdk?: SdkCheck;
 }
