@@ -172,7 +172,7 @@ try {
     result.pooled.ratio,
     1.0,
     ratio,
-    `raw ${us(result.pooled.rawUs)}, posse ${us(result.pooled.posseUs)} per message, 8 in flight`,
+    `raw ${us(result.pooled.rawUs)}, posse ${us(result.pooled.posseUs)} per message, 8 in flight; CPU ${ratio(result.pooled.cpuRatio)}`,
   );
   figure(
     "SMTP",

@@ -37,8 +37,8 @@ single.close();
 await mailer.close();
 process.stdout.write(
   `${JSON.stringify({
-    pooled: { rawUs: pool.aUs, posseUs: pool.bUs, ratio: pool.ratio },
-    perMessage: { rawUs: perMessage.aUs, posseUs: perMessage.bUs, ratio: perMessage.ratio },
+    pooled: { rawUs: pool.aUs, posseUs: pool.bUs, ratio: pool.pairRatio, cpuRatio: pool.cpuRatio },
+    perMessage: { rawUs: perMessage.aUs, posseUs: perMessage.bUs, ratio: perMessage.pairRatio },
     sent: pool.calls + perMessage.calls,
     seen: after.accepted - before.accepted,
     bad: after.bad - before.bad,
