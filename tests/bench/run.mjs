@@ -1,9 +1,10 @@
 // The benchmark suite: posse-mail against each vendor's raw SDK, every figure a ratio (or a bound) measured
-// side by side in one run. `npm run bench` at the root runs it in full (under five minutes) and writes the
-// table into BENCHMARKS.md; `--quick` (or BENCH_QUICK=1) is the CI variant: few iterations, fails only on a
-// gross regression (a ratio above 1.5), writes nothing. Exits 1 when a figure passes its bound or a stub
-// saw other requests than those sent.
-import { execFileSync } from "node:child_process";
+// side by side in one run. `npm run bench` at the root runs it in full, with @posse/mail-queue's crash
+// soak beside the memory section, and writes the table into the README and the profiles into BENCHMARKS.md;
+// `--quick` (or BENCH_QUICK=1, `npm run bench:quick`) is the CI variant: few iterations, fails only on a
+// gross regression (a ratio above 1.5), writes nothing. Exits 1 when a figure passes its bound, a stub saw
+// other requests than those sent, or the soak failed.
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -44,6 +45,26 @@ async function profileVendor(id, url) {
   }
 }
 const problems = [];
+
+/** Starts `npm run bench` of @posse/mail-queue; resolves with its exit code and its report lines. */
+function startSoak() {
+  return new Promise((resolve) => {
+    const child = spawn("npm", ["run", "bench"], {
+      cwd: join(ROOT, "packages/mail-queue"),
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" },
+    });
+    let out = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk) => (out += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk) => (out += chunk));
+    child.once("exit", (code) =>
+      resolve({
+        code,
+        report: out.split("\n").filter((line) => / messages, \d+ SIGKILLs| Tests | FAIL /.test(line)),
+      }),
+    );
+  });
+}
 
 /** A compared profile as the lines BENCHMARKS.md shows. */
 function profileLines(profile) {
@@ -130,13 +151,24 @@ try {
   // Heap figures are absolute, so the quick run (which checks ratios only) leaves the long runs out. They
   // are not timings either, so two run at once.
   const heapRuns = QUICK || ONLY ? [] : [...HTTP_VENDORS];
+  // The queue's crash soak (10,000 messages, workers killed mid-run) is no timing either: it runs meanwhile,
+  // beside one heap run at a time, and must end before the timed sections that follow.
+  const soak = heapRuns.length > 0 ? startSoak() : undefined;
   const heaps = new Map();
   const heapWorker = async () => {
     for (let vendor = heapRuns.shift(); vendor !== undefined; vendor = heapRuns.shift()) {
       heaps.set(vendor.id, await runChild("http-heap.mjs", [vendor.id, stub.url], ["--expose-gc"]));
     }
   };
-  await Promise.all([heapWorker(), heapWorker()]);
+  await Promise.all(soak === undefined ? [heapWorker(), heapWorker()] : [heapWorker()]);
+  if (soak !== undefined) {
+    const { code, report } = await soak;
+    console.log(report.map((line) => `     soak: ${line}`).join("\n"));
+    check(
+      code === 0,
+      `@posse/mail-queue's crash soak failed (exit ${code}); run npm run bench in packages/mail-queue`,
+    );
+  }
   for (const vendor of HTTP_VENDORS.filter((candidate) => heaps.has(candidate.id))) {
     const result = heaps.get(vendor.id);
     figure(
