@@ -1,16 +1,15 @@
-import { existsSync, readFileSync, realpathSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { BUILTIN_PROVIDERS } from "./builtin-providers.js";
 import type { AnyProviderDefinition } from "./define-provider.js";
 import { MailError } from "./errors.js";
+import { isCommonJS, nodeBuiltin } from "./node-builtins.js";
 import { getRegisteredProvider, listProviders } from "./registry.js";
 
 // The directory of the script node was started with, symlinks resolved as node resolves them.
 function entryDirectory(): string | undefined {
   const main = process.argv[1];
   if (!main) return undefined;
+  const { realpathSync } = nodeBuiltin("node:fs");
+  const { dirname } = nodeBuiltin("node:path");
   try {
     return dirname(realpathSync(main));
   } catch {
@@ -33,6 +32,8 @@ export function defaultResolveFrom(): string[] {
  * and every ancestor's), without loading it; undefined when it is not installed there.
  */
 export function findPackage(packageName: string, directories: readonly string[]): string | undefined {
+  const { existsSync } = nodeBuiltin("node:fs");
+  const { dirname, join } = nodeBuiltin("node:path");
   for (const start of directories) {
     for (let directory = start; ; directory = dirname(directory)) {
       const candidate = join(directory, "node_modules", ...packageName.split("/"));
@@ -43,13 +44,10 @@ export function findPackage(packageName: string, directories: readonly string[])
   return undefined;
 }
 
-// This copy of the core is ESM or CommonJS; the provider must load through the same module system, so
-// that it registers with this copy and the app holds one core. tsup turns `import()` into `require()` in the
-// CommonJS build, where a file URL is no module id: each build takes its own path.
-const isCommonJS = typeof require === "function" && typeof module === "object";
-
 /** The file a package's `exports` names for `import` (ESM) or `require` (CommonJS). */
 function entryFile(directory: string, condition: "import" | "require"): string | undefined {
+  const { readFileSync } = nodeBuiltin("node:fs");
+  const { join } = nodeBuiltin("node:path");
   const manifest = JSON.parse(readFileSync(join(directory, "package.json"), "utf8")) as {
     exports?: unknown;
   };
@@ -61,7 +59,13 @@ function entryFile(directory: string, condition: "import" | "require"): string |
   return typeof target === "string" ? join(directory, target) : undefined;
 }
 
+// This copy of the core is ESM or CommonJS; the provider must load through the same module system, so
+// that it registers with this copy and the app holds one core. tsup turns `import()` into `require()` in the
+// CommonJS build, where a file URL is no module id: each build takes its own path.
 async function importPackage(directory: string, packageName: string): Promise<void> {
+  const { createRequire } = nodeBuiltin("node:module");
+  const { dirname, join } = nodeBuiltin("node:path");
+  const { pathToFileURL } = nodeBuiltin("node:url");
   const requireFromParent = createRequire(join(dirname(directory), "package.json"));
   if (isCommonJS) {
     requireFromParent(requireFromParent.resolve(packageName));

@@ -1,9 +1,5 @@
-import { BlockList, isIP } from "node:net";
 import { MailError } from "./errors.js";
-
-const LOOPBACK = new BlockList();
-LOOPBACK.addSubnet("127.0.0.0", 8, "ipv4");
-LOOPBACK.addAddress("::1", "ipv6");
+import { ipFamily, isLoopbackIp } from "./ip-address.js";
 
 /** A host as written in a URL or a config, trimmed, lower-case, without IPv6 brackets. */
 function bareHost(host: string): string {
@@ -17,8 +13,8 @@ function bareHost(host: string): string {
 export function isLoopbackAddress(host: string): boolean {
   const name = bareHost(host);
   if (name === "localhost") return true;
-  const family = isIP(name);
-  return family !== 0 && LOOPBACK.check(name, family === 4 ? "ipv4" : "ipv6");
+  const family = ipFamily(name);
+  return family !== 0 && isLoopbackIp(name, family);
 }
 
 /** Whether a host name is this machine: a {@link isLoopbackAddress} host, or a name under `localhost` (`api.localhost`). */
