@@ -15,19 +15,30 @@ interface Dispatcher {
   dispatch(options: object, handler: object): boolean;
 }
 
-type Handler = Record<string | symbol, unknown>;
-type Method = (...args: unknown[]) => unknown;
+type Handler = Record<string, unknown>;
+type Method = (this: unknown, ...args: unknown[]) => unknown;
 
 // Node's fetch reads its dispatcher from this global (Node sets it when it loads fetch; an app's proxy
 // agent set with undici's setGlobalDispatcher lands here too).
 const GLOBAL_DISPATCHER = Symbol.for("undici.globalDispatcher.1");
 
 /**
+ * Puts `watch(original)` in place of the handler's `name` method, when it has one. The handler stays the
+ * same object, called as before, with the same `this`: a wrapper object or a Proxy around it would cost
+ * a lookup (and a bound copy) on every callback of every request, and fetch's handler keeps its state on
+ * `this`. undici itself patches handlers this way (its ProxyAgent wraps onHeaders).
+ */
+function watch(handler: Handler, name: string, watcher: (original: Method) => Method): void {
+  const original = handler[name];
+  if (typeof original === "function") handler[name] = watcher(original as Method);
+}
+
+/**
  * A `dispatcher` for Node's built-in fetch, for SDKs that call the global fetch but pass our request options
  * through to it (Resend does). It hands each request to the global dispatcher, so an app's own agent or proxy
  * still applies, and around it records the answer's status and aborts the download (closing the socket) once
- * more than `maxBytes` of body arrive. It speaks both undici handler APIs: onHeaders/onData (undici 6,
- * Node 20 and 22) and onResponseStart/onResponseData (undici 7, Node 24).
+ * more than `maxBytes` of body arrive. It speaks both undici handler APIs: onConnect, onHeaders, onData
+ * (undici 6, Node 20 and 22) and onResponseStart, onResponseData (undici 7, Node 24).
  */
 export function watchingDispatcher(
   exchange: WatchedExchange,
@@ -38,58 +49,55 @@ export function watchingDispatcher(
       const inner = (globalThis as Record<symbol, Dispatcher | undefined>)[GLOBAL_DISPATCHER];
       if (inner === undefined) throw new Error("Node's fetch has no global dispatcher");
       let received = 0;
-      let abort: ((reason: Error) => void) | undefined;
+      let abort: ((reason: unknown) => void) | undefined;
       const overLimit = (bytes: number) => {
         received += bytes;
         if (received <= maxBytes) return false;
         exchange.tooLarge = new ResponseTooLargeError(maxBytes);
         return true;
       };
-      const target = handler as Handler;
-      const call = (name: string, args: unknown[]) => (target[name] as Method).apply(target, args);
-      const hooks: Record<string, Method> = {
-        onConnect: (abortRequest, ...rest) => {
-          abort = abortRequest as (reason: Error) => void;
-          return call("onConnect", [abortRequest, ...rest]);
-        },
-        onHeaders: (status, ...rest) => {
-          exchange.status = status as number;
-          return call("onHeaders", [status, ...rest]);
-        },
-        onData: (chunk) => {
-          if (!overLimit((chunk as Uint8Array).byteLength)) return call("onData", [chunk]);
-          abort?.(exchange.tooLarge!);
-          return false;
-        },
-        onError: (error) => {
-          exchange.failure = error;
-          return call("onError", [error]);
-        },
-        onResponseError: (controller, error) => {
-          exchange.failure = error;
-          return call("onResponseError", [controller, error]);
-        },
-        onResponseStart: (controller, status, ...rest) => {
-          exchange.status = status as number;
-          return call("onResponseStart", [controller, status, ...rest]);
-        },
-        onResponseData: (controller, chunk) => {
-          if (!overLimit((chunk as Uint8Array).byteLength))
-            return call("onResponseData", [controller, chunk]);
-          (controller as { abort(reason: Error): void }).abort(exchange.tooLarge!);
-          return undefined;
-        },
+      const watchers: Record<string, (original: Method) => Method> = {
+        onConnect: (original) =>
+          function (this: unknown, ...args) {
+            abort = args[0] as (reason: unknown) => void;
+            return original.apply(this, args);
+          },
+        onHeaders: (original) =>
+          function (this: unknown, ...args) {
+            exchange.status = args[0] as number;
+            return original.apply(this, args);
+          },
+        onResponseStart: (original) =>
+          function (this: unknown, ...args) {
+            exchange.status = args[1] as number;
+            return original.apply(this, args);
+          },
+        onData: (original) =>
+          function (this: unknown, chunk) {
+            if (!overLimit((chunk as Uint8Array).byteLength)) return original.call(this, chunk);
+            abort?.(exchange.tooLarge);
+            return false;
+          },
+        onResponseData: (original) =>
+          function (this: unknown, controller, chunk) {
+            if (!overLimit((chunk as Uint8Array).byteLength)) return original.call(this, controller, chunk);
+            (controller as { abort(reason: unknown): void }).abort(exchange.tooLarge);
+            return undefined;
+          },
+        onError: (original) =>
+          function (this: unknown, error) {
+            exchange.failure = error;
+            return original.call(this, error);
+          },
+        onResponseError: (original) =>
+          function (this: unknown, controller, error) {
+            exchange.failure = error;
+            return original.call(this, controller, error);
+          },
       };
-      const watched = new Proxy(target, {
-        get(object, property) {
-          const value = Reflect.get(object, property);
-          if (typeof value !== "function") return value;
-          return typeof property === "string" && Object.hasOwn(hooks, property)
-            ? hooks[property]
-            : value.bind(object);
-        },
-      });
-      return inner.dispatch(options, watched);
+      const target = handler as Handler;
+      for (const name in watchers) watch(target, name, watchers[name]!);
+      return inner.dispatch(options, target);
     },
   };
 }
