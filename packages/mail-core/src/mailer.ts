@@ -248,7 +248,9 @@ export async function createMailer<Config, const Configs extends readonly unknow
 
   const ids = (order: readonly ProviderLink[]) => order.map((link) => link.id);
 
-  function inFailoverOrder(): ProviderLink[] {
+  function inFailoverOrder(): readonly ProviderLink[] {
+    // Nothing cooling down (the usual case): the configured order, without copying it on every send.
+    if (coolingUntil.size === 0) return links;
     const now = clock.now();
     const cooling = (link: ProviderLink) => (coolingUntil.get(link.id) ?? 0) > now;
     return [...links.filter((link) => !cooling(link)), ...links.filter(cooling)];

@@ -49,8 +49,9 @@ export function abortedError(provider: string | undefined, reason: unknown): Mai
 /**
  * Runs one request (send or verify) with the caller's signal and a timeout on the injected clock.
  * Rejects at once on abort or timeout, even when the vendor SDK ignores its signal. One AbortController
- * per attempt; when the request settles first, the timer is cleared and the caller's signal let go, with
- * nothing aborted.
+ * per attempt, made when the request first reads `context.signal` (building one is most of an attempt's
+ * cost for a provider that never reads it); when the request settles first, the timer is cleared and the
+ * caller's signal let go, with nothing aborted.
  */
 export function runAttempt<T>(
   link: ProviderLink,
@@ -59,7 +60,19 @@ export function runAttempt<T>(
 ): Promise<T> {
   const { signal, timeoutMs } = options;
   if (signal?.aborted) return Promise.reject(abortedError(link.id, signal.reason));
-  const controller = new AbortController();
+  let controller: AbortController | undefined;
+  // Why the attempt was aborted, kept for a signal first read after the abort: it is born aborted.
+  let abortReason: MailError | undefined;
+  const context: RequestContext = {
+    attempt: options.attempt,
+    get signal() {
+      if (controller === undefined) {
+        controller = new AbortController();
+        if (abortReason !== undefined) controller.abort(abortReason);
+      }
+      return controller.signal;
+    },
+  };
   return new Promise<T>((resolve, reject) => {
     let settled = false;
     const end = () => {
@@ -75,7 +88,8 @@ export function runAttempt<T>(
     // The request sees the reason on its signal; the caller gets it at once, whatever the request does.
     const abortWith = (reason: MailError) => {
       if (settled) return;
-      controller.abort(reason);
+      abortReason = reason;
+      controller?.abort(reason);
       fail(reason);
     };
     const onCallerAbort = () => abortWith(abortedError(link.id, signal?.reason));
@@ -90,7 +104,7 @@ export function runAttempt<T>(
     signal?.addEventListener("abort", onCallerAbort, { once: true });
     let pending: Promise<T>;
     try {
-      pending = request({ signal: controller.signal, attempt: options.attempt });
+      pending = request(context);
     } catch (error) {
       fail(error);
       return;
@@ -101,7 +115,7 @@ export function runAttempt<T>(
         end();
         resolve(value);
       },
-      (error: unknown) => fail(controller.signal.aborted ? controller.signal.reason : error),
+      (error: unknown) => fail(abortReason ?? error),
     );
   });
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { createMailer, MailError, type MailerOptions } from "../src/index.js";
+import {
+  createMailer,
+  defineProvider,
+  MailError,
+  type MailerOptions,
+  type RequestContext,
+} from "../src/index.js";
 import { createFakeClock } from "../src/testing/index.js";
 import {
   FROM,
@@ -108,6 +114,38 @@ describe("per-request timeout", () => {
     expect(first).toMatchObject({ status: "rejected", reason: { code: "TIMEOUT", provider: "slow" } });
     expect(second).toMatchObject({ status: "rejected", reason: { code: "TIMEOUT", provider: "quick" } });
     expect(clock.sleeps).toEqual([100, 1000]);
+  });
+
+  it("times out a transport that never reads its signal, and one read later is already aborted", async () => {
+    // The attempt's AbortController is made on the first read of context.signal; a transport that keeps
+    // the context and reads it only after the timeout must still see the abort and its reason.
+    const contexts: RequestContext[] = [];
+    const definition = defineProvider({
+      id: "keeper",
+      label: "Keeper",
+      env: [],
+      configFromEnv: () => ({}),
+      create: () => ({
+        send: (_message, context) => {
+          contexts.push(context);
+          return new Promise<never>(() => {});
+        },
+        verify: async () => {},
+      }),
+    });
+    const clock = createFakeClock(START);
+    const mailer = await createMailer({
+      from: FROM,
+      providers: { definition, config: {} },
+      clock,
+      timeoutMs: 700,
+      retry: { attempts: 1 },
+    });
+    await expect(clock.settle(mailer.send(message))).rejects.toMatchObject({ code: "TIMEOUT" });
+    expect(clock.now()).toBe(START + 700);
+    const { signal } = contexts[0]!;
+    expect(signal.aborted).toBe(true);
+    expect(signal.reason).toMatchObject({ code: "TIMEOUT", provider: "keeper" });
   });
 });
 
