@@ -1,11 +1,6 @@
 import { Transform } from "node:stream";
 import { MAX_RESPONSE_BYTES, ResponseTooLargeError } from "@posse/mail-core";
 
-/** The parts of the SDK's HTTP response this module touches. */
-interface SdkHttpResponse {
-  body?: unknown;
-}
-
 /** A Node stream as the SDK's HTTP handler returns the body (an `IncomingMessage`). */
 interface NodeBody {
   pipe<T extends NodeJS.WritableStream>(destination: T): T;
@@ -38,16 +33,30 @@ export function limitBodyStream(body: NodeBody, maxBytes: number = MAX_RESPONSE_
   return body.pipe(limited);
 }
 
+/** The parts of the SDK's HTTP response this module touches. */
+export interface SdkHttpResponse {
+  headers?: Record<string, string | undefined>;
+  body?: unknown;
+}
+
 /**
- * SDK middleware (step `deserialize`, priority `low`: it runs next to the HTTP handler, before the SDK's
- * deserializer reads the answer) that caps every response body: the SDK itself reads any length.
+ * True when the answer declares a length within `maxBytes` and is not compressed: Node's HTTP parser
+ * then ends the body at that length (bytes past it are never this answer's body), so it needs no
+ * counting stream. The SDK does not inflate a compressed answer, but such a one is still counted.
  */
-export function limitResponseMiddleware(maxBytes: number = MAX_RESPONSE_BYTES) {
-  return <Args, Result extends { response: unknown }>(next: (args: Args) => Promise<Result>) =>
-    async (args: Args): Promise<Result> => {
-      const result = await next(args);
-      const response = result.response as SdkHttpResponse;
-      if (isNodeBody(response.body)) response.body = limitBodyStream(response.body, maxBytes);
-      return result;
-    };
+function withinDeclaredLength(headers: SdkHttpResponse["headers"], maxBytes: number): boolean {
+  const length = headers?.["content-length"];
+  if (length === undefined || !/^\d{1,15}$/.test(length) || Number(length) > maxBytes) return false;
+  const encoding = headers?.["content-encoding"];
+  return encoding === undefined || encoding.trim().toLowerCase() === "identity";
+}
+
+/**
+ * Caps the body of an SDK response in place: a Node stream body is replaced by one that fails with
+ * {@link ResponseTooLargeError} past `maxBytes`, unless its declared length is within the cap.
+ */
+export function limitResponse(response: SdkHttpResponse, maxBytes: number = MAX_RESPONSE_BYTES): void {
+  if (isNodeBody(response.body) && !withinDeclaredLength(response.headers, maxBytes)) {
+    response.body = limitBodyStream(response.body, maxBytes);
+  }
 }

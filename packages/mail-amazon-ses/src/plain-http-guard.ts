@@ -15,22 +15,25 @@ interface SdkHttpRequest {
 }
 
 /**
- * SDK middleware that refuses, with `CONFIG` and before anything is sent, a request over plain http to
- * another machine: it would carry the SigV4 signature and the whole message in clear. The SDK takes such an
+ * A check that refuses, with `CONFIG` and before anything is sent, a request over plain http to another
+ * machine: it would carry the SigV4 signature and the whole message in clear. The SDK takes such an
  * endpoint from `endpoint`, `AWS_ENDPOINT_URL_SESV2`, `AWS_ENDPOINT_URL` or the shared config file alike.
+ * The last loopback host allowed is remembered, so a plain-http test endpoint is not parsed on every send.
  */
-export function plainHttpGuardMiddleware(configuredEndpoint: string | undefined) {
-  return <Args extends { request: unknown }, Result>(next: (args: Args) => Promise<Result>) =>
-    async (args: Args): Promise<Result> => {
-      const request = args.request as SdkHttpRequest;
-      if (request.protocol === "http:" && !isLoopbackHost(request.hostname ?? "")) {
-        const source = endpointSource(configuredEndpoint);
-        throw new MailError(
-          "CONFIG",
-          `amazon_ses refuses to send over plain http to another machine: ${source} names an http:// endpoint; use https:// (plain http only to localhost, for tests)`,
-          { provider: "amazon_ses", field: source === "endpoint" ? "endpoint" : undefined },
-        );
-      }
-      return next(args);
-    };
+export function plainHttpGuard(configuredEndpoint: string | undefined): (request: unknown) => void {
+  let allowedHost: string | undefined;
+  return (request) => {
+    const { protocol, hostname = "" } = request as SdkHttpRequest;
+    if (protocol !== "http:" || hostname === allowedHost) return;
+    if (isLoopbackHost(hostname)) {
+      allowedHost = hostname;
+      return;
+    }
+    const source = endpointSource(configuredEndpoint);
+    throw new MailError(
+      "CONFIG",
+      `amazon_ses refuses to send over plain http to another machine: ${source} names an http:// endpoint; use https:// (plain http only to localhost, for tests)`,
+      { provider: "amazon_ses", field: source === "endpoint" ? "endpoint" : undefined },
+    );
+  };
 }

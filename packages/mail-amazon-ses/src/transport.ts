@@ -1,9 +1,11 @@
+import type { SendEmailCommandOutput } from "@aws-sdk/client-sesv2";
 import type { MailTransport, ProviderContext } from "@posse/mail-core";
+import { type SdkRequestHandler, signalRequestHandler, withCallSignal } from "./call-signal.js";
+import { commandRunner } from "./command-runner.js";
 import { type AmazonSesConfig, checkConfig } from "./config.js";
-import { limitResponseMiddleware } from "./limit-response.js";
 import { fromSesError } from "./map-error.js";
 import { toSesEmail } from "./map-message.js";
-import { plainHttpGuardMiddleware } from "./plain-http-guard.js";
+import { requestMiddleware } from "./request-middleware.js";
 
 /** Loads the SES v2 SDK and returns a transport over it. */
 export async function createTransport(
@@ -28,29 +30,28 @@ export async function createTransport(
     maxAttempts: 1,
     requestHandler: { requestTimeout: context.timeoutMs, throwOnRequestTimeout: true },
   });
-  // Both sit next to the HTTP handler: the guard sees the final URL (the SDK also takes one from
-  // AWS_ENDPOINT_URL_SESV2, AWS_ENDPOINT_URL or ~/.aws/config), the limit sees the raw answer first.
-  client.middlewareStack.add(plainHttpGuardMiddleware(config.endpoint), {
+  // Next to the HTTP handler: the guard sees the final URL, the limit sees the raw answer first.
+  client.middlewareStack.add(requestMiddleware(config.endpoint), {
     step: "deserialize",
     priority: "low",
-    name: "posseRefusePlainHttp",
+    name: "posseRequest",
   });
-  client.middlewareStack.add(limitResponseMiddleware(), {
-    step: "deserialize",
-    priority: "low",
-    name: "posseLimitResponseBody",
-  });
+  // Each call's signal reaches the SDK's handler through the request (see call-signal.ts), not as the
+  // per-call option that would make the SDK rebuild its middleware chain on every send.
+  const sdkConfig = client.config as unknown as { requestHandler: SdkRequestHandler };
+  sdkConfig.requestHandler = signalRequestHandler(sdkConfig.requestHandler);
+  const run = commandRunner(client);
   return {
     async send(message, { signal }) {
-      const command = new SendEmailCommand(toSesEmail(message, config.configurationSetName));
-      const result = await client.send(command, { abortSignal: signal }).catch((error: unknown) => {
+      const input = withCallSignal(toSesEmail(message, config.configurationSetName), signal);
+      const result = await run<SendEmailCommandOutput>(SendEmailCommand, input).catch((error: unknown) => {
         throw fromSesError(error);
       });
       // Passed on as SES gave it: the core turns a missing or empty id into UNKNOWN, outcome unknown.
       return { messageId: result.MessageId as string };
     },
     async verify({ signal }) {
-      await client.send(new GetAccountCommand({}), { abortSignal: signal }).catch((error: unknown) => {
+      await run(GetAccountCommand, withCallSignal({}, signal)).catch((error: unknown) => {
         throw fromSesError(error);
       });
     },
