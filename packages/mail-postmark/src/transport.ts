@@ -1,10 +1,6 @@
-import {
-  limitResponseBody,
-  type MailTransport,
-  type ProviderContext,
-  refusePlainHttp,
-} from "@posse/mail-core";
+import { type MailTransport, type ProviderContext, refusePlainHttp } from "@posse/mail-core";
 import type { Errors } from "postmark";
+import { cappedFetch } from "./capped-fetch.js";
 import type { PostmarkConfig } from "./config.js";
 import { fromPostmarkError, type SeenExchange } from "./map-error.js";
 import { toPostmarkEmail } from "./map-message.js";
@@ -25,23 +21,22 @@ export async function createTransport(
   };
 
   // The SDK takes no per-call signal, only a custom fetch: a client per call hands the core's signal to
-  // fetch, caps the answer's size (the SDK reads any length), and keeps what the SDK drops: the fetch
-  // error, the status of an answer whose body could not be read, and the Retry-After header.
+  // that fetch (core's requestCapped, capped at 1 MiB), and keeps what the SDK drops: the request's error,
+  // the status of an answer whose body could not be read, and the Retry-After header.
   async function call<T>(
     signal: AbortSignal,
     run: (client: InstanceType<typeof ServerClient>) => Promise<T>,
   ) {
     const seen: SeenExchange = {};
+    const send = cappedFetch(signal);
     const client = new ServerClient(config.serverToken, {
       ...options,
       fetch: async (input, init) => {
         try {
-          // The core's signal carries both the caller's abort and the timeout, so it replaces the SDK's
-          // own timeout signal (and needs no AbortSignal.any, which Node 20.0-20.2 lack).
-          const response = await fetch(input, { ...init, signal });
+          const response = await send(input, init);
           seen.status = response.status;
           seen.retryAfter = response.headers.get("retry-after");
-          return limitResponseBody(response);
+          return response;
         } catch (error) {
           seen.networkCause = error;
           throw error;

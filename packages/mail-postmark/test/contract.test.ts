@@ -69,7 +69,9 @@ describeProviderConformance({
     const body = JSON.parse(request.text) as { From: string; To: string };
     return { from: readMailbox(body.From), to: readMailboxList(body.To) };
   },
-  abortsRequest: true,
+  // Sent with node:http/https (core's requestCapped), whose abort MSW does not report; the real-socket checks
+  // of the suite prove that a timeout and the caller's abort close the socket.
+  abortsRequest: false,
   sdk: {
     entries: ["index.js", "index.cjs"].map((file) =>
       fileURLToPath(new URL(`../dist/${file}`, import.meta.url)),
