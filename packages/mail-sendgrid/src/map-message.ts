@@ -33,7 +33,8 @@ function categories(tags: readonly string[]): string[] {
   return [...tags];
 }
 
-function customArgs(metadata: Readonly<Record<string, string>>): Record<string, string> {
+function customArgs(metadata: Readonly<Record<string, string>>): Record<string, string> | undefined {
+  if (Object.keys(metadata).length === 0) return undefined;
   if (Buffer.byteLength(JSON.stringify(metadata)) > CUSTOM_ARGS_BYTES_MAX) {
     throw unsupportedField(
       "sendgrid",
@@ -89,6 +90,6 @@ export function toSendgridMail(message: NormalizedMessage): MailDataRequired {
       })),
     }),
     ...(tags.length > 0 && { categories: tags }),
-    ...(Object.keys(args).length > 0 && { customArgs: args }),
+    ...(args !== undefined && { customArgs: args }),
   } as MailDataRequired;
 }

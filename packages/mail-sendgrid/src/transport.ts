@@ -9,6 +9,7 @@ interface MailService {
   setApiKey(apiKey: string): void;
   send(data: MailDataRequired): Promise<[ClientResponse, unknown]>;
   readonly client: {
+    readonly defaultRequest: { signal?: AbortSignal | undefined };
     setDefaultRequest(values: Record<string, unknown>): unknown;
     request(request: { method: string; url: string }): Promise<[ClientResponse, unknown]>;
   };
@@ -24,20 +25,31 @@ export async function createTransport(
   const { MailService } = sdk.default as unknown as { MailService: new () => MailService };
   const baseUrl = `${(config.endpoint ?? "https://api.sendgrid.com").replace(/\/+$/, "")}/`;
 
-  // A fresh MailService per call, never the SDK's shared singleton: the key stays with this mailer, and
-  // the call's abort signal (which the SDK only takes as a client default) belongs to this call alone.
-  function service(signal: AbortSignal) {
-    const mail = new MailService();
-    mail.setApiKey(config.apiKey);
-    // setApiKey resets baseUrl to the global API, so the endpoint is set after it. The SDK reads answers
-    // of any size (maxContentLength: Infinity); axios stops at the cap and destroys the socket.
-    mail.client.setDefaultRequest({
-      baseUrl,
-      timeout: context.timeoutMs,
-      signal,
-      maxContentLength: MAX_RESPONSE_BYTES,
-    });
-    return mail;
+  // One MailService per mailer, never the SDK's shared singleton: the key stays with this mailer.
+  const service = new MailService();
+  service.setApiKey(config.apiKey);
+  // setApiKey resets baseUrl to the global API, so the endpoint is set after it. The SDK reads answers
+  // of any size (maxContentLength: Infinity); axios stops at the cap and destroys the socket.
+  service.client.setDefaultRequest({
+    baseUrl,
+    timeout: context.timeoutMs,
+    maxContentLength: MAX_RESPONSE_BYTES,
+  });
+  const defaults = service.client.defaultRequest;
+
+  /**
+   * Starts an SDK call with `signal` as its abort signal. The SDK takes a signal only as a client
+   * default, but it copies the defaults into the request synchronously, before `send` or `request`
+   * returns (`Client.createRequest`), so a default set just around that synchronous call belongs to
+   * this request alone, whatever else is in flight.
+   */
+  function withSignal<T>(signal: AbortSignal, start: () => Promise<T>): Promise<T> {
+    defaults.signal = signal;
+    try {
+      return start();
+    } finally {
+      defaults.signal = undefined;
+    }
   }
 
   return {
@@ -45,7 +57,7 @@ export async function createTransport(
       const mail = toSendgridMail(message);
       let response: ClientResponse;
       try {
-        response = (await service(signal).send(mail))[0];
+        response = (await withSignal(signal, () => service.send(mail)))[0];
       } catch (error) {
         throw fromSendgridError(error, context.now);
       }
@@ -62,7 +74,7 @@ export async function createTransport(
     async verify({ signal }) {
       // GET /v3/scopes lists the key's own permissions: any valid key may call it.
       try {
-        await service(signal).client.request({ method: "GET", url: "/v3/scopes" });
+        await withSignal(signal, () => service.client.request({ method: "GET", url: "/v3/scopes" }));
       } catch (error) {
         throw fromSendgridError(error, context.now);
       }

@@ -342,6 +342,47 @@ describe("sendgrid contract", () => {
     expect(error.cause).toMatchObject({ code: "ERR_CANCELED" });
   });
 
+  it("gives each request in flight its own signal: aborting one leaves the others running", async () => {
+    // The SDK takes a signal only as a client default; one client serves every call of the mailer.
+    const reached: ReturnType<typeof deferred>[] = [deferred(), deferred()];
+    const release = deferred();
+    let requests = 0;
+    server.use(
+      http.post(`${API}/v3/mail/send`, async () => {
+        reached[requests++]?.resolve();
+        await release.promise;
+        return new HttpResponse(null, { status: 202, headers: { "X-Message-Id": MESSAGE_ID } });
+      }),
+    );
+    const transport = await sendgridProvider.create(
+      { apiKey: API_KEY },
+      { timeoutMs: 60_000, now: Date.now },
+    );
+    const message = {
+      from: { address: "possy@posseparty.example" },
+      to: [{ address: "ann@example.com" }],
+      cc: [],
+      bcc: [],
+      replyTo: [],
+      subject: "Hello",
+      text: "Hi Ann",
+      headers: {},
+      attachments: [],
+      tags: [],
+      metadata: {},
+    };
+    const first = new AbortController();
+    const second = new AbortController();
+    const sendFirst = transport.send(message, { signal: first.signal, attempt: 1 }).catch((e) => e);
+    await reached[0]!.promise;
+    const sendSecond = transport.send(message, { signal: second.signal, attempt: 1 }).catch((e) => e);
+    await reached[1]!.promise;
+    first.abort();
+    expect((await sendFirst).cause).toMatchObject({ code: "ERR_CANCELED" });
+    release.resolve();
+    await expect(sendSecond).resolves.toEqual({ messageId: MESSAGE_ID });
+  });
+
   it("verifies the key by listing its scopes", async () => {
     const seen: string[] = [];
     server.use(
