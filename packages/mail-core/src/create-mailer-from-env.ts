@@ -6,6 +6,7 @@ import { isMailError, MailError } from "./errors.js";
 import { fromAddressFromEnv } from "./from-address.js";
 import { defaultResolveFrom, loadProvider, unknownProviderError } from "./load-provider.js";
 import { createMailer, type Mailer, type MailerOptions, type ProviderSetup } from "./mailer.js";
+import { preloadNodeBuiltins } from "./node-builtins.js";
 import { redactMailError, secretPatterns } from "./redact.js";
 import { listProviders } from "./registry.js";
 import { type MailProviderResolution, resolveMailProvider } from "./resolve-provider.js";
@@ -70,6 +71,7 @@ function checkConfigIds(config: Readonly<Record<string, object>> | undefined): v
  * can be loaded), `MAIL_FROM_ADDRESS`, and each provider's own variables. Provider packages load on demand.
  */
 export async function createMailerFromEnv(options: CreateMailerFromEnvOptions = {}): Promise<Mailer> {
+  await preloadNodeBuiltins();
   const env = options.env ?? process.env;
   const from = fromAddressFromEnv(env);
   checkConfigIds(options.config);

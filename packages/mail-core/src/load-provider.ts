@@ -1,7 +1,7 @@
 import { BUILTIN_PROVIDERS } from "./builtin-providers.js";
 import type { AnyProviderDefinition } from "./define-provider.js";
 import { MailError } from "./errors.js";
-import { isCommonJS, nodeBuiltin } from "./node-builtins.js";
+import { isCommonJS, nodeBuiltin, preloadNodeBuiltins } from "./node-builtins.js";
 import { getRegisteredProvider, listProviders } from "./registry.js";
 
 // The directory of the script node was started with, symlinks resolved as node resolves them.
@@ -101,6 +101,7 @@ export async function loadProvider(
   id: string,
   resolveFrom: readonly string[] = defaultResolveFrom(),
 ): Promise<AnyProviderDefinition> {
+  await preloadNodeBuiltins();
   const registered = getRegisteredProvider(id);
   if (registered) return registered;
   const builtin = BUILTIN_PROVIDERS.find((provider) => provider.id === id);
