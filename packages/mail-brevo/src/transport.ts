@@ -1,25 +1,8 @@
-import { limitedFetch, MailError, type MailTransport, type ProviderContext } from "@posse/mail-core";
+import { MailError, type MailTransport, type ProviderContext } from "@posse/mail-core";
+import { cappedFetch } from "./capped-fetch.js";
 import type { BrevoConfig } from "./config.js";
 import { fromBrevoError } from "./map-error.js";
 import { toBrevoEmail } from "./map-message.js";
-
-/**
- * A fetch that hands a failed request to the SDK as an answer whose body fails with the same error.
- * The SDK clears its own timeout timer only when fetch resolves; a rejected fetch (refused connection,
- * abort) left that timer holding the process open for the whole timeout. Reading the body rejects with
- * the original error, so the SDK reports it exactly as before.
- */
-function settledFetch(fetchImpl: typeof fetch): typeof fetch {
-  return async (input, init) => {
-    try {
-      return await fetchImpl(input, init);
-    } catch (error) {
-      const failing = new ReadableStream<Uint8Array>({ start: (controller) => controller.error(error) });
-      // The status is never read: the SDK reads the body first, and that fails.
-      return new Response(failing);
-    }
-  };
-}
 
 /** Loads the Brevo SDK and returns a transport over it. */
 export async function createTransport(config: BrevoConfig, context: ProviderContext): Promise<MailTransport> {
@@ -30,8 +13,8 @@ export async function createTransport(config: BrevoConfig, context: ProviderCont
     // The core retries; the SDK would otherwise resend on 408, 429 and 5xx.
     maxRetries: 0,
     timeoutInSeconds: context.timeoutMs / 1000,
-    // Every answer is read up to MAX_RESPONSE_BYTES; the download is cancelled past it.
-    fetch: settledFetch(limitedFetch()),
+    // Every answer is read up to MAX_RESPONSE_BYTES, with node:http/https rather than Node's fetch.
+    fetch: cappedFetch,
   });
   return {
     async send(message, { signal }) {
