@@ -63,6 +63,16 @@ export function fromSendgridError(error: unknown, now: () => number): unknown {
       { provider: "sendgrid", outcomeUnknown: true, cause: error },
     );
   }
+  // A 3xx (the SDK makes a ResponseError of 4xx and 5xx only): redirects are not followed, and whether
+  // whatever answered passed the message on cannot be told.
+  const status = (candidate as { response?: { status?: unknown } }).response?.status;
+  if (candidate?.isAxiosError && typeof status === "number") {
+    return new MailError(
+      "UNKNOWN",
+      `sendgrid answered HTTP ${status}, a redirect, which is not followed; the message may or may not have been sent`,
+      { provider: "sendgrid", status, outcomeUnknown: true, cause: error },
+    );
+  }
   // axios failed without an HTTP answer (connection refused, reset, …).
   if (candidate?.isAxiosError) {
     return noResponseFailure("sendgrid", error, String(candidate.message));

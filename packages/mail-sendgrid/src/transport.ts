@@ -29,11 +29,14 @@ export async function createTransport(
   const service = new MailService();
   service.setApiKey(config.apiKey);
   // setApiKey resets baseUrl to the global API, so the endpoint is set after it. The SDK reads answers
-  // of any size (maxContentLength: Infinity); axios stops at the cap and destroys the socket.
+  // of any size (maxContentLength: Infinity); axios stops at the cap and destroys the socket. SendGrid's
+  // API answers where it is asked: a redirect is not followed (as core's requestCapped does not), which
+  // also spares every send axios's follow-redirects wrapper around node:http.
   service.client.setDefaultRequest({
     baseUrl,
     timeout: context.timeoutMs,
     maxContentLength: MAX_RESPONSE_BYTES,
+    maxRedirects: 0,
   });
   const defaults = service.client.defaultRequest;
 

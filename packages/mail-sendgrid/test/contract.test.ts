@@ -174,6 +174,29 @@ describe("sendgrid contract", () => {
     expect(requests).toBe(1);
   });
 
+  it("does not follow a redirect: UNKNOWN with an unknown outcome, sent once, the new location never asked", async () => {
+    let requests = 0;
+    let followed = 0;
+    server.use(
+      http.post(`${API}/v3/mail/send`, () => {
+        requests++;
+        return new HttpResponse(null, { status: 307, headers: { Location: `${API}/v3/mail/elsewhere` } });
+      }),
+      http.post(`${API}/v3/mail/elsewhere`, () => {
+        followed++;
+        return new HttpResponse(null, { status: 202, headers: { "X-Message-Id": MESSAGE_ID } });
+      }),
+    );
+    const clock = createFakeClock();
+    const send = (await mailer({ clock, retry: { attempts: 3 } })).send(minimalMessage);
+    const error = await clock.settle(send, { maxTimerMs: 60_000 }).catch((e) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect(error).toMatchObject({ code: "UNKNOWN", provider: "sendgrid", status: 307, outcomeUnknown: true });
+    expect(error.message).toContain("redirect");
+    expect(requests).toBe(1);
+    expect(followed).toBe(0);
+  });
+
   it("sends an attachment's bare MIME type: SendGrid refuses parameters such as the charset", async () => {
     const captured = captureSend();
     await (await mailer()).send({
