@@ -4,7 +4,6 @@ import {
   type NormalizedMessage,
   unsupportedField,
 } from "@posse/mail-core";
-import type { MailDataRequired } from "@sendgrid/mail";
 
 // SendGrid's documented limits: at most 10 categories of at most 255 characters each, and custom_args
 // of at most 10,000 bytes in all.
@@ -12,7 +11,8 @@ const CATEGORIES_MAX = 10;
 const CATEGORY_LENGTH_MAX = 255;
 const CUSTOM_ARGS_BYTES_MAX = 10_000;
 
-const mailbox = ({ address, name }: MailAddress) => (name ? { email: address, name } : { email: address });
+const mailbox = ({ address, name }: MailAddress): Mailbox =>
+  name ? { email: address, name } : { email: address };
 
 /** `text/plain; charset=utf-8` → `text/plain`. */
 const mimeEssence = (contentType: string) => contentType.split(";")[0]!.trim();
@@ -45,22 +45,47 @@ function customArgs(metadata: Readonly<Record<string, string>>): Record<string, 
   return { ...metadata };
 }
 
+/** A mailbox as the API's JSON has it: the name only when there is one. */
+interface Mailbox {
+  email: string;
+  name?: string;
+}
+
+/** The body of `POST /v3/mail/send` as this provider sends it. */
+export interface SendgridBody {
+  from: Mailbox;
+  subject: string;
+  personalizations: [{ to: Mailbox[]; cc?: Mailbox[]; bcc?: Mailbox[]; headers?: Record<string, string> }];
+  attachments?: {
+    content: string;
+    filename: string;
+    type?: string;
+    disposition?: "inline";
+    content_id?: string;
+  }[];
+  categories?: string[];
+  content?: { value: string; type: "text/plain" | "text/html" }[];
+  custom_args?: Record<string, string>;
+  reply_to?: Mailbox;
+  reply_to_list?: Mailbox[];
+}
+
 /**
- * The `MailService.send` input for a message: only the fields the caller set. Recipients go in one
- * personalization as `{ email, name }` objects (names never parsed out of strings), and so do the
- * e-mail headers: the SDK copies top-level `headers` into the HTTP request's headers, a personalization's
- * stay in the body. Attachments are passed in the API's own shape (`content_id`), which the SDK sends
- * unchanged; its `contentId` would be sent unconverted and refused.
+ * The JSON body of `POST /v3/mail/send` for a message: only the fields the caller set, in the order and
+ * shape the SDK's `Mail.toJSON` gives them (its `Mail.create` deep-copies and re-cases the input twice
+ * per send, more work than all of posse-mail's own). Recipients go in one personalization as
+ * `{ email, name }` objects (names never parsed out of strings), and so do the e-mail headers, which
+ * stay in the body. Content is text/plain first, then text/html, as the API requires.
  */
-export function toSendgridMail(message: NormalizedMessage): MailDataRequired {
-  const headers = {
-    ...message.headers,
-    // No native idempotency: record the key on the e-mail so a duplicate can be traced.
-    ...(message.idempotencyKey !== undefined && { [IDEMPOTENCY_HEADER]: message.idempotencyKey }),
-  };
-  const tags = categories(message.tags);
+export function toSendgridBody(message: NormalizedMessage): SendgridBody {
+  const headers =
+    message.idempotencyKey === undefined
+      ? message.headers
+      : // No native idempotency: record the key on the e-mail so a duplicate can be traced.
+        { ...message.headers, [IDEMPOTENCY_HEADER]: message.idempotencyKey };
+  const tags = message.tags.length > 0 ? categories(message.tags) : undefined;
   const args = customArgs(message.metadata);
-  return {
+  const body: SendgridBody = {
     from: mailbox(message.from),
     subject: message.subject,
     personalizations: [
@@ -68,28 +93,30 @@ export function toSendgridMail(message: NormalizedMessage): MailDataRequired {
         to: message.to.map(mailbox),
         ...(message.cc.length > 0 && { cc: message.cc.map(mailbox) }),
         ...(message.bcc.length > 0 && { bcc: message.bcc.map(mailbox) }),
-        ...(Object.keys(headers).length > 0 && { headers }),
+        ...(Object.keys(headers).length > 0 && { headers: { ...headers } }),
       },
     ],
-    ...(message.replyTo.length === 1 && { replyTo: mailbox(message.replyTo[0]!) }),
-    ...(message.replyTo.length > 1 && { replyToList: message.replyTo.map(mailbox) }),
-    // The SDK orders content text/plain first, then text/html, as the API requires.
-    ...(message.text !== undefined && { text: message.text }),
-    ...(message.html !== undefined && { html: message.html }),
-    ...(message.attachments.length > 0 && {
-      attachments: message.attachments.map((attachment) => ({
-        content: Buffer.from(attachment.content).toString("base64"),
-        filename: attachment.filename,
-        // SendGrid takes a bare MIME type: it refuses a `;` ("The attachment type cannot contain ';'"),
-        // so parameters such as the charset of a string attachment cannot travel.
-        ...(attachment.contentType !== undefined && { type: mimeEssence(attachment.contentType) }),
-        ...(attachment.contentId !== undefined && {
-          disposition: "inline",
-          content_id: attachment.contentId,
-        }),
-      })),
-    }),
-    ...(tags.length > 0 && { categories: tags }),
-    ...(args !== undefined && { customArgs: args }),
-  } as MailDataRequired;
+  };
+  if (message.attachments.length > 0) {
+    body.attachments = message.attachments.map((attachment) => ({
+      content: Buffer.from(attachment.content).toString("base64"),
+      filename: attachment.filename,
+      // SendGrid takes a bare MIME type: it refuses a `;` ("The attachment type cannot contain ';'"),
+      // so parameters such as the charset of a string attachment cannot travel.
+      ...(attachment.contentType !== undefined && { type: mimeEssence(attachment.contentType) }),
+      ...(attachment.contentId !== undefined && {
+        disposition: "inline" as const,
+        content_id: attachment.contentId,
+      }),
+    }));
+  }
+  if (tags !== undefined) body.categories = tags;
+  const content: NonNullable<SendgridBody["content"]> = [];
+  if (message.text !== undefined) content.push({ value: message.text, type: "text/plain" });
+  if (message.html !== undefined) content.push({ value: message.html, type: "text/html" });
+  if (content.length > 0) body.content = content;
+  if (args !== undefined) body.custom_args = args;
+  if (message.replyTo.length === 1) body.reply_to = mailbox(message.replyTo[0]!);
+  if (message.replyTo.length > 1) body.reply_to_list = message.replyTo.map(mailbox);
+  return body;
 }

@@ -1,17 +1,20 @@
 import { MAX_RESPONSE_BYTES, MailError, type MailTransport, type ProviderContext } from "@posse/mail-core";
-import type { ClientResponse, MailDataRequired } from "@sendgrid/mail";
+import type { ClientResponse } from "@sendgrid/mail";
 import type { SendgridConfig } from "./config.js";
 import { fromSendgridError } from "./map-error.js";
-import { toSendgridMail } from "./map-message.js";
+import { type SendgridBody, toSendgridBody } from "./map-message.js";
 
 // The parts of the SDK's MailService used here; its typings leave out the class and its `client`.
 interface MailService {
   setApiKey(apiKey: string): void;
-  send(data: MailDataRequired): Promise<[ClientResponse, unknown]>;
   readonly client: {
     readonly defaultRequest: { signal?: AbortSignal | undefined };
     setDefaultRequest(values: Record<string, unknown>): unknown;
-    request(request: { method: string; url: string }): Promise<[ClientResponse, unknown]>;
+    request(request: {
+      method: string;
+      url: string;
+      body?: SendgridBody;
+    }): Promise<[ClientResponse, unknown]>;
   };
 }
 
@@ -57,10 +60,14 @@ export async function createTransport(
 
   return {
     async send(message, { signal }) {
-      const mail = toSendgridMail(message);
+      const body = toSendgridBody(message);
       let response: ClientResponse;
       try {
-        response = (await withSignal(signal, () => service.send(mail)))[0];
+        response = (
+          await withSignal(signal, () =>
+            service.client.request({ method: "POST", url: "/v3/mail/send", body }),
+          )
+        )[0];
       } catch (error) {
         throw fromSendgridError(error, context.now);
       }
