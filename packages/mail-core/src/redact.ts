@@ -37,14 +37,15 @@ export const NO_SECRETS: SecretPatterns = { exact: [], tokens: [] };
  * its byte offset modulo 3. For each offset, keep only the characters made from the secret's bits alone.
  */
 function base64Forms(secret: string): string[] {
-  const bytes = Buffer.from(secret);
-  const forms = [bytes.toString("base64").replace(/=+$/, "")];
+  const forms: string[] = [];
   for (const offset of [0, 1, 2]) {
-    const encoded = Buffer.concat([Buffer.alloc(offset), bytes])
-      .toString("base64")
-      .replace(/=+$/, "");
+    // The secret's UTF-8 bytes after `offset` zero bytes (NUL is one byte in UTF-8): one Buffer.from,
+    // where Buffer.alloc + Buffer.concat cost a cold start a fraction of a millisecond more.
+    const bytes = Buffer.from("\0".repeat(offset) + secret);
+    const encoded = bytes.toString("base64").replace(/=+$/, "");
+    if (offset === 0) forms.push(encoded);
     const first = Math.ceil((offset * 8) / 6);
-    const end = Math.floor(((offset + bytes.length) * 8) / 6);
+    const end = Math.floor((bytes.length * 8) / 6);
     forms.push(encoded.slice(first, end));
   }
   return forms.filter((form) => form.length >= SHORT_SECRET);
