@@ -15,30 +15,139 @@ interface Dispatcher {
   dispatch(options: object, handler: object): boolean;
 }
 
-type Handler = Record<string, unknown>;
-type Method = (this: unknown, ...args: unknown[]) => unknown;
+/** A dispatch handler as fetch makes it; its methods are called on it, so they run with it as `this`. */
+type Handler = Partial<Record<string, (...args: unknown[]) => unknown>>;
+type Abort = (reason: Error) => void;
 
 // Node's fetch reads its dispatcher from this global (Node sets it when it loads fetch; an app's proxy
 // agent set with undici's setGlobalDispatcher lands here too).
 const GLOBAL_DISPATCHER = Symbol.for("undici.globalDispatcher.1");
 
-/**
- * Puts `watch(original)` in place of the handler's `name` method, when it has one. The handler stays the
- * same object, called as before, with the same `this`: a wrapper object or a Proxy around it would cost
- * a lookup (and a bound copy) on every callback of every request, and fetch's handler keeps its state on
- * `this`. undici itself patches handlers this way (its ProxyAgent wraps onHeaders).
- */
-function watch(handler: Handler, name: string, watcher: (original: Method) => Method): void {
-  const original = handler[name];
-  if (typeof original === "function") handler[name] = watcher(original as Method);
+/** Counts an answer's body bytes; past the limit it records the error the download is stopped with. */
+class BodyCount {
+  private received = 0;
+
+  constructor(
+    private readonly exchange: WatchedExchange,
+    private readonly maxBytes: number,
+  ) {}
+
+  /** The error to stop with once `chunk` takes the body past the limit; undefined while within it. */
+  overLimit(chunk: Uint8Array): ResponseTooLargeError | undefined {
+    this.received += chunk.byteLength;
+    if (this.received <= this.maxBytes) return undefined;
+    this.exchange.tooLarge ??= new ResponseTooLargeError(this.maxBytes);
+    return this.exchange.tooLarge;
+  }
+}
+
+// The two watches below stand in for fetch's handler: each method passes the call on to the same method of
+// fetch's handler, called on it (fetch keeps its state on that handler's `this`). A class per
+// handler API, one small object per request: a Proxy or per-request closures cost a measurable share of
+// a send, as the callbacks run for every request and every chunk.
+
+/** Watches a handler of undici 6's API (Node 20 and 22): onConnect, onHeaders, onData… */
+class LegacyWatch {
+  private abort: Abort | undefined;
+
+  constructor(
+    private readonly handler: Handler,
+    private readonly exchange: WatchedExchange,
+    private readonly count: BodyCount,
+  ) {}
+
+  onConnect(abort: Abort, context?: unknown) {
+    this.abort = abort;
+    return this.handler.onConnect?.(abort, context);
+  }
+
+  onResponseStarted() {
+    return this.handler.onResponseStarted?.();
+  }
+
+  onHeaders(status: number, headers: unknown, resume: unknown, statusText: unknown) {
+    this.exchange.status = status;
+    return this.handler.onHeaders?.(status, headers, resume, statusText);
+  }
+
+  onData(chunk: Uint8Array) {
+    const tooLarge = this.count.overLimit(chunk);
+    if (tooLarge === undefined) return this.handler.onData?.(chunk);
+    this.abort?.(tooLarge);
+    return false;
+  }
+
+  onComplete(trailers: unknown) {
+    return this.handler.onComplete?.(trailers);
+  }
+
+  onError(error: unknown) {
+    this.exchange.failure = error;
+    return this.handler.onError?.(error);
+  }
+
+  onUpgrade(status: number, headers: unknown, socket: unknown) {
+    return this.handler.onUpgrade?.(status, headers, socket);
+  }
+
+  onBodySent(chunk: unknown) {
+    return this.handler.onBodySent?.(chunk);
+  }
+
+  onRequestSent() {
+    return this.handler.onRequestSent?.();
+  }
+}
+
+/** Watches a handler of undici 7's API (Node 24): onRequestStart, onResponseStart, onResponseData… */
+class ControllerWatch {
+  constructor(
+    private readonly handler: Handler,
+    private readonly exchange: WatchedExchange,
+    private readonly count: BodyCount,
+  ) {}
+
+  onRequestStart(controller: unknown, context: unknown) {
+    return this.handler.onRequestStart?.(controller, context);
+  }
+
+  onRequestUpgrade(controller: unknown, status: number, headers: unknown, socket: unknown) {
+    return this.handler.onRequestUpgrade?.(controller, status, headers, socket);
+  }
+
+  onResponseStarted() {
+    return this.handler.onResponseStarted?.();
+  }
+
+  onResponseStart(controller: unknown, status: number, headers: unknown, statusMessage: unknown) {
+    this.exchange.status = status;
+    return this.handler.onResponseStart?.(controller, status, headers, statusMessage);
+  }
+
+  onResponseData(controller: { abort(reason: Error): void }, chunk: Uint8Array) {
+    const tooLarge = this.count.overLimit(chunk);
+    if (tooLarge === undefined) return this.handler.onResponseData?.(controller, chunk);
+    controller.abort(tooLarge);
+    return undefined;
+  }
+
+  onResponseEnd(controller: unknown, trailers: unknown) {
+    return this.handler.onResponseEnd?.(controller, trailers);
+  }
+
+  onResponseError(controller: unknown, error: unknown) {
+    this.exchange.failure = error;
+    return this.handler.onResponseError?.(controller, error);
+  }
 }
 
 /**
  * A `dispatcher` for Node's built-in fetch, for SDKs that call the global fetch but pass our request options
  * through to it (Resend does). It hands each request to the global dispatcher, so an app's own agent or proxy
  * still applies, and around it records the answer's status and aborts the download (closing the socket) once
- * more than `maxBytes` of body arrive. It speaks both undici handler APIs: onConnect, onHeaders, onData
- * (undici 6, Node 20 and 22) and onResponseStart, onResponseData (undici 7, Node 24).
+ * more than `maxBytes` of body arrive. It speaks both undici handler APIs, told apart as undici 7 does (by
+ * onRequestStart): onConnect/onHeaders/onData (undici 6, Node 20 and 22) and onRequestStart/
+ * onResponseStart/onResponseData (undici 7, Node 24).
  */
 export function watchingDispatcher(
   exchange: WatchedExchange,
@@ -48,56 +157,13 @@ export function watchingDispatcher(
     dispatch(options, handler) {
       const inner = (globalThis as Record<symbol, Dispatcher | undefined>)[GLOBAL_DISPATCHER];
       if (inner === undefined) throw new Error("Node's fetch has no global dispatcher");
-      let received = 0;
-      let abort: ((reason: unknown) => void) | undefined;
-      const overLimit = (bytes: number) => {
-        received += bytes;
-        if (received <= maxBytes) return false;
-        exchange.tooLarge = new ResponseTooLargeError(maxBytes);
-        return true;
-      };
-      const watchers: Record<string, (original: Method) => Method> = {
-        onConnect: (original) =>
-          function (this: unknown, ...args) {
-            abort = args[0] as (reason: unknown) => void;
-            return original.apply(this, args);
-          },
-        onHeaders: (original) =>
-          function (this: unknown, ...args) {
-            exchange.status = args[0] as number;
-            return original.apply(this, args);
-          },
-        onResponseStart: (original) =>
-          function (this: unknown, ...args) {
-            exchange.status = args[1] as number;
-            return original.apply(this, args);
-          },
-        onData: (original) =>
-          function (this: unknown, chunk) {
-            if (!overLimit((chunk as Uint8Array).byteLength)) return original.call(this, chunk);
-            abort?.(exchange.tooLarge);
-            return false;
-          },
-        onResponseData: (original) =>
-          function (this: unknown, controller, chunk) {
-            if (!overLimit((chunk as Uint8Array).byteLength)) return original.call(this, controller, chunk);
-            (controller as { abort(reason: unknown): void }).abort(exchange.tooLarge);
-            return undefined;
-          },
-        onError: (original) =>
-          function (this: unknown, error) {
-            exchange.failure = error;
-            return original.call(this, error);
-          },
-        onResponseError: (original) =>
-          function (this: unknown, controller, error) {
-            exchange.failure = error;
-            return original.call(this, controller, error);
-          },
-      };
       const target = handler as Handler;
-      for (const name in watchers) watch(target, name, watchers[name]!);
-      return inner.dispatch(options, target);
+      const count = new BodyCount(exchange, maxBytes);
+      const watch =
+        typeof target.onRequestStart === "function"
+          ? new ControllerWatch(target, exchange, count)
+          : new LegacyWatch(target, exchange, count);
+      return inner.dispatch(options, watch);
     },
   };
 }
