@@ -26,8 +26,8 @@ const loadAtStart = loadavg();
 const GROSS = 1.5;
 const rows = [];
 const profiles = [];
-/** Vendors whose send is profiled in the full run: one whose SDK posse-mail drives, one it sends with fetch. */
-const PROFILED = ["postmark", "mailjet", "amazon_ses"];
+/** Vendors whose send is profiled in the full run: Resend (fetch, as its SDK sends) and SES (the AWS SDK's own handler). */
+const PROFILED = ["resend", "amazon_ses"];
 const PROFILE_SENDS = 2000;
 
 /** CPU profiles of raw and posse-mail sends to the stub, in fresh processes, compared. */
@@ -151,8 +151,8 @@ try {
   // Heap figures are absolute, so the quick run (which checks ratios only) leaves the long runs out. They
   // are not timings either, so two run at once.
   const heapRuns = QUICK || ONLY ? [] : [...HTTP_VENDORS];
-  // The queue's crash soak (10,000 messages, workers killed mid-run) is no timing either: it runs meanwhile,
-  // beside one heap run at a time, and must end before the timed sections that follow.
+  // The queue's crash soak (10,000 messages, workers killed mid-run) is no timing either: it runs meanwhile
+  // (its messages per second then read low), and must end before the timed sections that follow.
   const soak = heapRuns.length > 0 ? startSoak() : undefined;
   const heaps = new Map();
   const heapWorker = async () => {
@@ -160,7 +160,7 @@ try {
       heaps.set(vendor.id, await runChild("http-heap.mjs", [vendor.id, stub.url], ["--expose-gc"]));
     }
   };
-  await Promise.all(soak === undefined ? [heapWorker(), heapWorker()] : [heapWorker()]);
+  await Promise.all([heapWorker(), heapWorker()]);
   if (soak !== undefined) {
     const { code, report } = await soak;
     console.log(report.map((line) => `     soak: ${line}`).join("\n"));
@@ -241,7 +241,9 @@ for (const vendor of HTTP_VENDORS) {
   const measure = async (runs) => {
     for (let run = 0; run < runs; run++) {
       for (const kind of run % 2 ? ["posse", "raw"] : ["raw", "posse"]) {
-        times[kind].push((await runChild("cold-start.mjs", [kind, vendor.id])).ms);
+        times[kind].push(
+          (await runChild("cold-start.mjs", [kind, vendor.id], ["--experimental-import-meta-resolve"])).ms,
+        );
       }
     }
   };
@@ -268,7 +270,8 @@ for (const vendor of HTTP_VENDORS) {
   );
 }
 const coreTimes = [];
-for (let run = 0; run < RUNS; run++) coreTimes.push((await runChild("cold-start.mjs", ["core"])).ms);
+for (let run = 0; run < RUNS; run++)
+  coreTimes.push((await runChild("cold-start.mjs", ["core"], ["--experimental-import-meta-resolve"])).ms);
 figure("Cold start", "import @posse/mail-core alone", median(coreTimes), 5, ms, "", false);
 const coreEntry = join(ROOT, "packages/mail-core/dist/index.js");
 const loaded = (await sdkLoadReport({ entry: coreEntry })).afterImport.filter((url) =>

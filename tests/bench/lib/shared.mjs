@@ -45,6 +45,16 @@ export function sdkUrl(pkg, name) {
   const key = `${pkg} ${name}`;
   const known = resolved.get(key);
   if (known !== undefined) return known;
+  // Node's own resolver, from the provider package, as an app's `import "<sdk>"` resolves it; it takes a
+  // parent only with --experimental-import-meta-resolve (the cold-start runs), else the lookup below.
+  if (process.execArgv.includes("--experimental-import-meta-resolve")) {
+    const url = import.meta.resolve(
+      name,
+      pathToFileURL(join(ROOT, "packages", `mail-${pkg}`, "package.json")).href,
+    );
+    resolved.set(key, url);
+    return url;
+  }
   const dir = realpathSync(join(ROOT, "packages", `mail-${pkg}`, "node_modules", name));
   const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
   const exported =
