@@ -78,8 +78,8 @@ function profileLines(profile) {
 }
 
 /** Records a figure; `bound` is checked as an upper bound (a ratio, microseconds, bytes or ms). */
-function figure(section, name, value, bound, format, detail = "", isRatio = true) {
-  const limit = QUICK ? (isRatio ? GROSS : undefined) : bound;
+function figure(section, name, value, bound, format, detail = "", isRatio = true, quickChecked = isRatio) {
+  const limit = QUICK ? (quickChecked ? GROSS : undefined) : bound;
   const ok = limit === undefined || value <= limit;
   rows.push({
     section,
@@ -248,15 +248,11 @@ for (const vendor of HTTP_VENDORS) {
     }
   };
   await measure(RUNS);
-  // As for sends: the quick run measures up to twice more before it calls a ratio gross.
-  for (
-    let retry = 0;
-    QUICK && retry < 2 && Math.min(...times.posse) / Math.min(...times.raw) > GROSS;
-    retry++
-  ) {
-    await measure(RUNS);
-  }
-  // The quick run compares the fastest of its few runs; a fresh process is easily held up by other load.
+  // The quick run prints these but does not check them: posse-mail's fixed start-up cost (import core and
+  // the provider package, create the mailer: 10 to 20 ms on a loaded 2-core machine) next to a light SDK's
+  // 30 to 70 ms already puts Resend and Postmark between 1.2x and 1.7x, so 1.5 could not tell a gross
+  // regression from CI noise. The lazy-SDK tests of every provider catch the gross one (an SDK loaded on
+  // import), and the check below catches core loading one.
   const pick = QUICK ? (values) => Math.min(...values) : median;
   const raw = pick(times.raw);
   const posse = pick(times.posse);
@@ -267,6 +263,8 @@ for (const vendor of HTTP_VENDORS) {
     1.1,
     ratio,
     `raw SDK import + client ${ms(raw)}, posse ${ms(posse)}`,
+    true,
+    false,
   );
 }
 const coreTimes = [];
