@@ -43,7 +43,7 @@ for (const inFlight of [1, 8]) {
   // Both sides warm up first: the first thousand sends of a fresh process run several times slower.
   const { warmup, pairs, block } = QUICK
     ? { warmup: 150, pairs: 6, block: Math.round(30 * inFlight ** 0.5) }
-    : { warmup: 800, pairs: 10, block: Math.round(100 * inFlight ** 0.5) };
+    : { warmup: 800, pairs: 8, block: Math.round(100 * inFlight ** 0.5) };
   await sides.raw.run(warmup, inFlight);
   await sides.posse.run(warmup, inFlight);
   const times = { raw: [], posse: [] };

@@ -63,7 +63,7 @@ if (main && process.argv[2] === "--summary") {
   const [kind, id, url, count = "3000", out = ""] = process.argv.slice(2);
   const vendor = HTTP_VENDORS.find((candidate) => candidate.id === id);
   const sender = kind === "raw" ? { send: await vendor.raw(url) } : await posseSender(vendor, url);
-  await runMany(sender.send, 1500, 1);
+  await runMany(sender.send, 1000, 1);
   const session = new Session();
   session.connect();
   const post = (method, params) =>

@@ -29,7 +29,7 @@ const pool = await sideBySide(async () => (await pooled.sendMail(message)).messa
 const perMessage = await sideBySide(
   async () => (await single.sendMail(message)).messageId,
   posse,
-  QUICK ? { ...plan, pairs: 2 } : { ...plan, pairs: 6, block: 100 },
+  QUICK ? { ...plan, pairs: 2 } : { ...plan, pairs: 4, block: 60 },
 );
 const after = await count();
 pooled.close();
