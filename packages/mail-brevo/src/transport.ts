@@ -1,8 +1,22 @@
-import { MailError, type MailTransport, type ProviderContext } from "@posse/mail-core";
-import { cappedFetch } from "./capped-fetch.js";
+import { MailError, type MailTransport, type ProviderContext, requestCappedFetch } from "@posse/mail-core";
 import type { BrevoConfig } from "./config.js";
 import { fromBrevoError } from "./map-error.js";
 import { toBrevoEmail } from "./map-message.js";
+
+/**
+ * Core's requestCappedFetch (node:http/https, answers read up to 1 MiB, no redirect followed), except that a
+ * failed request resolves too, with an answer whose body fails with the same error. The SDK clears its own
+ * timeout timer only when fetch resolves; a rejected fetch (refused connection, abort) left that timer
+ * holding the process open for the whole timeout. Reading the body rejects with the original error, so the
+ * SDK reports it exactly as a rejected fetch (the status, never read, is 200: the SDK reads the body first).
+ */
+async function settledFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  try {
+    return await requestCappedFetch(input, init);
+  } catch (error) {
+    return new Response(new ReadableStream({ start: (controller) => controller.error(error) }));
+  }
+}
 
 /** Loads the Brevo SDK and returns a transport over it. */
 export async function createTransport(config: BrevoConfig, context: ProviderContext): Promise<MailTransport> {
@@ -14,7 +28,7 @@ export async function createTransport(config: BrevoConfig, context: ProviderCont
     maxRetries: 0,
     timeoutInSeconds: context.timeoutMs / 1000,
     // Every answer is read up to MAX_RESPONSE_BYTES, with node:http/https rather than Node's fetch.
-    fetch: cappedFetch,
+    fetch: settledFetch,
   });
   return {
     async send(message, { signal }) {

@@ -6,6 +6,7 @@ export {
   parseAddress,
 } from "./address.js";
 export { BUILTIN_PROVIDERS, type BuiltinProvider, builtinProvider } from "./builtin-providers.js";
+export { requestCappedFetch } from "./capped-fetch.js";
 export {
   answerTooLargeError,
   type CappedAnswer,

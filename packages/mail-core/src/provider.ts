@@ -1,6 +1,7 @@
 // The provider-author entry point, `@posse/mail-core/provider`: everything a provider package needs to
 // define, register and implement a provider, and nothing an application needs to send.
 export { formatAddress, type MailAddress, parseAddress } from "./address.js";
+export { requestCappedFetch } from "./capped-fetch.js";
 export {
   answerTooLargeError,
   type CappedAnswer,

@@ -4,7 +4,13 @@ import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { answerTooLargeError, MailError, requestCapped } from "../src/index.js";
+import {
+  answerTooLargeError,
+  MailError,
+  ResponseTooLargeError,
+  requestCapped,
+  requestCappedFetch,
+} from "../src/index.js";
 
 interface Seen {
   method: string;
@@ -187,6 +193,58 @@ describe("requestCapped", () => {
     await expect(requestCapped(url, { method: "GET", headers: {}, signal: signal() })).rejects.toMatchObject({
       code: "ECONNREFUSED",
     });
+  });
+});
+
+describe("requestCappedFetch", () => {
+  it("sends headers given as Headers, pairs or a record, the body and method, and answers like a Response", async () => {
+    const server = await serve((response) => {
+      response.writeHead(202, { "Content-Type": "application/json", "X-Message-Id": "m-1" });
+      response.end('{"id":"m-1"}');
+    });
+    for (const headers of [
+      new Headers({ Authorization: "Bearer k", "Content-Type": "application/json" }),
+      [
+        ["Authorization", "Bearer k"],
+        ["Content-Type", "application/json"],
+      ] as [string, string][],
+      { Authorization: "Bearer k", "Content-Type": "application/json" },
+    ]) {
+      const response = await requestCappedFetch(server.url.href, {
+        method: "POST",
+        headers,
+        body: '{"a":1}',
+      });
+      expect(response.status).toBe(202);
+      expect(response.ok).toBe(true);
+      expect(response.url).toBe(server.url.href);
+      expect(response.headers.get("x-message-id")).toBe("m-1");
+      expect(await response.json()).toEqual({ id: "m-1" });
+    }
+    expect(server.seen).toHaveLength(3);
+    for (const seen of server.seen) {
+      expect(seen).toMatchObject({ method: "POST", url: "/v3/send?x=1", body: '{"a":1}' });
+      expect(seen.headers).toMatchObject({ authorization: "Bearer k", "content-type": "application/json" });
+    }
+  });
+
+  it("fails text() with ResponseTooLargeError past the limit, the status still readable", async () => {
+    const server = await serve((response) => {
+      response.writeHead(200, { "Content-Length": String(2 * 1024 * 1024) });
+      response.write("x");
+    });
+    const response = await requestCappedFetch(server.url, { signal: signal() });
+    expect(response.status).toBe(200);
+    await expect(response.text()).rejects.toBeInstanceOf(ResponseTooLargeError);
+  });
+
+  it("rejects a body it cannot send as it is, and a Request input, before any request", async () => {
+    const server = await serve((response) => response.end("{}"));
+    await expect(
+      requestCappedFetch(server.url, { method: "POST", body: new URLSearchParams({ a: "1" }) }),
+    ).rejects.toThrow(TypeError);
+    await expect(requestCappedFetch(new Request(server.url))).rejects.toThrow(TypeError);
+    expect(server.seen).toHaveLength(0);
   });
 });
 

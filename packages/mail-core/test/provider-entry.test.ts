@@ -26,6 +26,7 @@ const AUTHOR_API = [
   "refusePlainHttp",
   "registerProvider",
   "requestCapped",
+  "requestCappedFetch",
   "systemErrorCode",
   "transportFailure",
   "unsupportedField",

@@ -1,6 +1,10 @@
-import { type MailTransport, type ProviderContext, refusePlainHttp } from "@posse/mail-core";
+import {
+  type MailTransport,
+  type ProviderContext,
+  refusePlainHttp,
+  requestCappedFetch,
+} from "@posse/mail-core";
 import type { Errors } from "postmark";
-import { cappedFetch } from "./capped-fetch.js";
 import type { PostmarkConfig } from "./config.js";
 import { fromPostmarkError, type SeenExchange } from "./map-error.js";
 import { toPostmarkEmail } from "./map-message.js";
@@ -21,19 +25,19 @@ export async function createTransport(
   };
 
   // The SDK takes no per-call signal, only a custom fetch: a client per call hands the core's signal to
-  // that fetch (core's requestCapped, capped at 1 MiB), and keeps what the SDK drops: the request's error,
-  // the status of an answer whose body could not be read, and the Retry-After header.
+  // that fetch (core's requestCappedFetch over node:https, capped at 1 MiB, no redirect followed), in place
+  // of the SDK's own timeout signal, and keeps what the SDK drops: the request's error, the status of an
+  // answer whose body could not be read, and the Retry-After header.
   async function call<T>(
     signal: AbortSignal,
     run: (client: InstanceType<typeof ServerClient>) => Promise<T>,
   ) {
     const seen: SeenExchange = {};
-    const send = cappedFetch(signal);
     const client = new ServerClient(config.serverToken, {
       ...options,
       fetch: async (input, init) => {
         try {
-          const response = await send(input, init);
+          const response = await requestCappedFetch(input, { ...init, signal });
           seen.status = response.status;
           seen.retryAfter = response.headers.get("retry-after");
           return response;
