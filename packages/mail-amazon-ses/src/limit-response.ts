@@ -1,5 +1,5 @@
 import { Transform } from "node:stream";
-import { MAX_RESPONSE_BYTES, ResponseTooLargeError } from "@posse/mail-core";
+import { declaredWithinLimit, MAX_RESPONSE_BYTES, ResponseTooLargeError } from "@posse/mail-core";
 
 /** A Node stream as the SDK's HTTP handler returns the body (an `IncomingMessage`). */
 interface NodeBody {
@@ -40,23 +40,13 @@ export interface SdkHttpResponse {
 }
 
 /**
- * True when the answer declares a length within `maxBytes` and is not compressed: Node's HTTP parser
- * then ends the body at that length (bytes past it are never this answer's body), so it needs no
- * counting stream. The SDK does not inflate a compressed answer, but such a one is still counted.
- */
-function withinDeclaredLength(headers: SdkHttpResponse["headers"], maxBytes: number): boolean {
-  const length = headers?.["content-length"];
-  if (length === undefined || !/^\d{1,15}$/.test(length) || Number(length) > maxBytes) return false;
-  const encoding = headers?.["content-encoding"];
-  return encoding === undefined || encoding.trim().toLowerCase() === "identity";
-}
-
-/**
  * Caps the body of an SDK response in place: a Node stream body is replaced by one that fails with
  * {@link ResponseTooLargeError} past `maxBytes`, unless its declared length is within the cap.
  */
 export function limitResponse(response: SdkHttpResponse, maxBytes: number = MAX_RESPONSE_BYTES): void {
-  if (isNodeBody(response.body) && !withinDeclaredLength(response.headers, maxBytes)) {
+  const headers = response.headers;
+  const declared = declaredWithinLimit(headers?.["content-length"], headers?.["content-encoding"], maxBytes);
+  if (isNodeBody(response.body) && !declared) {
     response.body = limitBodyStream(response.body, maxBytes);
   }
 }

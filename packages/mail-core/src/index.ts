@@ -106,6 +106,7 @@ export {
   resolveMailProvider,
 } from "./resolve-provider.js";
 export {
+  declaredWithinLimit,
   limitedFetch,
   limitResponseBody,
   MAX_RESPONSE_BYTES,

@@ -45,6 +45,7 @@ export {
 export { isLoopbackHost, refusePlainHttp } from "./plain-http.js";
 export { registerProvider } from "./registry.js";
 export {
+  declaredWithinLimit,
   limitedFetch,
   limitResponseBody,
   MAX_RESPONSE_BYTES,

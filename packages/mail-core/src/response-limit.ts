@@ -13,15 +13,19 @@ export class ResponseTooLargeError extends Error {
 }
 
 /**
- * True when the answer declares a length within `maxBytes` and is not compressed: HTTP framing then ends
- * the body at that length (Node's fetch never hands on more than Content-Length bytes), so it needs no
- * wrapping stream. A compressed answer is checked as it is decoded, since a small one can inflate hugely.
+ * True when an answer's headers declare a length within `maxBytes` and no compression: HTTP framing then
+ * ends the body at that length (neither Node's fetch nor its HTTP parser hands on more than Content-Length
+ * bytes), so it needs no counting stream. A compressed answer is counted as it is decoded, since a small one
+ * can inflate hugely.
  */
-function withinDeclaredLength(response: Response, maxBytes: number): boolean {
-  const length = response.headers.get("content-length");
-  if (length === null || !/^\d{1,15}$/.test(length) || Number(length) > maxBytes) return false;
-  const encoding = response.headers.get("content-encoding");
-  return encoding === null || encoding.trim().toLowerCase() === "identity";
+export function declaredWithinLimit(
+  contentLength: string | null | undefined,
+  contentEncoding: string | null | undefined,
+  maxBytes: number,
+): boolean {
+  if (contentLength == null || !/^\d{1,15}$/.test(contentLength) || Number(contentLength) > maxBytes)
+    return false;
+  return contentEncoding == null || contentEncoding.trim().toLowerCase() === "identity";
 }
 
 /**
@@ -31,7 +35,12 @@ function withinDeclaredLength(response: Response, maxBytes: number): boolean {
  */
 export function limitResponseBody(response: Response, maxBytes: number = MAX_RESPONSE_BYTES): Response {
   const body = response.body;
-  if (body === null || withinDeclaredLength(response, maxBytes)) return response;
+  const { headers } = response;
+  if (
+    body === null ||
+    declaredWithinLimit(headers.get("content-length"), headers.get("content-encoding"), maxBytes)
+  )
+    return response;
   const reader = body.getReader();
   let received = 0;
   const limited = new ReadableStream<Uint8Array>({

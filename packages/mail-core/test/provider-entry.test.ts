@@ -10,6 +10,7 @@ const AUTHOR_API = [
   "ResponseTooLargeError",
   "answerTooLargeError",
   "codeForStatus",
+  "declaredWithinLimit",
   "defineProvider",
   "encodeWords",
   "formatAddress",
