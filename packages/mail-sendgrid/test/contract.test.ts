@@ -1,7 +1,7 @@
 // Contract tests: MSW stands in for https://api.sendgrid.com at the network layer and checks each
 // request as SendGrid's API reference defines it (POST /v3/mail/send, Bearer auth, personalizations JSON).
 import { fileURLToPath } from "node:url";
-import { type CreateMailerOptions, type MailAddress, MailError } from "@posse/mail-core";
+import { type CreateMailerOptions, type MailAddress, MailError, normalizeMessage } from "@posse/mail-core";
 import {
   type CapturedRequest,
   captureJsonRequest,
@@ -344,19 +344,7 @@ describe("sendgrid contract", () => {
       { timeoutMs: 60_000, now: Date.now },
     );
     const controller = new AbortController();
-    const message = {
-      from: { address: "possy@posseparty.example" },
-      to: [{ address: "ann@example.com" }],
-      cc: [],
-      bcc: [],
-      replyTo: [],
-      subject: "Hello",
-      text: "Hi Ann",
-      headers: {},
-      attachments: [],
-      tags: [],
-      metadata: {},
-    };
+    const message = normalizeMessage(minimalMessage, { address: "possy@posseparty.example" });
     const send = transport.send(message, { signal: controller.signal, attempt: 1 }).catch((e) => e);
     await reached.promise;
     controller.abort();
@@ -381,19 +369,7 @@ describe("sendgrid contract", () => {
       { apiKey: API_KEY },
       { timeoutMs: 60_000, now: Date.now },
     );
-    const message = {
-      from: { address: "possy@posseparty.example" },
-      to: [{ address: "ann@example.com" }],
-      cc: [],
-      bcc: [],
-      replyTo: [],
-      subject: "Hello",
-      text: "Hi Ann",
-      headers: {},
-      attachments: [],
-      tags: [],
-      metadata: {},
-    };
+    const message = normalizeMessage(minimalMessage, { address: "possy@posseparty.example" });
     const first = new AbortController();
     const second = new AbortController();
     const sendFirst = transport.send(message, { signal: first.signal, attempt: 1 }).catch((e) => e);
