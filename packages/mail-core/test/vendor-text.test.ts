@@ -177,6 +177,8 @@ describe("vendor text in an error is bounded", () => {
     expect(inspect(events, { depth: null }).length).toBeLessThan(20_000);
   });
 
+  // Building and scanning 32 MB strings takes well under a second alone, but 7 s on a fresh-clone CI run
+  // with every package's tests at once: a generous limit (30 s), no assertion on time.
   it("an SDK error with a 32 MB message, stack, name and code is copied bounded, and nothing else of it", async () => {
     const page = `<html>${"<div>upstream error</div>".repeat(1_300_000)}</html>`;
     const attachment = "ATTACHMENT-CONTENT-MARKER";
@@ -201,7 +203,7 @@ describe("vendor text in an error is bounded", () => {
     expect(printed.length).toBeLessThan(100_000);
     expect(printed).not.toContain(attachment);
     expect(printed).not.toContain("details");
-  });
+  }, 30_000);
 
   it("bounds a cause that is a huge string, and every error of a failover", async () => {
     const huge = "z".repeat(3_000_000);
