@@ -1,12 +1,32 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { envWithoutMail } from "./helpers.js";
 import { startRedis } from "./redis-server.js";
 
-// The commands the READMEs show, run exactly as written: through a shell and npm, from the repository root.
+// The commands the docs show, run exactly as written: through a shell and npm, from the repository root.
 const root = fileURLToPath(new URL("../../../", import.meta.url));
+
+/** Folders no documentation lives in (installed, built or generated files). */
+const NOT_DOCS = new Set(["node_modules", ".git", "dist", ".turbo", "test-results"]);
+
+/** Every README.md of the repository and every Markdown file under docs/, relative to the root. */
+function docFiles(dir = ""): string[] {
+  return readdirSync(`${root}${dir}`, { withFileTypes: true }).flatMap((entry) => {
+    const path = `${dir}${entry.name}`;
+    if (entry.isDirectory()) return NOT_DOCS.has(entry.name) ? [] : docFiles(`${path}/`);
+    const isDoc = entry.name === "README.md" || (path.startsWith("docs/") && entry.name.endsWith(".md"));
+    return isDoc ? [path] : [];
+  });
+}
+
+/** The `npm run …` commands a Markdown text shows: lines of its shell blocks, and inline code. */
+function npmRunCommands(text: string): string[] {
+  const lines = [...text.matchAll(/^(npm run\b.*?)\s*(?:#.*)?$/gm)].map((match) => match[1]!);
+  const inline = [...text.matchAll(/`(npm run\b[^`]*)`/g)].map((match) => match[1]!);
+  return [...lines, ...inline];
+}
 
 /** A user's shell: no mail or provider variables, and nothing a package manager or test runner set. */
 function userShellEnv(): Record<string, string> {
@@ -93,15 +113,15 @@ const TESTED = [
   "npm run demo -- --queue redis://127.0.0.1:6379",
 ];
 
-describe("the README's demo commands, from the repository root", () => {
-  it("are all run by this file", () => {
-    const shown = ["README.md", "apps/demo/README.md"].flatMap((file) =>
-      [...readFileSync(`${root}${file}`, "utf8").matchAll(/^(npm run demo\b.*?)\s*(?:#.*)?$/gm)].map(
-        (match) => match[1]!,
-      ),
+describe("the docs' npm run commands, from the repository root", () => {
+  it("are all run by this file: every one that a README.md or a docs/ guide shows", () => {
+    const files = docFiles();
+    expect(files).toEqual(expect.arrayContaining(["README.md", "apps/demo/README.md", "docs/queue.md"]));
+    const shown = files.flatMap((file) =>
+      npmRunCommands(readFileSync(`${root}${file}`, "utf8")).map((command) => ({ file, command })),
     );
     expect(shown.length).toBeGreaterThan(0);
-    for (const command of shown) expect(TESTED).toContain(command);
+    for (const { file, command } of shown) expect(TESTED, `${file} shows \`${command}\``).toContain(command);
   });
 
   it("npm run demo -- --exit: sends three e-mails to the local inbox, lists them and exits 0", async () => {
