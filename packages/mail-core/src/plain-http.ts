@@ -17,9 +17,12 @@ export function isLoopbackAddress(host: string): boolean {
   return family !== 0 && isLoopbackIp(name, family);
 }
 
-/** Whether a host name is this machine: a {@link isLoopbackAddress} host, or a name under `localhost` (`api.localhost`). */
+/**
+ * Whether a host name is this machine, by the one rule plain http and SMTP share ({@link isLoopbackAddress}):
+ * a name under `localhost` (`api.localhost`) is not, since the system resolver may ask the network's DNS.
+ */
 export function isLoopbackHost(hostname: string): boolean {
-  return isLoopbackAddress(hostname) || bareHost(hostname).endsWith(".localhost");
+  return isLoopbackAddress(hostname);
 }
 
 /** What decides whether a login crosses the network in clear text. */
