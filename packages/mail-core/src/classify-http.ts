@@ -57,8 +57,9 @@ export function httpFailure(failure: HttpFailure): MailError {
     status: failure.status,
     retryAfterMs: parseRetryAfter(failure.retryAfter, failure.now),
     cause: failure.cause,
-    // A gateway timeout says only that the gateway gave up waiting: the vendor may have accepted it.
-    outcomeUnknown: failure.status === 504,
+    // A gateway timeout says only that the gateway gave up waiting: the vendor may have accepted it. A
+    // redirect (never followed) is not the vendor's answer to a send: what gave it may have passed it on.
+    outcomeUnknown: failure.status === 504 || (failure.status >= 300 && failure.status < 400),
   });
 }
 

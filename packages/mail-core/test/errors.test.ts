@@ -273,6 +273,18 @@ describe("httpFailure", () => {
     expect(error).toMatchObject({ code: "AUTH", status: 400, retryAfterMs: 5000, retryable: false });
   });
 
+  it.each([301, 302, 303, 307, 308])(
+    "HTTP %i, a redirect not followed, is UNKNOWN with an unknown outcome, not retried",
+    (status) => {
+      expect(httpFailure({ provider: "mailgun", status })).toMatchObject({
+        code: "UNKNOWN",
+        status,
+        retryable: false,
+        outcomeUnknown: true,
+      });
+    },
+  );
+
   it.each([500, 502, 503, 504])("HTTP %i is a retryable UNAVAILABLE", (status) => {
     expect(httpFailure({ provider: "brevo", status })).toMatchObject({
       code: "UNAVAILABLE",

@@ -6,6 +6,7 @@ import {
   startHostileVendor,
 } from "@posse/mail-core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeMisleadingAnswers } from "./misleading-answers.js";
 import type { ProviderConformance } from "./spec.js";
 
 /** The size limit plus what loopback socket buffers can hold when the reader stops (the SDKs read on without end). */
@@ -111,4 +112,6 @@ export function describeHostileAnswers<Config>(
       });
     });
   });
+
+  describeMisleadingAnswers(spec, mailer);
 }

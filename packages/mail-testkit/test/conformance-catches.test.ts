@@ -1,6 +1,7 @@
 // The suite can fail: run against a provider that drops tags, calls a 401 a server failure, leaks its key
-// into errors, takes any 2xx for a receipt, reads 64 MiB of an endless answer and drops the signal once the
-// headers arrived, exactly those checks fail; the same provider without the faults passes every check.
+// into errors, takes any 2xx for a receipt, reads 64 MiB of an endless answer (or of a compression bomb),
+// drops the signal once the headers arrived, follows redirects and sends over plain http anywhere, exactly
+// those checks fail; the same provider without the faults passes every check.
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -70,6 +71,19 @@ describe("describeProviderConformance", () => {
         "over a real socket, an answer that never ends is capped and torn down reads an endless 200 to at most MAX_RESPONSE_BYTES, closes the socket: UNKNOWN, outcome unknown, sent once",
         "over a real socket, an answer that never ends is capped and torn down closes a trickling answer's socket when the timeout fires on the injected clock: TIMEOUT",
         "over a real socket, an answer that never ends is capped and torn down closes a trickling answer's socket when the caller aborts: ABORTED",
+        // redirects followed to the other host's success
+        ...[301, 302, 303, 307, 308].map(
+          (status) =>
+            `over a real socket, a redirect or a compression bomb is never taken for a send does not follow a ${status} to another host: UNKNOWN, outcome unknown, sent once, the new location never asked`,
+        ),
+        // a 16 MiB bomb inflated whole (within its 64 MiB) into a receipt
+        ...["br", "gzip"].map(
+          (encoding) =>
+            `over a real socket, a redirect or a compression bomb is never taken for a send does not inflate a ${encoding} answer past MAX_RESPONSE_BYTES into a receipt: UNKNOWN, outcome unknown, sent once`,
+        ),
+        // the key sent over plain http to another machine
+        "refuses plain http to another machine with CONFIG before any request http://192.0.2.2:8080",
+        "refuses plain http to another machine with CONFIG before any request http://api.localhost:8080",
       ].sort(),
     );
     expect(passed.length).toBeGreaterThan(20);
