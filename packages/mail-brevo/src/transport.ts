@@ -1,4 +1,10 @@
-import { MailError, type MailTransport, type ProviderContext, requestCappedFetch } from "@posse/mail-core";
+import {
+  MailError,
+  type MailTransport,
+  type ProviderContext,
+  refusePlainHttp,
+  requestCappedFetch,
+} from "@posse/mail-core";
 import type { BrevoConfig } from "./config.js";
 import { fromBrevoError } from "./map-error.js";
 import { toBrevoEmail } from "./map-message.js";
@@ -20,6 +26,8 @@ async function settledFetch(input: string | URL | Request, init?: RequestInit): 
 
 /** Loads the Brevo SDK and returns a transport over it. */
 export async function createTransport(config: BrevoConfig, context: ProviderContext): Promise<MailTransport> {
+  // Plain http would put the key and the message on the wire in clear: only a loopback stub may.
+  if (config.endpoint !== undefined) refusePlainHttp("brevo", config.endpoint, "endpoint");
   const { BrevoClient } = await import("@getbrevo/brevo");
   const client = new BrevoClient({
     apiKey: config.apiKey,

@@ -1,4 +1,10 @@
-import { MAX_RESPONSE_BYTES, MailError, type MailTransport, type ProviderContext } from "@posse/mail-core";
+import {
+  MAX_RESPONSE_BYTES,
+  MailError,
+  type MailTransport,
+  type ProviderContext,
+  refusePlainHttp,
+} from "@posse/mail-core";
 import type { ClientResponse } from "@sendgrid/mail";
 import type { SendgridConfig } from "./config.js";
 import { fromSendgridError } from "./map-error.js";
@@ -23,6 +29,8 @@ export async function createTransport(
   config: SendgridConfig,
   context: ProviderContext,
 ): Promise<MailTransport> {
+  // Plain http would put the key and the message on the wire in clear: only a loopback stub may.
+  if (config.endpoint !== undefined) refusePlainHttp("sendgrid", config.endpoint, "endpoint");
   const sdk = await import("@sendgrid/mail");
   // The module is the singleton; the class hangs off it (`require("@sendgrid/mail").MailService`).
   const { MailService } = sdk.default as unknown as { MailService: new () => MailService };
