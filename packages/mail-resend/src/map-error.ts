@@ -9,7 +9,7 @@ export function fromResendError(
   exchange: WatchedExchange = {},
 ): MailError {
   // The SDK's own text when it stopped reading ("terminated") says less than why it was stopped.
-  const detail = exchange.tooLarge ? exchange.tooLarge.message : `${error.message} (${error.name})`;
+  const detail = exchange.stopped ? exchange.stopped.message : `${error.message} (${error.name})`;
   // Resend's JSON error bodies do not always carry statusCode (a 401 may be just { name, message }); the
   // status on the wire is the truth.
   const status = exchange.status ?? error.statusCode ?? undefined;
@@ -29,6 +29,15 @@ export function fromResendError(
         status,
         outcomeUnknown: true,
       },
+    );
+  }
+  // A redirect is not followed (`redirect: "manual"`): following a 307 would re-post the message to
+  // whatever host it names. Not Resend's answer to a send, so what gave it may have passed the message on.
+  if (status >= 300 && status < 400) {
+    return new MailError(
+      "UNKNOWN",
+      `resend answered HTTP ${status}, a redirect, which is not followed; the message may or may not have been sent`,
+      { provider: "resend", status, outcomeUnknown: true },
     );
   }
   return httpFailure({

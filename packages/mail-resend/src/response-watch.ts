@@ -4,10 +4,36 @@ import { MAX_RESPONSE_BYTES, ResponseTooLargeError } from "@posse/mail-core";
 export interface WatchedExchange {
   /** The answer's HTTP status, once its headers arrived. */
   status?: number;
-  /** Set when the answer's body passed the size limit and the download was stopped. */
-  tooLarge?: ResponseTooLargeError;
+  /**
+   * Why the download was stopped: the body passed the size limit, or the answer came compressed although
+   * only `identity` was asked for (fetch would inflate it with no limit).
+   */
+  stopped?: Error;
   /** What the request failed with (a refused connection, a failed TLS handshake); the SDK drops it. */
   failure?: unknown;
+}
+
+/** The `Accept-Encoding` every request sends, so that no answer needs inflating. */
+export const IDENTITY_ONLY = { "Accept-Encoding": "identity" } as const;
+
+/** The answer's Content-Encoding, from undici's raw header list (onHeaders) or header object (onResponseStart). */
+function contentEncoding(headers: unknown): string {
+  if (Array.isArray(headers)) {
+    for (let i = 0; i + 1 < headers.length; i += 2)
+      if (String(headers[i]).toLowerCase() === "content-encoding") return String(headers[i + 1]);
+    return "";
+  }
+  const value = (headers as Record<string, unknown> | undefined)?.["content-encoding"];
+  return value === undefined ? "" : String(value);
+}
+
+/** The error that stops an answer compressed with `encoding`, or undefined for an uncompressed one. */
+function compressedAnswer(encoding: string): Error | undefined {
+  const coding = encoding.trim().toLowerCase();
+  if (coding === "" || coding === "identity") return undefined;
+  return new Error(
+    `the answer came compressed (${coding.slice(0, 40)}) though only identity was asked for; stopped reading it`,
+  );
 }
 
 /** The part of an undici dispatcher that fetch calls. */
@@ -26,8 +52,10 @@ const GLOBAL_DISPATCHER = Symbol.for("undici.globalDispatcher.1");
  * A `dispatcher` for Node's built-in fetch, for SDKs that call the global fetch but pass our request options
  * through to it (Resend does). It hands each request to the global dispatcher, so an app's own agent or proxy
  * still applies, and around it records the answer's status and aborts the download (closing the socket) once
- * more than `maxBytes` of body arrive. It speaks both undici handler APIs: onHeaders/onData (undici 6,
- * Node 20 and 22) and onResponseStart/onResponseData (undici 7, Node 24).
+ * more than `maxBytes` of body arrive, or at once when the answer is compressed: the cap counts bytes on the
+ * wire, and fetch would inflate them without limit (requests ask for {@link IDENTITY_ONLY}). It speaks both
+ * undici handler APIs: onHeaders/onData (undici 6, Node 20 and 22) and onResponseStart/onResponseData
+ * (undici 7, Node 24).
  */
 export function watchingDispatcher(
   exchange: WatchedExchange,
@@ -42,7 +70,7 @@ export function watchingDispatcher(
       const overLimit = (bytes: number) => {
         received += bytes;
         if (received <= maxBytes) return false;
-        exchange.tooLarge = new ResponseTooLargeError(maxBytes);
+        exchange.stopped = new ResponseTooLargeError(maxBytes);
         return true;
       };
       const target = handler as Handler;
@@ -52,13 +80,17 @@ export function watchingDispatcher(
           abort = abortRequest as (reason: Error) => void;
           return call("onConnect", [abortRequest, ...rest]);
         },
-        onHeaders: (status, ...rest) => {
+        onHeaders: (status, headers, ...rest) => {
           exchange.status = status as number;
-          return call("onHeaders", [status, ...rest]);
+          const compressed = compressedAnswer(contentEncoding(headers));
+          if (compressed === undefined) return call("onHeaders", [status, headers, ...rest]);
+          exchange.stopped = compressed;
+          abort?.(compressed);
+          return false;
         },
         onData: (chunk) => {
           if (!overLimit((chunk as Uint8Array).byteLength)) return call("onData", [chunk]);
-          abort?.(exchange.tooLarge!);
+          abort?.(exchange.stopped!);
           return false;
         },
         onError: (error) => {
@@ -69,14 +101,19 @@ export function watchingDispatcher(
           exchange.failure = error;
           return call("onResponseError", [controller, error]);
         },
-        onResponseStart: (controller, status, ...rest) => {
+        onResponseStart: (controller, status, headers, ...rest) => {
           exchange.status = status as number;
-          return call("onResponseStart", [controller, status, ...rest]);
+          const compressed = compressedAnswer(contentEncoding(headers));
+          if (compressed === undefined)
+            return call("onResponseStart", [controller, status, headers, ...rest]);
+          exchange.stopped = compressed;
+          (controller as { abort(reason: Error): void }).abort(compressed);
+          return undefined;
         },
         onResponseData: (controller, chunk) => {
           if (!overLimit((chunk as Uint8Array).byteLength))
             return call("onResponseData", [controller, chunk]);
-          (controller as { abort(reason: Error): void }).abort(exchange.tooLarge!);
+          (controller as { abort(reason: Error): void }).abort(exchange.stopped!);
           return undefined;
         },
       };

@@ -2,7 +2,16 @@ import { type MailTransport, type ProviderContext, refusePlainHttp } from "@poss
 import type { ResendConfig } from "./config.js";
 import { fromResendError } from "./map-error.js";
 import { toResendEmail } from "./map-message.js";
-import { type WatchedExchange, watchingDispatcher } from "./response-watch.js";
+import { IDENTITY_ONLY, type WatchedExchange, watchingDispatcher } from "./response-watch.js";
+
+/**
+ * The fetch options of one SDK call (the SDK spreads them into its fetch): the call's signal, a watching
+ * dispatcher (see `watchingDispatcher`), no redirect followed, since fetch would re-post the message to
+ * whatever host a 307 names, and no compressed answer asked for.
+ */
+function fetchOptions(signal: AbortSignal, exchange: WatchedExchange) {
+  return { signal, dispatcher: watchingDispatcher(exchange), redirect: "manual", headers: IDENTITY_ONLY };
+}
 
 /** Loads the Resend SDK and returns a transport over it. */
 export async function createTransport(
@@ -20,18 +29,17 @@ export async function createTransport(
       const exchange: WatchedExchange = {};
       const { data, error, headers } = await client.emails.send(toResendEmail(message), {
         ...(message.idempotencyKey !== undefined && { idempotencyKey: message.idempotencyKey }),
-        signal,
-        dispatcher: watchingDispatcher(exchange),
+        ...fetchOptions(signal, exchange),
       } as { idempotencyKey?: string });
       if (error) throw fromResendError(error, headers, exchange);
       return { messageId: data.id };
     },
     async verify({ signal }) {
       const exchange: WatchedExchange = {};
-      const { error, headers } = await client.domains.list(undefined, {
-        signal,
-        dispatcher: watchingDispatcher(exchange),
-      } as never);
+      const { error, headers } = await client.domains.list(
+        undefined,
+        fetchOptions(signal, exchange) as never,
+      );
       // A sending-only key may not list domains; Resend says so with restricted_api_key, which proves the key.
       if (error && error.name !== "restricted_api_key") throw fromResendError(error, headers, exchange);
     },

@@ -2,6 +2,7 @@
 // status of a JSON error without statusCode, a 2xx it cannot read, the status of an endless answer). A real
 // server, because the provider learns both from the wire (Node's fetch dispatcher), which MSW bypasses.
 // The size limit, and the timeout and abort tearing a trickling answer down, are in the conformance suite.
+import { gzipSync } from "node:zlib";
 import { MAX_RESPONSE_BYTES, MailError } from "@posse/mail-core";
 import {
   createContractMailer,
@@ -11,6 +12,7 @@ import {
   type LoopbackVendor,
   minimalMessage,
   startLoopbackVendor,
+  startRecordingVendor,
   type VendorAnswer,
 } from "@posse/mail-core/testing";
 import { afterEach, describe, expect, it } from "vitest";
@@ -92,6 +94,58 @@ describe("resend answers on the wire", () => {
     expect(error).toBeInstanceOf(MailError);
     expect(error).toMatchObject({ code: "UNKNOWN", provider: "resend", outcomeUnknown: true });
     expect(running!.stats.requests).toBe(1);
+  });
+
+  it("asks for an uncompressed answer: Accept-Encoding identity", async () => {
+    const vendor = await startRecordingVendor({
+      status: 200,
+      contentType: "application/json",
+      body: '{"id":"49a3999c"}',
+    });
+    try {
+      const mailer = await createContractMailer(resendProvider, { apiKey: API_KEY, endpoint: vendor.url });
+      await mailer.send(minimalMessage);
+      await mailer.verify().catch(() => {}); // {"id"} is no domain list: only the request matters here
+    } finally {
+      await vendor.close();
+    }
+    expect(vendor.requests.map((request) => request.headers["accept-encoding"])).toEqual([
+      "identity",
+      "identity",
+    ]);
+  });
+
+  it("stops a compressed answer at its headers, keeping its status: a gzip 429 stays RATE_LIMITED", async () => {
+    // 64 MiB of JSON whitespace, 64 KiB on the wire: fetch would inflate all of it.
+    const bomb = gzipSync(Buffer.alloc(64 * MAX_RESPONSE_BYTES, 0x20));
+    const mailer = await mailerFor((response) => {
+      response.writeHead(429, { "content-type": "application/json", "content-encoding": "gzip" });
+      response.end(bomb);
+    });
+    const error = await mailer.send(minimalMessage).catch((e) => e);
+    expect(error).toMatchObject({ code: "RATE_LIMITED", provider: "resend", status: 429 });
+    expect(error.message).toBe(
+      "resend answered HTTP 429: the answer came compressed (gzip) though only identity was asked for; stopped reading it",
+    );
+  });
+
+  it("does not follow a 307 when verifying either, and says it was a redirect", async () => {
+    const target = await startRecordingVendor({ status: 200, contentType: "application/json", body: "{}" });
+    try {
+      const mailer = await mailerFor((response) => {
+        response.writeHead(307, { location: `${target.url}/domains` });
+        response.end();
+      });
+      const error = await mailer.verify().catch((e) => e);
+      expect(error).toMatchObject({ code: "UNKNOWN", provider: "resend", status: 307, outcomeUnknown: true });
+      expect(error.message).toBe(
+        "resend answered HTTP 307, a redirect, which is not followed; the message may or may not have been sent",
+      );
+    } finally {
+      await target.close();
+    }
+    expect(running!.stats.requests).toBe(1);
+    expect(target.requests).toEqual([]);
   });
 
   it("keeps the status of an endless 200 body in its UNKNOWN", async () => {
