@@ -107,13 +107,21 @@ describe("the page's job table", () => {
 });
 
 describe("the Redis URL as printed", () => {
-  it("masks the password and query values, keeps the rest", () => {
-    expect(redactedUrl("redis://:s3cret@127.0.0.1:6379")).toBe("redis://:***@127.0.0.1:6379");
-    expect(redactedUrl("rediss://app:s3cret@redis.example:6380/2")).toBe(
-      "rediss://app:***@redis.example:6380/2",
-    );
-    expect(redactedUrl("redis://127.0.0.1:6379?password=s3cret")).toBe("redis://127.0.0.1:6379?password=***");
-    expect(redactedUrl("redis://127.0.0.1:6379")).toBe("redis://127.0.0.1:6379");
+  it("is protocol, host and port only: no user, password, database or query value", () => {
+    expect(redactedUrl("redis://:s3cret@127.0.0.1:6379")).toBe("redis://127.0.0.1:6379");
+    expect(redactedUrl("rediss://app:s3cret@redis.example:6380/2")).toBe("rediss://redis.example:6380");
+    expect(redactedUrl("redis://127.0.0.1:6379?password=s3cret")).toBe("redis://127.0.0.1:6379");
+    expect(redactedUrl("redis://[::1]:6379")).toBe("redis://[::1]:6379");
     expect(redactedUrl("not a url s3cret")).toBe("(not a URL)");
+  });
+
+  it.each([
+    ["#", "redis://u:1234#S3cretTail@127.0.0.1:6379"],
+    ["?", "redis://u:1234?S3cretTail@127.0.0.1:6379"],
+    ["/", "redis://u:1234/S3cretTail@127.0.0.1:6379"],
+  ])("prints nothing of a URL whose password holds an unescaped %s", (_, url) => {
+    const printed = redactedUrl(url);
+    for (const part of ["1234", "S3cretTail", "u:"]) expect(printed).not.toContain(part);
+    expect(printed).toContain("%23");
   });
 });

@@ -71,7 +71,7 @@ describe("demo --queue with a real Redis", () => {
       );
     }
     expect(out.text()).toMatch(
-      /Enqueuing 3 e-mails on redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ \(queue "posse-mail-demo"\):\n/,
+      /Enqueuing 3 e-mails on redis:\/\/127\.0\.0\.1:\d+ \(queue "posse-mail-demo"\):\n/,
     );
     expect(out.text()).toContain("Starting a worker in this process… ready, sending through smtp\n");
     expect(out.text()).not.toContain(PASSWORD);
