@@ -1,8 +1,14 @@
 /**
- * Attribute names. OpenTelemetry's semantic conventions where one exists (`error.type`,
+ * Attribute names. OpenTelemetry's semantic conventions where one exists (`error.type`, `messaging.system`,
  * `messaging.operation.*`, `messaging.message.id`); everything this package invents is under `posse_mail.`.
  */
 export const ATTR = {
+  /**
+   * Semconv messaging (required): the messaging system; here the provider id (`sendgrid`, `smtp`, …), as
+   * `aws_sqs` names a service. On an attempt, the provider it asks; on a send, the first of the chain until
+   * the send ends, then the one that accepted it or was tried last.
+   */
+  system: "messaging.system",
   /** Semconv: the class of error; here the `MailError` code (`UNAVAILABLE`, `AUTH`, …). */
   errorType: "error.type",
   /** Semconv messaging: the operation's type; always `send`. */

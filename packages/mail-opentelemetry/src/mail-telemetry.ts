@@ -66,13 +66,20 @@ export function mailTelemetry(options: MailTelemetryOptions = {}): MailerHooks {
   const sends = new WeakMap<SendStartEvent, SendState>();
   let tracer: Tracer | undefined;
   let instruments: MailInstruments | undefined;
-  // Looked up at the first send, so the SDK may be registered after the mailer was created.
+  let measuredBy: MeterProvider | undefined;
+  // The global tracer provider is a proxy that turns to the SDK's once it is registered: one lookup will do.
   const getTracer = () =>
     (tracer ??= (options.tracerProvider ?? trace.getTracerProvider()).getTracer(INSTRUMENTATION_NAME));
-  const measure = () =>
-    (instruments ??= createInstruments(
-      (options.meterProvider ?? metrics.getMeterProvider()).getMeter(INSTRUMENTATION_NAME),
-    ));
+  // The global meter provider is no proxy: until an SDK registers, it is the no-op one, so it is looked up
+  // again at each recording, and the instruments made anew when it changed.
+  const measure = (): MailInstruments => {
+    const provider = options.meterProvider ?? metrics.getMeterProvider();
+    if (instruments === undefined || provider !== measuredBy) {
+      instruments = createInstruments(provider.getMeter(INSTRUMENTATION_NAME));
+      measuredBy = provider;
+    }
+    return instruments;
+  };
 
   function fail(span: Span, error: MailError): void {
     span.setAttribute(ATTR.errorType, error.code);
@@ -83,6 +90,7 @@ export function mailTelemetry(options: MailTelemetryOptions = {}): MailerHooks {
   return {
     onSendStart(event) {
       const attributes: Attributes = { ...OPERATION, [ATTR.providers]: [...event.providers] };
+      if (event.providers[0] !== undefined) attributes[ATTR.system] = event.providers[0];
       if (event.attachments !== undefined) attributes[ATTR.attachmentCount] = event.attachments;
       if (event.attachmentBytes !== undefined) attributes[ATTR.attachmentSize] = event.attachmentBytes;
       if (personal && event.message) {
@@ -117,6 +125,7 @@ export function mailTelemetry(options: MailTelemetryOptions = {}): MailerHooks {
           kind: SpanKind.CLIENT,
           attributes: {
             ...OPERATION,
+            [ATTR.system]: event.provider,
             [ATTR.provider]: event.provider,
             [ATTR.attempt]: event.attempt,
             [ATTR.failoverPosition]: event.failover,
@@ -168,6 +177,7 @@ export function mailTelemetry(options: MailTelemetryOptions = {}): MailerHooks {
         [ATTR.attempts]: state.attempts,
         [ATTR.failovers]: state.failovers,
       });
+      if (provider !== undefined) span.setAttribute(ATTR.system, provider);
       if (event.receipt) span.setAttribute(ATTR.messageId, event.receipt.messageId);
       if (event.error) fail(span, event.error);
       span.end();

@@ -41,6 +41,7 @@ describe("mailTelemetry: traces and metrics of each send", () => {
     expect(attributesOf(send)).toEqual({
       "messaging.operation.type": "send",
       "messaging.operation.name": "send",
+      "messaging.system": "acme",
       "messaging.message.id": "acme-msg-1",
       "posse_mail.providers": ["acme"],
       "posse_mail.provider": "acme",
@@ -54,6 +55,7 @@ describe("mailTelemetry: traces and metrics of each send", () => {
     expect(attributesOf(attempts[0]!)).toEqual({
       "messaging.operation.type": "send",
       "messaging.operation.name": "send",
+      "messaging.system": "acme",
       "messaging.message.id": "acme-msg-1",
       "posse_mail.provider": "acme",
       "posse_mail.attempt": 1,
@@ -92,6 +94,7 @@ describe("mailTelemetry: traces and metrics of each send", () => {
     expect(attributesOf(attempts[0]!)).toEqual({
       "messaging.operation.type": "send",
       "messaging.operation.name": "send",
+      "messaging.system": "acme",
       "posse_mail.provider": "acme",
       "posse_mail.attempt": 1,
       "posse_mail.failover.position": 0,
@@ -136,6 +139,8 @@ describe("mailTelemetry: traces and metrics of each send", () => {
     const { send, attempts } = sendAndAttempts(otel.spans());
     expect(send.attributes).toMatchObject({
       "posse_mail.providers": ["a", "b"],
+      // The provider that accepted it, as posse_mail.provider: the first of the chain only until then.
+      "messaging.system": "b",
       "posse_mail.provider": "b",
       "posse_mail.attempts": 2,
       "posse_mail.failovers": 1,
@@ -145,13 +150,14 @@ describe("mailTelemetry: traces and metrics of each send", () => {
     expect(
       attempts.map((span) => [
         span.name,
+        span.attributes["messaging.system"],
         span.attributes["posse_mail.failover.position"],
         span.attributes["posse_mail.will_retry"],
         span.attributes["error.type"],
       ]),
     ).toEqual([
-      ["send mail a", 0, false, "AUTH"],
-      ["send mail b", 1, undefined, undefined],
+      ["send mail a", "a", 0, false, "AUTH"],
+      ["send mail b", "b", 1, undefined, undefined],
     ]);
     const metrics = await otel.metrics();
     expect(metrics["posse_mail.failovers"]).toEqual([
@@ -252,6 +258,7 @@ describe("mailTelemetry: traces and metrics of each send", () => {
     expect(attributesOf(spans[0]!)).toEqual({
       "messaging.operation.type": "send",
       "messaging.operation.name": "send",
+      "messaging.system": "acme",
       "posse_mail.providers": ["acme"],
       "posse_mail.outcome": "failed",
       "posse_mail.attempts": 0,
