@@ -80,10 +80,15 @@ export async function readCappedText(response: Response): Promise<string | undef
   }
 }
 
-/** Wraps a fetch so that every answer's body is read through {@link limitResponseBody}. */
+/**
+ * Wraps a fetch so that every answer's body is read through {@link limitResponseBody} (counted as decoded,
+ * so a compressed answer cannot inflate past the limit) and no redirect is followed: a 3xx is the answer,
+ * since following a 307 would re-post the message to whatever host it names.
+ */
 export function limitedFetch(
   fetchImpl: typeof fetch = fetch,
   maxBytes: number = MAX_RESPONSE_BYTES,
 ): typeof fetch {
-  return async (input, init) => limitResponseBody(await fetchImpl(input, init), maxBytes);
+  return async (input, init) =>
+    limitResponseBody(await fetchImpl(input, { ...init, redirect: "manual" }), maxBytes);
 }

@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   limitedFetch,
@@ -87,6 +88,43 @@ describe("limitedFetch", () => {
     await expect(response.text()).rejects.toBeInstanceOf(ResponseTooLargeError);
     await expect.poll(() => vendor.state.closed, { timeout: 2000 }).toBe(1);
     expect(vendor.state.sent).toBeLessThan(16 * 1024 * 1024);
+  });
+
+  it("returns a redirect as the answer: the location is never asked, even when the caller asks to follow", async () => {
+    let followed = 0;
+    const target = createServer((_request, response) => {
+      followed++;
+      response.end('{"id":"elsewhere"}');
+    });
+    await new Promise<void>((resolve) => target.listen(0, "127.0.0.1", resolve));
+    const elsewhere = `http://127.0.0.1:${(target.address() as AddressInfo).port}/send`;
+    server = createServer((_request, response) => {
+      response.writeHead(307, { location: elsewhere });
+      response.end();
+    });
+    await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/send`;
+    try {
+      const response = await limitedFetch()(url, { method: "POST", body: "{}", redirect: "follow" });
+      expect(response.status).toBe(307);
+      expect(response.headers.get("location")).toBe(elsewhere);
+    } finally {
+      target.closeAllConnections();
+      await new Promise((resolve) => target.close(resolve));
+    }
+    expect(followed).toBe(0);
+  });
+
+  it("counts a compressed answer as decoded: a 64 KiB gzip of 64 MiB stops at the limit", async () => {
+    const bomb = gzipSync(Buffer.alloc(64 * MAX_RESPONSE_BYTES, 0x20));
+    server = createServer((_request, response) => {
+      response.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
+      response.end(bomb);
+    });
+    await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/send`;
+    const response = await limitedFetch()(url);
+    await expect(response.text()).rejects.toBeInstanceOf(ResponseTooLargeError);
   });
 
   it("defaults to a 1 MiB limit", () => {
