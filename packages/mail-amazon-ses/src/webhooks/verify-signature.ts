@@ -1,4 +1,4 @@
-import { fromBase64, WebhookError } from "@posse/mail-core";
+import { fromBase64, limitResponseBody, readCappedText, WebhookError } from "@posse/mail-core";
 import { certificatePublicKey } from "./certificate-key.js";
 import { isSnsUrl, type SnsMessage } from "./sns-message.js";
 
@@ -34,8 +34,9 @@ export function certificateCache(fetcher: typeof fetch) {
 
   async function download(url: string): Promise<Uint8Array> {
     const response = await fetcher(url, { redirect: "error" });
-    const text = await response.text();
-    if (!response.ok || text.length > CERTIFICATE_MAX_BYTES) {
+    // Read up to the limit, counted as decoded, then cancelled: not the whole answer, however large.
+    const text = await readCappedText(limitResponseBody(response, CERTIFICATE_MAX_BYTES));
+    if (!response.ok || text === undefined) {
       throw new Error(`the SNS signing certificate could not be downloaded (HTTP ${response.status})`);
     }
     const spki = certificatePublicKey(text);
