@@ -1,15 +1,17 @@
-import { BUILTIN_PROVIDERS } from "./builtin-providers.js";
-import { readProviderEnv } from "./check-env.js";
+import { type ConfigProblem, readProviderEnv } from "./check-env.js";
 import { detectionVariables } from "./define-provider.js";
+import { detectionHints } from "./detection-hints.js";
 import type { EnvSource } from "./env-values.js";
 import { isMailError, MailError } from "./errors.js";
 import { fromAddressFromEnv } from "./from-address.js";
-import { defaultResolveFrom, loadProvider, unknownProviderError } from "./load-provider.js";
+import { defaultResolveFrom, loadProvider } from "./load-provider.js";
 import { createMailer, type Mailer, type MailerOptions, type ProviderSetup } from "./mailer.js";
+import { misspeltVariables } from "./misspelt-variables.js";
 import { preloadNodeBuiltins } from "./node-builtins.js";
+import type { ProviderConfigOverrides } from "./provider-configs.js";
 import { redactMailError, secretPatterns } from "./redact.js";
 import { listProviders } from "./registry.js";
-import { type MailProviderResolution, resolveMailProvider } from "./resolve-provider.js";
+import { type MailProviderResolution, mailerProblems, resolveMailProvider } from "./resolve-provider.js";
 import { retryPolicy } from "./retry-policy.js";
 
 export { fromAddressFromEnv } from "./from-address.js";
@@ -18,52 +20,68 @@ export { fromAddressFromEnv } from "./from-address.js";
 export interface CreateMailerFromEnvOptions extends MailerOptions {
   /** Variables to read; default `process.env`. */
   readonly env?: EnvSource;
-  /** Config merged over what each provider reads from env, by provider id (endpoint overrides, …). */
-  readonly config?: Readonly<Record<string, object>>;
+  /**
+   * Config merged over what each provider reads from env, by provider id (endpoint overrides, …); typed
+   * per id for the provider packages the application imports.
+   */
+  readonly config?: ProviderConfigOverrides;
   /**
    * Directories to find provider packages from (with their ancestors' `node_modules`); default the
-   * directory of the app's entry module and the core's own, never the working directory.
+   * directory of the app's entry module (none under `node -e` or in a REPL), never the working directory.
    */
   readonly resolveFrom?: readonly string[];
 }
 
-function nothingConfigured(): MailError {
-  const options = BUILTIN_PROVIDERS.map(
-    (provider) => `${provider.id} (${detectionVariables(provider).join(" + ")})`,
-  );
-  return new MailError(
-    "CONFIG",
-    `no e-mail provider is configured: set MAIL_PROVIDER, or the variables of one provider: ${options.join("; ")}`,
-  );
+/** The `CONFIG` error when no provider is chosen or detected, with every other problem and hint. */
+function nothingConfigured(env: EnvSource, configProblems: readonly ConfigProblem[]): MailError {
+  const providers = listProviders();
+  const options = providers
+    .filter((provider) => detectionVariables(provider).length > 0)
+    .map((provider) => `${provider.id} (${detectionVariables(provider).join(" + ")})`);
+  const problems = [
+    ...detectionHints(env, providers),
+    ...[...configProblems, ...misspeltVariables(env, providers), ...mailerProblems(env)].map(
+      (p) => p.problem,
+    ),
+    `set MAIL_PROVIDER, or the variables of one provider: ${options.join(", ")}`,
+  ];
+  return new MailError("CONFIG", `no e-mail provider is configured: ${problems.join("; ")}`);
 }
 
 /** The one `CONFIG` error for a resolution that is not configured, worded after what the operator set. */
-function resolutionError(resolution: MailProviderResolution): MailError {
+function resolutionError(
+  resolution: MailProviderResolution,
+  configProblems: readonly ConfigProblem[],
+): MailError {
   const { chain } = resolution;
   const subject =
     resolution.reason === "explicit"
       ? `MAIL_PROVIDER=${chain.join(",")}`
       : `${resolution.id} (detected from ${resolution.detectedFrom.join(", ")}; MAIL_PROVIDER is blank)`;
-  const problems = resolution.problems.map((p) =>
-    chain.length > 1 && p.provider !== undefined ? `${p.provider}: ${p.problem}` : p.problem,
+  const all = [...configProblems, ...resolution.problems];
+  const problems = all.map((p) =>
+    chain.length > 1 && p.provider !== undefined && !resolution.unknown.includes(p.provider)
+      ? `${p.provider}: ${p.problem}`
+      : p.problem,
   );
-  const providers = new Set(resolution.problems.map((p) => p.provider));
+  if (resolution.unknown.length > 0 || configProblems.length > 0) problems.push(knownProviders());
+  const providers = new Set(all.map((p) => p.provider));
   return new MailError("CONFIG", `${subject}: ${problems.join("; ")}`, {
     provider: providers.size === 1 ? [...providers][0] : undefined,
   });
 }
 
-/** Refuses `config` entries for ids that are no provider at all (a misspelt provider id). */
-function checkConfigIds(config: Readonly<Record<string, object>> | undefined): void {
+const knownProviders = () =>
+  `known providers: ${listProviders()
+    .map((provider) => provider.id)
+    .join(", ")}`;
+
+/** `config` entries for ids that are no provider at all (a misspelt provider id). */
+function configIdProblems(config: Readonly<Record<string, object>> | undefined): ConfigProblem[] {
   const known = new Set(listProviders().map((provider) => provider.id));
-  for (const id of Object.keys(config ?? {})) {
-    if (!known.has(id)) {
-      throw new MailError(
-        "CONFIG",
-        `config names unknown provider ${JSON.stringify(id)}; known providers: ${[...known].join(", ")}`,
-      );
-    }
-  }
+  return Object.keys(config ?? {})
+    .filter((id) => !known.has(id))
+    .map((id) => ({ problem: `config names unknown provider ${JSON.stringify(id)}` }));
 }
 
 /**
@@ -73,13 +91,13 @@ function checkConfigIds(config: Readonly<Record<string, object>> | undefined): v
 export async function createMailerFromEnv(options: CreateMailerFromEnvOptions = {}): Promise<Mailer> {
   await preloadNodeBuiltins();
   const env = options.env ?? process.env;
-  const from = fromAddressFromEnv(env);
-  checkConfigIds(options.config);
+  const overrides = options.config as Readonly<Record<string, object>> | undefined;
+  const configProblems = configIdProblems(overrides);
   const resolveFrom = options.resolveFrom ?? defaultResolveFrom();
   const resolution = resolveMailProvider(env, { resolveFrom });
-  if (!resolution) throw nothingConfigured();
-  if (resolution.unknown.length > 0) throw unknownProviderError(resolution.unknown[0]!);
-  if (!resolution.configured) throw resolutionError(resolution);
+  if (!resolution) throw nothingConfigured(env, configProblems);
+  if (!resolution.configured || configProblems.length > 0) throw resolutionError(resolution, configProblems);
+  const from = fromAddressFromEnv(env);
   const setups: ProviderSetup<Record<string, unknown>>[] = [];
   for (const id of resolution.chain) {
     const definition = await loadProvider(id, resolveFrom);
@@ -96,7 +114,7 @@ export async function createMailerFromEnv(options: CreateMailerFromEnvOptions = 
           : error;
       throw redactMailError(withProvider, secretPatterns(secrets));
     }
-    const config = { ...fromEnv, ...options.config?.[id] };
+    const config = { ...fromEnv, ...overrides?.[id] };
     setups.push({ definition, config, secrets });
   }
   return createMailer({

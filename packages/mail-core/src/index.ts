@@ -97,6 +97,7 @@ export {
   refusePlainHttp,
   sendsPasswordInClear,
 } from "./plain-http.js";
+export type { MailProviderConfigs, ProviderConfigOverrides } from "./provider-configs.js";
 export { getRegisteredProvider, listProviders, type ProviderInfo, registerProvider } from "./registry.js";
 export {
   type MailProviderResolution,

@@ -4,10 +4,14 @@ import { MailError } from "./errors.js";
 import { isCommonJS, nodeBuiltin, preloadNodeBuiltins } from "./node-builtins.js";
 import { getRegisteredProvider, listProviders } from "./registry.js";
 
+// Code given on the command line (`-e`, `-p`, `-pe`, `--eval=…`) or read from stdin (`-`): no entry module,
+// and `process.argv[1]` is then a plain argument.
+const EVAL_FLAG = /^(-[a-z]*[ep][a-z]*|--(eval|print)(=.*)?)$/s;
+
 // The directory of the script node was started with, symlinks resolved as node resolves them.
 function entryDirectory(): string | undefined {
   const main = process.argv[1];
-  if (!main) return undefined;
+  if (!main || main === "-" || process.execArgv.some((flag) => EVAL_FLAG.test(flag))) return undefined;
   const { realpathSync } = nodeBuiltin("node:fs");
   const { dirname } = nodeBuiltin("node:path");
   try {
@@ -90,7 +94,11 @@ export function packageProblem(id: string, resolveFrom: readonly string[]): stri
   const builtin = BUILTIN_PROVIDERS.find((provider) => provider.id === id);
   if (!builtin) return `"${id}" is not a known provider`;
   if (findPackage(builtin.packageName, resolveFrom)) return undefined;
-  return `${builtin.packageName} is not installed: run \`npm install ${builtin.packageName}\``;
+  const name = builtin.packageName;
+  if (resolveFrom.length === 0 && entryDirectory() === undefined) {
+    return `${name} was not looked for: with no entry module (node -e, node -p, stdin, a REPL) there is no directory to find provider packages from, and none is loaded from the working directory; import "${name}" yourself before createMailerFromEnv, or run your code from a file`;
+  }
+  return `${name} is not installed: run \`npm install ${name}\``;
 }
 
 /**

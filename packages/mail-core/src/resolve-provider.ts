@@ -4,6 +4,7 @@ import { type EnvSource, envValue, isDetected, missingVariables } from "./env-va
 import { isMailError } from "./errors.js";
 import { fromAddressFromEnv } from "./from-address.js";
 import { defaultResolveFrom, packageProblem } from "./load-provider.js";
+import { misspeltVariables } from "./misspelt-variables.js";
 import { listProviders } from "./registry.js";
 import { retryPolicy } from "./retry-policy.js";
 
@@ -61,7 +62,8 @@ export function parseProviderList(value: string | undefined): string[] {
   ];
 }
 
-function mailerProblems(env: EnvSource): ConfigProblem[] {
+/** Problems with the variables every mailer reads: `MAIL_FROM_ADDRESS` and `MAIL_RETRY_ATTEMPTS`. */
+export function mailerProblems(env: EnvSource): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const [variable, check] of [
     ["MAIL_FROM_ADDRESS", () => fromAddressFromEnv(env)],
@@ -90,7 +92,8 @@ function providerProblems(id: string, env: EnvSource, resolveFrom: readonly stri
 /**
  * Tells which provider would be chosen, why, and whether `createMailerFromEnv` would succeed, without
  * loading any package or SDK: checks `MAIL_FROM_ADDRESS`, `MAIL_RETRY_ATTEMPTS`, each provider's
- * variables against their declarations, and whether its package is registered or installed.
+ * variables against their declarations, whether its package is registered or installed, and that no set
+ * variable is a misspelling of one posse-mail reads (`SMPT_HOST`).
  * `undefined` when `MAIL_PROVIDER` is blank and no provider's variables are set.
  */
 export function resolveMailProvider(
@@ -121,7 +124,11 @@ export function resolveMailProvider(
     detectedFrom = detectionVariables(chosen);
   }
   const known = new Set(providers.map((provider) => provider.id));
-  const problems = [...mailerProblems(env), ...chain.flatMap((id) => providerProblems(id, env, resolveFrom))];
+  const problems = [
+    ...misspeltVariables(env, providers),
+    ...mailerProblems(env),
+    ...chain.flatMap((id) => providerProblems(id, env, resolveFrom)),
+  ];
   const missing = chain.flatMap((id) => {
     const provider = providers.find((candidate) => candidate.id === id);
     return provider ? missingVariables(provider, env) : [];
