@@ -105,7 +105,8 @@ describe("amazon_ses config mistakes fail at creation, naming the property", () 
   ])("%s is a CONFIG error before any request", async (_, config, field) => {
     const error = await createMailerFromEnv({
       env: { ...env, MAIL_PROVIDER: "amazon_ses" },
-      config: { amazon_ses: config },
+      // As from JavaScript: in TypeScript a misspelt property fails to compile (typed-config.test.ts).
+      config: { amazon_ses: config as object },
     }).catch((e) => e);
     expect(error).toBeInstanceOf(MailError);
     expect(error).toMatchObject({ code: "CONFIG", provider: "amazon_ses", field });

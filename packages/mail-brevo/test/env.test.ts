@@ -54,7 +54,8 @@ describe("brevo config mistakes fail at creation, naming the property", () => {
   ])("%s is a CONFIG error before any request", async (_, config, field) => {
     const error = await createMailerFromEnv({
       env: { ...env, MAIL_PROVIDER: "brevo" },
-      config: { brevo: config },
+      // As from JavaScript: in TypeScript a misspelt property fails to compile (typed-config.test.ts).
+      config: { brevo: config as object },
     }).catch((e) => e);
     expect(error).toBeInstanceOf(MailError);
     expect(error).toMatchObject({ code: "CONFIG", provider: "brevo", field });

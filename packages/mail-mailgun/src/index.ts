@@ -1,7 +1,15 @@
 import { registerProvider } from "@posse/mail-core";
+import type { MailgunConfig } from "./config.js";
 import { mailgunProvider } from "./provider.js";
 
 registerProvider(mailgunProvider);
 
 export type { MailgunConfig, MailgunRegion } from "./config.js";
 export { mailgunProvider };
+
+declare module "@posse/mail-core" {
+  /** Importing this package types `createMailerFromEnv`'s `config.mailgun` as Mailgun's config. */
+  interface MailProviderConfigs {
+    mailgun: MailgunConfig;
+  }
+}

@@ -88,7 +88,8 @@ describe("mailgun config mistakes fail at creation, naming the property", () => 
   ])("%s is a CONFIG error before any request", async (_, config, field) => {
     const error = await createMailerFromEnv({
       env: { ...env, MAIL_PROVIDER: "mailgun" },
-      config: { mailgun: config },
+      // As from JavaScript: in TypeScript a misspelt property fails to compile (typed-config.test.ts).
+      config: { mailgun: config as object },
     }).catch((e) => e);
     expect(error).toBeInstanceOf(MailError);
     expect(error).toMatchObject({ code: "CONFIG", provider: "mailgun", field });

@@ -1,7 +1,15 @@
 import { registerProvider } from "@posse/mail-core";
+import type { ResendConfig } from "./config.js";
 import { resendProvider } from "./provider.js";
 
 registerProvider(resendProvider);
 
 export type { ResendConfig } from "./config.js";
 export { resendProvider };
+
+declare module "@posse/mail-core" {
+  /** Importing this package types `createMailerFromEnv`'s `config.resend` as Resend's config. */
+  interface MailProviderConfigs {
+    resend: ResendConfig;
+  }
+}

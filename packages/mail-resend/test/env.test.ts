@@ -55,7 +55,8 @@ describe("resend config mistakes fail at creation, naming the property", () => {
   ])("%s is a CONFIG error before any request", async (_, config, field) => {
     const error = await createMailerFromEnv({
       env: { ...env, MAIL_PROVIDER: "resend" },
-      config: { resend: config },
+      // As from JavaScript: in TypeScript a misspelt property fails to compile (typed-config.test.ts).
+      config: { resend: config as object },
     }).catch((e) => e);
     expect(error).toBeInstanceOf(MailError);
     expect(error).toMatchObject({ code: "CONFIG", provider: "resend", field });
