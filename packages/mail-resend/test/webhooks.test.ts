@@ -65,16 +65,6 @@ function eventOf(type: string, data: Record<string, unknown> = {}) {
 const body = JSON.stringify(BOUNCED);
 const pretty = JSON.stringify(BOUNCED, null, 2);
 const MISMATCH = "svix-signature does not match the body";
-/** A signed post with one of Svix's headers left out. */
-function without(name: string) {
-  const post_ = () => {
-    const headers = sign(body);
-    delete headers[name];
-    return post(body, headers);
-  };
-  return { post: post_, text: `missing ${name} header` };
-}
-
 const hook = describeWebhookConformance({
   provider: "resend",
   webhook: resendWebhook,
@@ -95,10 +85,8 @@ const hook = describeWebhookConformance({
       post: () => post(JSON.stringify(JSON.parse(pretty)), sign(pretty)),
       text: MISMATCH,
     },
-    "no svix-id": without("svix-id"),
-    "no svix-timestamp": without("svix-timestamp"),
-    "no svix-signature": without("svix-signature"),
   },
+  signatureHeaders: ["svix-id", "svix-timestamp", "svix-signature"],
   stale: {
     toleranceSeconds: 300,
     at: (offset) => post(body, sign(body, undefined, SECONDS + offset)),

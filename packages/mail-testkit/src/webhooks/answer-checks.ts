@@ -35,6 +35,21 @@ export function describeAuthenticity<Options, Payload, Config>(
     });
   });
 
+  const headers = spec.signatureHeaders ?? [];
+  if (headers.length > 0) {
+    it.each(headers)(`refuses a valid post without its %s header with ${answers.forged}`, async (name) => {
+      const valid = tester.valid(spec.sample);
+      const without = new Headers(valid.headers);
+      without.delete(name);
+      const post = new Request(valid, { headers: without });
+      await expectRefused(() => tester.deliver(post), {
+        status: answers.forged,
+        text: `missing ${name} header`,
+        secrets: spec.secrets,
+      });
+    });
+  }
+
   const { forbidden } = spec;
   if (forbidden !== undefined) {
     describe(`refuses an authentic post its settings do not allow with ${answers.forbidden}`, () => {

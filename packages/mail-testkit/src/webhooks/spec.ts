@@ -125,6 +125,8 @@ export interface WebhookConformance<Options, Payload, Config = unknown> {
   unsigned(payload: NoInfer<Payload>): Request;
   /** Posts a forger could make (another key, a tampered body, a missing header, …), each refused with `forged`. */
   readonly forged: Readonly<Record<string, WebhookRefusal>>;
+  /** Headers that carry the signature: a valid post without any one is forged, answered `missing <name> header`. */
+  readonly signatureHeaders?: readonly string[];
   /** The scheme of the `WWW-Authenticate` challenge a forged post gets ("Basic"); none when left out. */
   readonly challenge?: string;
   /** Authentic posts the settings refuse, each with `forbidden`. */
