@@ -264,7 +264,7 @@ describe("ses webhook: SNS verification", () => {
   it("accepts a SignatureVersion 1 notification and hands over one event per bounced recipient", async () => {
     const { send, received, urls } = handlerFor();
     const message = signed(notification(BOUNCE));
-    expect((await send(post(message))).status).toBe(204);
+    expect((await send(post(message))).status).toBe(hook.answers.accepted);
     expect(urls).toEqual([CERT_URL]);
     const common = {
       type: "bounced",
@@ -295,7 +295,7 @@ describe("ses webhook: SNS verification", () => {
   it("verifies the decoded fields, not the bytes: the same message re-serialized is still SNS's", async () => {
     const { send, received } = handlerFor();
     const message = signed(notification(BOUNCE, { Subject: "line one\nline two" }));
-    expect((await send(post(JSON.stringify(message, null, 2)))).status).toBe(204);
+    expect((await send(post(JSON.stringify(message, null, 2)))).status).toBe(hook.answers.accepted);
     expect(received).toHaveLength(2);
   });
 
@@ -307,7 +307,7 @@ describe("ses webhook: SNS verification", () => {
       (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
     );
     expect(escaped).toContain("Zo\\u00eb");
-    expect((await send(post(escaped))).status).toBe(204);
+    expect((await send(post(escaped))).status).toBe(hook.answers.accepted);
     expect(received).toHaveLength(2);
   });
 
@@ -315,8 +315,8 @@ describe("ses webhook: SNS verification", () => {
     const { send, received, urls } = handlerFor();
     const first = signed(notification(BOUNCE, { Subject: "Amazon SES Email Event Notification" }), "2");
     const second = signed(notification(BOUNCE, { MessageId: "another" }), "2");
-    expect((await send(post(first))).status).toBe(204);
-    expect((await send(post(second))).status).toBe(204);
+    expect((await send(post(first))).status).toBe(hook.answers.accepted);
+    expect((await send(post(second))).status).toBe(hook.answers.accepted);
     expect(received).toHaveLength(4);
     expect(urls).toEqual([CERT_URL]);
   });
@@ -364,7 +364,7 @@ describe("ses webhook: SNS verification", () => {
       const forged = { ...signed(notification(BOUNCE)), SigningCertURL: "https://attacker.example/cert.pem" };
       expect((await handler(post(forged))).status).toBe(401);
       expect(global).not.toHaveBeenCalled();
-      expect((await handler(post(signed(notification(BOUNCE))))).status).toBe(204);
+      expect((await handler(post(signed(notification(BOUNCE))))).status).toBe(hook.answers.accepted);
       expect(global.mock.calls.map(([url]) => String(url))).toEqual([CERT_URL]);
     } finally {
       global.mockRestore();
@@ -374,7 +374,9 @@ describe("ses webhook: SNS verification", () => {
   it("accepts Lambda-style SigningCertUrl", async () => {
     const { send, received } = handlerFor();
     const { SigningCertURL, ...rest } = signed(notification(BOUNCE));
-    expect((await send(post({ ...rest, SigningCertUrl: SigningCertURL }))).status).toBe(204);
+    expect((await send(post({ ...rest, SigningCertUrl: SigningCertURL }))).status).toBe(
+      hook.answers.accepted,
+    );
     expect(received).toHaveLength(2);
   });
 
@@ -388,7 +390,7 @@ describe("ses webhook: SNS verification", () => {
     const { send } = handlerFor({}, { fetcher, urls });
     const message = signed(notification(BOUNCE));
     expect((await send(post(message))).status).toBe(500);
-    expect((await send(post(message))).status).toBe(204);
+    expect((await send(post(message))).status).toBe(hook.answers.accepted);
     expect(urls).toEqual([CERT_URL, CERT_URL]);
   });
 });
@@ -428,7 +430,7 @@ describe("ses webhook: subscriptions", () => {
   it("takes SES's text notification after subscribing as no event", async () => {
     const { send, received } = handlerFor();
     const text = notification("Successfully validated SNS topic for Amazon SES event publishing.");
-    expect((await send(post(signed(text)))).status).toBe(204);
+    expect((await send(post(signed(text)))).status).toBe(hook.answers.accepted);
     expect(received).toEqual([]);
   });
 });
@@ -438,7 +440,7 @@ describe("ses webhook: SES's settings", () => {
     const { fetcher } = snsFetch();
     const env = { MAIL_SES_SNS_TOPIC_ARNS: `arn:aws:sns:eu-west-1:123456789012:other, ${TOPIC}` };
     const handler = createWebhookHandler(sesWebhook({ env, fetch: fetcher }), { onEvents: () => {} });
-    expect((await handler(post(signed(notification(BOUNCE))))).status).toBe(204);
+    expect((await handler(post(signed(notification(BOUNCE))))).status).toBe(hook.answers.accepted);
     const other = signed(notification(BOUNCE, { TopicArn: "arn:aws:sns:eu-west-1:123456789012:third" }));
     expect((await handler(post(other))).status).toBe(403);
   });
@@ -449,7 +451,7 @@ describe("ses webhook: SES's settings", () => {
     try {
       const { fetcher, urls } = snsFetch();
       const endpoint = hook.endpoint({ env: {}, insecureNoVerification: true, fetch: fetcher });
-      expect((await endpoint.post(post(notification(BOUNCE)))).status).toBe(204);
+      expect((await endpoint.post(post(notification(BOUNCE)))).status).toBe(hook.answers.accepted);
       expect(endpoint.events).toHaveLength(2);
       expect((await endpoint.post(post(confirmation()))).status).toBe(403);
       expect(urls).toEqual([]);

@@ -159,7 +159,7 @@ describe("resend webhook: Resend's signatures", () => {
     const headers = sign(body);
     const old = sign(body, undefined, undefined, Buffer.from("the-previous-key"))["svix-signature"];
     headers["svix-signature"] = `v1a,ignored ${old} ${headers["svix-signature"]}`;
-    expect((await hook.deliver(post(body, headers))).status).toBe(204);
+    expect((await hook.deliver(post(body, headers))).status).toBe(hook.answers.accepted);
   });
 
   it("refuses a post replayed after a shorter configured window (403)", async () => {

@@ -1,7 +1,7 @@
 import { createWebhookHandler, type MailEvent } from "@posse/mail-core";
 import { expect } from "vitest";
 import { expectRefused } from "./refusal.js";
-import type { WebhookAnswer, WebhookConformance } from "./spec.js";
+import { answersOf, type WebhookAnswer, type WebhookAnswers, type WebhookConformance } from "./spec.js";
 
 /** A handler over one webhook instance (so a replay cache or certificate cache lives across its posts). */
 export interface WebhookEndpoint {
@@ -21,6 +21,8 @@ export interface EndpointLimits {
 
 /** The helpers a vendor's own tests (payloads and mapping) use; returned by `describeWebhookConformance`. */
 export interface WebhookTester<Options, Payload> {
+  /** The vendor's statuses, core's refusals filled in: assert `answers.accepted` rather than a number. */
+  readonly answers: Required<WebhookAnswers>;
   /** A handler over a new webhook made with `options` (the spec's by default; given options replace them). */
   endpoint(options?: Options, limits?: EndpointLimits): WebhookEndpoint;
   /** One post to a new endpoint. */
@@ -67,6 +69,7 @@ export function webhookTester<Options, Payload, Config>(
   };
   const valid = (payload: Payload) => spec.post(spec.body(payload));
   return {
+    answers: answersOf(spec.answers),
     endpoint,
     valid,
     deliver: (request, options) => endpoint(options).post(request),
