@@ -10,7 +10,7 @@ import { sign as rsaSign } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createWebhookHandler } from "@posse/mail-core";
-import { describeWebhookConformance } from "@posse/mail-testkit";
+import { describeWebhookConformance, webhookPost } from "@posse/mail-testkit";
 import { HttpResponse } from "msw";
 import { describe, expect, it, vi } from "vitest";
 import { amazonSesProvider } from "../src/index.js";
@@ -123,16 +123,11 @@ function confirmation(type = "SubscriptionConfirmation", extra: Fields = {}): Fi
 }
 
 function post(message: unknown, headers: Record<string, string> = {}) {
-  return new Request(URL_, {
-    method: "POST",
-    body: typeof message === "string" || message instanceof Uint8Array ? message : JSON.stringify(message),
-    // SNS's default content type: a JSON-only body parser would skip it.
-    headers: {
-      "content-type": "text/plain; charset=UTF-8",
-      "x-amz-sns-message-type": "Notification",
-      ...headers,
-    },
-  });
+  const body =
+    typeof message === "string" || message instanceof Uint8Array ? message : JSON.stringify(message);
+  // SNS's default content type: a JSON-only body parser would skip it.
+  const sns = { "content-type": "text/plain; charset=UTF-8", "x-amz-sns-message-type": "Notification" };
+  return webhookPost(URL_, body, { ...sns, ...headers });
 }
 
 /** A fetch that serves the test certificate at CERT_URL and answers the SubscribeURL, recording every URL. */

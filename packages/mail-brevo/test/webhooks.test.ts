@@ -4,7 +4,7 @@
 // Brevo signs nothing and sends no timestamp or token: a changed body with a valid token is accepted (only the
 // secret is checked), and there is nothing to refuse a replay by (dedupe on message-id + event + email + ts_epoch).
 import { fileURLToPath } from "node:url";
-import { describeWebhookConformance } from "@posse/mail-testkit";
+import { basicAuthorization as basic, describeWebhookConformance, webhookPost } from "@posse/mail-testkit";
 import { HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import { brevoProvider } from "../src/index.js";
@@ -17,9 +17,6 @@ const PASSWORD = "brevo-pass-S3CRET-62e1";
 const MESSAGE_ID = "<202601011200.12345678901@smtp-relay.mailin.fr>";
 const TS = Date.UTC(2026, 0, 1, 12, 0, 0);
 const now = () => TS + 999_000;
-
-const basic = (user: string, password: string) =>
-  `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
 
 function record(event: string, overrides: Record<string, unknown> = {}) {
   return {
@@ -41,13 +38,8 @@ function record(event: string, overrides: Record<string, unknown> = {}) {
 
 const text = (body: unknown) => (typeof body === "string" ? body : JSON.stringify(body));
 
-function post(body: unknown, headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` }) {
-  return new Request(HOOK, {
-    method: "POST",
-    body: text(body),
-    headers: { "content-type": "application/json", ...headers },
-  });
-}
+const post = (body: unknown, headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` }) =>
+  webhookPost(HOOK, text(body), headers);
 
 const delivered = text(record("delivered"));
 

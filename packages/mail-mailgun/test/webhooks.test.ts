@@ -10,7 +10,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { createWebhookHandler, type MailEvent, memoryReplayCache, toNodeHandler } from "@posse/mail-core";
-import { describeWebhookConformance } from "@posse/mail-testkit";
+import { describeWebhookConformance, webhookPost } from "@posse/mail-testkit";
 import { HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import { mailgunProvider } from "../src/index.js";
@@ -81,9 +81,7 @@ function eventData(overrides: Record<string, unknown> = {}) {
   };
 }
 
-function post(body: string | Uint8Array) {
-  return new Request(HOOK, { method: "POST", body, headers: { "content-type": "application/json" } });
-}
+const post = (body: string | Uint8Array) => webhookPost(HOOK, body);
 
 /** A post of `{ signature, "event-data" }` (either left out when undefined). */
 const posted = (signature: unknown, data: unknown = eventData()) =>

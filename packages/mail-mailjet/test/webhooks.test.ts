@@ -4,7 +4,7 @@
 // Mailjet signs nothing and sends no timestamp or token: a changed body with valid credentials is accepted (only
 // the credentials are checked), and there is nothing to refuse a replay by (dedupe on MessageID + event + email + time).
 import { fileURLToPath } from "node:url";
-import { describeWebhookConformance } from "@posse/mail-testkit";
+import { basicAuthorization as basic, describeWebhookConformance, webhookPost } from "@posse/mail-testkit";
 import { HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import { mailjetProvider } from "../src/index.js";
@@ -18,9 +18,6 @@ const TIME = 1_767_268_800; // 2026-01-01T12:00:00Z
 // Above 2^53: JSON.parse would make it 1152921504606846976.
 const MESSAGE_ID = "1152921504606846977";
 const now = () => 5_000;
-
-const basic = (user: string, password: string) =>
-  `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
 
 /** One event as Mailjet posts it, as raw JSON text: MessageID is a bare number literal. */
 function record(event: string, extra: Record<string, unknown> = {}, messageId = MESSAGE_ID): string {
@@ -38,16 +35,10 @@ function record(event: string, extra: Record<string, unknown> = {}, messageId = 
   return `{"MessageID":${messageId},"Message_GUID":"1ab23cd4-e567-8901-2345-6789f0gh1i2j",${fields.slice(1)}`;
 }
 
-function post(
+const post = (
   body: string | Uint8Array,
   headers: Record<string, string> = { authorization: basic(USER, PASSWORD) },
-) {
-  return new Request(HOOK, {
-    method: "POST",
-    body,
-    headers: { "content-type": "application/json", ...headers },
-  });
-}
+) => webhookPost(HOOK, body, headers);
 
 const sent = record("sent");
 const NO_CREDENTIALS = "MAILJET_WEBHOOK_USERNAME/MAILJET_WEBHOOK_PASSWORD";

@@ -5,7 +5,7 @@
 // (only the credentials are checked), and there is nothing to refuse a replay by (dedupe on eventId/MessageID).
 import { fileURLToPath } from "node:url";
 import type { MailEvent } from "@posse/mail-core";
-import { describeWebhookConformance } from "@posse/mail-testkit";
+import { basicAuthorization as basic, describeWebhookConformance, webhookPost } from "@posse/mail-testkit";
 import { HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import { postmarkProvider } from "../src/index.js";
@@ -18,19 +18,10 @@ const TOKEN = "pm-bearer-S3CRET-88";
 const MESSAGE_ID = "883953f4-6105-42a2-a16a-77a8eac79483";
 const now = () => Date.UTC(2026, 0, 2);
 
-const basic = (user: string, password: string) =>
-  `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
-
-function post(
+const post = (
   body: string | Uint8Array,
   headers: Record<string, string> = { authorization: basic(USER, PASSWORD) },
-) {
-  return new Request(HOOK, {
-    method: "POST",
-    body,
-    headers: { "content-type": "application/json", ...headers },
-  });
-}
+) => webhookPost(HOOK, body, headers);
 
 // Records as Postmark posts them (webhooks overview; postmark.js payload models).
 const delivery = {

@@ -6,7 +6,7 @@
 import { createHmac } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { MailError } from "@posse/mail-core";
-import { describeWebhookConformance } from "@posse/mail-testkit";
+import { describeWebhookConformance, webhookPost } from "@posse/mail-testkit";
 import { HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import { resendProvider } from "../src/index.js";
@@ -50,13 +50,7 @@ function sign(
   return { "svix-id": id, "svix-timestamp": String(timestamp), "svix-signature": `v1,${signature}` };
 }
 
-function post(body: string | Uint8Array, headers: Record<string, string>) {
-  return new Request(URL_, {
-    method: "POST",
-    body,
-    headers: { "content-type": "application/json", ...headers },
-  });
-}
+const post = (body: string | Uint8Array, headers: Record<string, string>) => webhookPost(URL_, body, headers);
 
 function eventOf(type: string, data: Record<string, unknown> = {}) {
   return JSON.stringify({ type, created_at: "2026-01-15T11:59:58.000Z", data: { ...BOUNCED.data, ...data } });

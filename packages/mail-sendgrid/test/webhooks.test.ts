@@ -8,7 +8,7 @@
 import { sign as ecdsaSign, generateKeyPairSync, type KeyObject } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { MailError } from "@posse/mail-core";
-import { describeWebhookConformance } from "@posse/mail-testkit";
+import { describeWebhookConformance, webhookPost } from "@posse/mail-testkit";
 import { HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import { sendgridProvider } from "../src/index.js";
@@ -87,13 +87,8 @@ function signOnce(body: string | Uint8Array): Record<string, string> {
   return signatures.get(key)!;
 }
 
-function post(body: string | Uint8Array, headers: Record<string, string>) {
-  return new Request(URL_, {
-    method: "POST",
-    body,
-    headers: { "content-type": "application/json;charset=utf-8", ...headers },
-  });
-}
+const post = (body: string | Uint8Array, headers: Record<string, string>) =>
+  webhookPost(URL_, body, { "content-type": "application/json;charset=utf-8", ...headers });
 
 const body = raw(BATCH.slice(0, 3));
 const SIGNATURE = "x-twilio-email-event-webhook-signature";

@@ -1,4 +1,5 @@
 export { describeWebhookConformance } from "./conformance.js";
+export { basicAuthorization, webhookPost } from "./requests.js";
 export {
   type JoinCheck,
   type ReplayCheck,
