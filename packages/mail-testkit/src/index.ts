@@ -6,3 +6,4 @@ export { type ResettingServer, startResettingServer } from "./loopback.js";
 export { readMailbox, readMailboxList } from "./read-mailbox.js";
 export type { CapturedRequest, CarriedAddresses, ProviderConformance, SdkCheck } from "./spec.js";
 export { type Output, watchOutput } from "./watch-output.js";
+export * from "./webhooks/index.js";

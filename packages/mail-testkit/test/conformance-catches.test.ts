@@ -2,48 +2,8 @@
 // into errors, takes any 2xx for a receipt, reads 64 MiB of an endless answer (or of a compression bomb),
 // drops the signal once the headers arrived, follows redirects and sends over plain http anywhere, exactly
 // those checks fail; the same provider without the faults passes every check.
-import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-
-const PACKAGE = fileURLToPath(new URL("..", import.meta.url));
-
-interface Report {
-  testResults: { assertionResults: { fullName: string; status: string }[] }[];
-}
-
-async function runFixture(name: string): Promise<{ passed: string[]; failed: string[] }> {
-  const directory = await mkdtemp(join(tmpdir(), "posse-testkit-"));
-  const output = join(directory, "report.json");
-  try {
-    await new Promise<void>((resolve) => {
-      execFile(
-        process.execPath,
-        [
-          join(PACKAGE, "node_modules", "vitest", "vitest.mjs"),
-          "run",
-          "--config",
-          "test/fixtures/vitest.config.ts",
-          "--reporter=json",
-          `--outputFile=${output}`,
-          `test/fixtures/${name}.fixture.ts`,
-        ],
-        { cwd: PACKAGE, env: { ...process.env, NODE_OPTIONS: "" }, timeout: 120_000 },
-        () => resolve(), // a failing run exits 1: the report says what failed
-      );
-    });
-    const report = JSON.parse(await readFile(output, "utf8")) as Report;
-    const results = report.testResults.flatMap((file) => file.assertionResults);
-    const names = (status: string) =>
-      results.filter((result) => result.status === status).map((result) => result.fullName);
-    return { passed: names("passed"), failed: names("failed") };
-  } finally {
-    await rm(directory, { recursive: true, force: true });
-  }
-}
+import { runFixture } from "./run-fixture.js";
 
 describe("describeProviderConformance", () => {
   it("passes a provider that does everything right, every check", async () => {
