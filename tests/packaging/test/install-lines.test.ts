@@ -1,13 +1,15 @@
 // Every install line of every README.md and docs/**/*.md, run as a reader runs them: for each document, its
 // lines in order, with npm, in a new app of its own. Packages of this repository come from their packed
-// tarballs (they are not on the registry), everything else from the npm registry as written. Each line must
-// exit 0 with no peer-dependency or engine warning, and the app's tree must be valid afterwards.
-import { mkdtempSync, rmSync } from "node:fs";
+// tarballs (they are not on the registry: named ones are replaced by their tarball, and the app's
+// `overrides` send the others npm installs by itself, such as the core as a peer, to theirs), everything else
+// from the npm registry as written. Each line must exit 0 with no peer-dependency or engine warning, and the
+// app's tree must be valid afterwards.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { codeBlocks, documentPaths, readDocument } from "./documents.js";
-import { type InstallLine, installLines, withTarballs } from "./install-lines.js";
+import { type InstallLine, installLines, registryOverrides, withTarballs } from "./install-lines.js";
 import { packAll } from "./pack.js";
 import { cleanEnv, run } from "./run.js";
 import { createScratchDir } from "./scratch-app.js";
@@ -45,10 +47,25 @@ afterAll(() => {
   else for (const dir of [packDir, ...apps]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+/** Points the app's `overrides` at the tarballs for what `args` installs, as if they were on the registry. */
+function useTarballsAsRegistry(dir: string, args: readonly string[]): void {
+  const path = join(dir, "package.json");
+  const manifest = JSON.parse(readFileSync(path, "utf8")) as Record<
+    string,
+    Record<string, string> | undefined
+  >;
+  const direct = ["dependencies", "devDependencies", "optionalDependencies"].flatMap((field) =>
+    Object.keys(manifest[field] ?? {}),
+  );
+  manifest.overrides = registryOverrides(args, direct, tarballs);
+  writeFileSync(path, `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
 /** Runs one line's npm commands in the app; returns what npm printed for the first one that failed or warned. */
 async function runLine(dir: string, line: InstallLine): Promise<{ code: number | null; output: string }> {
   for (const args of line.commands) {
     const installs = ["install", "i", "add"].includes(args[0]!);
+    if (installs) useTarballsAsRegistry(dir, args);
     const result = await run("npm", installs ? withTarballs(args, tarballs) : [...args], {
       cwd: dir,
       env: NPM_ENV,
@@ -83,7 +100,22 @@ describe("the install lines of the READMEs and docs", () => {
         ],
       },
     ]);
-    expect(() => withTarballs(["install", "@posse/mail-<provider>"], new Map())).toThrow(
+    const packed = new Map([
+      ["@posse/mail-core", "/p/core.tgz"],
+      ["@posse/mail-smtp", "/p/smtp.tgz"],
+      ["@posse/mail-queue", "/p/queue.tgz"],
+    ]);
+    // Named: the tarball itself. Met by npm on its own (a peer): an override. Already a dependency: neither.
+    expect(withTarballs(["install", "-D", "@posse/mail-smtp@^0.1.0", "zod"], packed)).toEqual([
+      "install",
+      "-D",
+      "/p/smtp.tgz",
+      "zod",
+    ]);
+    expect(registryOverrides(["install", "@posse/mail-smtp@^0.1.0"], ["@posse/mail-queue"], packed)).toEqual({
+      "@posse/mail-core": "file:/p/core.tgz",
+    });
+    expect(() => withTarballs(["install", "@posse/mail-<provider>"], packed)).toThrow(
       "@posse/mail-<provider> is not a package of this repository",
     );
   });

@@ -79,3 +79,19 @@ export function withTarballs(args: readonly string[], tarballs: ReadonlyMap<stri
     return tarball;
   });
 }
+
+/**
+ * The app's package.json `overrides` that stand in for the registry: every package of this repository
+ * resolves to its tarball wherever npm meets it (a peer it installs by itself, say), except those the command
+ * names or the app already depends on directly (npm refuses an override that differs from a direct spec).
+ */
+export function registryOverrides(
+  args: readonly string[],
+  direct: readonly string[],
+  tarballs: ReadonlyMap<string, string>,
+): Record<string, string> {
+  const named = new Set([...args.map(packageName), ...direct]);
+  const overrides: Record<string, string> = {};
+  for (const [name, tarball] of tarballs) if (!named.has(name)) overrides[name] = `file:${tarball}`;
+  return overrides;
+}
