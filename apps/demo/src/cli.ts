@@ -123,7 +123,8 @@ async function serve(
     await inbox.close();
     return jobs.every((job) => job.state === "completed") ? 0 : 1;
   }
-  writeLine(stdout, "Open the inbox URL in a browser to read them. Serving until Ctrl-C.");
+  const them = inbox.smtp.messages.length === 1 ? "it" : "them";
+  writeLine(stdout, `Open the inbox URL in a browser to read ${them}. Serving until Ctrl-C.`);
   await waitForAbort(context.signal);
   writeLine(stdout, "Stopping the local inbox.");
   await inbox.close();

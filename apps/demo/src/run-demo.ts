@@ -94,22 +94,28 @@ async function sendAll(
 }
 
 /**
- * Sends the e-mails: directly, or with `queue` through the queue and a worker in this process. The inbox,
- * if any, shows the jobs on its page (reading them from the queue, which it closes when it closes).
+ * Sends the e-mails: directly, or with `queue` through the queue and a worker in this process (then the
+ * enqueuing says where they go, not a "Sending" line). The inbox, if any, shows the jobs on its page
+ * (reading them from the queue, which it closes when it closes). `recipient.to` is already printable.
  */
 async function deliver(
   env: EnvSource,
   emails: readonly DemoEmail[],
-  out: TextOutput,
+  recipient: { to: string; through: string },
   options: RunDemoOptions,
   inbox?: LocalInbox,
 ): Promise<{ receipts: readonly SendReceipt[]; jobs?: readonly JobView[] }> {
-  if (options.queue === undefined) return { receipts: await sendAll(env, emails, out, options) };
+  const { out } = options;
+  if (options.queue === undefined) {
+    writeLine(out, `Sending ${emails.length} e-mails to ${recipient.to}${recipient.through}`);
+    return { receipts: await sendAll(env, emails, out, options) };
+  }
   const { sendThroughQueue } = await import("./queue/queued-send.js");
   const sent = await sendThroughQueue({
     env,
     url: options.queue,
     emails,
+    to: recipient.to,
     out,
     ...(options.mailer ? { mailer: options.mailer } : {}),
   });
@@ -132,11 +138,8 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoRun> {
       `posse-mail demo: sending through ${resolution.chain.join(" → ")} (${describeChoice(resolution)})`,
     );
     const emails = demoEmails(to ?? "", options.emails);
-    writeLine(
-      out,
-      `Sending ${emails.length} e-mails to ${to === undefined ? "(no recipient: set --to or MAIL_FROM_ADDRESS)" : printable(to)}`,
-    );
-    const { receipts, jobs } = await deliver(env, emails, out, options);
+    const recipient = to === undefined ? "(no recipient: set --to or MAIL_FROM_ADDRESS)" : printable(to);
+    const { receipts, jobs } = await deliver(env, emails, { to: recipient, through: "" }, options);
     writeLine(out, `Done: ${receipts.length} e-mails accepted. Check the inbox of ${printable(to ?? "")}.`);
     return { mode: "provider", receipts, ...(jobs ? { jobs } : {}) };
   }
@@ -147,11 +150,14 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoRun> {
     const localEnv = localInboxEnv(env, inbox.smtp);
     const to = options.to ?? DEFAULT_LOCAL_TO;
     const emails = demoEmails(to, options.emails);
-    writeLine(
-      out,
-      `Sending ${emails.length} e-mails to ${printable(to)} through smtp (${inbox.smtp.host}:${inbox.smtp.port})`,
+    const through = ` through smtp (${inbox.smtp.host}:${inbox.smtp.port})`;
+    const { receipts, jobs } = await deliver(
+      localEnv,
+      emails,
+      { to: printable(to), through },
+      options,
+      inbox,
     );
-    const { receipts, jobs } = await deliver(localEnv, emails, out, options, inbox);
     writeLine(out, `Inbox: ${inbox.web.url}`);
     return { mode: "local", receipts, inbox, ...(jobs ? { jobs } : {}) };
   } catch (error) {

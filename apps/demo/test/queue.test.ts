@@ -70,9 +70,11 @@ describe("demo --queue with a real Redis", () => {
         `  job ${job.id} (${job.label}): completed after 1 attempt, via smtp, id ${messages[index]!.parsed.messageId}\n`,
       );
     }
+    // Queued, nothing is sent by the demo itself: one line says where the e-mails go and where they wait.
     expect(out.text()).toMatch(
-      /Enqueuing 3 e-mails on redis:\/\/127\.0\.0\.1:\d+ \(queue "posse-mail-demo"\):\n/,
+      /\nEnqueuing 3 e-mails to Ada Lovelace <ada@localhost\.test> on redis:\/\/127\.0\.0\.1:\d+ \(queue "posse-mail-demo"\):\n/,
     );
+    expect(out.text()).not.toContain("Sending");
     expect(out.text()).toContain("Starting a worker in this process… ready, sending through smtp\n");
     expect(out.text()).not.toContain(PASSWORD);
 
@@ -114,6 +116,8 @@ describe("demo --queue with a real Redis", () => {
       ["completed", "acme_mail"],
     ]);
     expect(out.text()).toContain("Starting a worker in this process… ready, sending through acme_mail\n");
+    expect(out.text()).toContain("\nEnqueuing 3 e-mails to app@example.com on redis://");
+    expect(out.text()).not.toContain("Sending");
   });
 
   it("a permanent refusal: each job dead-lettered after one attempt with the redacted error, exit 1", async () => {

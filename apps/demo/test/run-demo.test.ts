@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { ParsedMail } from "mailparser";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/cli.js";
@@ -226,7 +227,19 @@ describe("main", () => {
     controller.abort();
     expect(await done).toBe(0);
     expect(stdout.text()).toContain("Stopping the local inbox.");
+    expect(stdout.text()).toContain("Open the inbox URL in a browser to read them. Serving until Ctrl-C.\n");
     await expect(fetch(url)).rejects.toThrow();
+  });
+
+  it("send, serving one message: says read it, not read them", async () => {
+    const controller = new AbortController();
+    const stdout = collector();
+    const argv = ["send", "--to", "a@b.co", "--subject", "x", "--text", "y"];
+    const done = main(argv, { env: {}, stdout, stderr: collector(), signal: controller.signal });
+    await stdout.waitFor("Serving until Ctrl-C.");
+    controller.abort();
+    expect(await done).toBe(0);
+    expect(stdout.text()).toContain("\nOpen the inbox URL in a browser to read it. Serving until Ctrl-C.\n");
   });
 
   it("prints code, provider and hint for a MailError, and no stack trace", async () => {
@@ -241,6 +254,17 @@ describe("main", () => {
       "error CONFIG (postmark): MAIL_PROVIDER=postmark: POSTMARK_API_TOKEN must be set\n" +
         "hint: fix the variables named above; `demo doctor` shows what is set and what is missing\n",
     );
+  });
+
+  it("the README's error example is what the demo prints for the variables the README names", async () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    const example = /\*\*Errors\*\*[\s\S]*?```text\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example, "README.md has an ```text block after **Errors**").toBeDefined();
+    const stderr = collector();
+    // "with `MAIL_PROVIDER=postmark` and `MAIL_FROM_ADDRESS` set but no `POSTMARK_API_TOKEN`"
+    const env = { MAIL_PROVIDER: "postmark", MAIL_FROM_ADDRESS: "op@example.com" };
+    expect(await main([], { env, stdout: collector(), stderr })).toBe(1);
+    expect(stderr.text()).toBe(example);
   });
 
   it("rejects unknown commands and options with exit code 2", async () => {

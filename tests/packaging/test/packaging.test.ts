@@ -1,7 +1,8 @@
 // Every package as a user gets it from npm: packed with pnpm, checked with publint and
 // @arethetypeswrong/cli, installed with npm into an app outside the workspace, then imported as ESM and
 // CommonJS, type-checked under node16, nodenext and bundler resolution, and used to send through a loopback
-// SMTP server and the memory provider. Prints each package's installed size.
+// SMTP server and the memory provider; every ```ts block of the READMEs and docs type-checked there. Prints
+// each package's installed size.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -10,6 +11,7 @@ import { join } from "node:path";
 import { publint } from "publint";
 import { formatMessage } from "publint/utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { documentPaths, readDocument } from "./documents.js";
 import { packAll } from "./pack.js";
 import { cleanEnv, run } from "./run.js";
 import {
@@ -21,6 +23,7 @@ import {
   writeAppFiles,
 } from "./scratch-app.js";
 import { type SmtpSink, startSmtpSink } from "./smtp-sink.js";
+import { tsSnippets, typeCheckSnippets } from "./snippets.js";
 import { HARNESS_MANIFEST, packagesToCheck, ROOT } from "./workspace-packages.js";
 
 const PACKAGES = packagesToCheck();
@@ -186,6 +189,22 @@ console.log(JSON.stringify({ detected: detected?.id, configured: detected?.confi
     } finally {
       await new Promise((resolve) => vendor.close(resolve));
     }
+  });
+
+  it("every ```ts block of the READMEs and docs type-checks against the installed packages", async () => {
+    const { checked, skipped } = tsSnippets(documentPaths().map((path) => readDocument(path)));
+    expect(checked.length).toBeGreaterThan(0);
+    // Leaving a block out takes a reason: <!-- not-checked: why --> on the line above its fence.
+    expect(skipped.filter((block) => block.reason === "")).toEqual([]);
+    const errors = await typeCheckSnippets(appDir, checked);
+    const documents = new Set(checked.map((snippet) => snippet.document)).size;
+    const notChecked = skipped.map(
+      (block) => `\n  not checked: ${block.document}:${block.line} (${block.reason})`,
+    );
+    console.log(
+      `Type-checked ${checked.length} \`\`\`ts blocks of ${documents} documents${notChecked.join("")}`,
+    );
+    expect(errors.join("\n")).toBe("");
   });
 
   it("prints each package's installed size (its own files, not its dependencies)", () => {

@@ -24,6 +24,8 @@ export interface QueuedSendOptions {
   /** `redis://` or `rediss://` URL of the queue (`--queue`); printed only with its password masked. */
   readonly url: string;
   readonly emails: readonly DemoEmail[];
+  /** Who the e-mails are for, as printed (already printable). */
+  readonly to: string;
   readonly out: TextOutput;
   /** Passed to `createMailerFromEnv` for the worker's mailer (hooks, …). */
   readonly mailer?: Omit<CreateMailerFromEnvOptions, "env" | "retry">;
@@ -124,7 +126,7 @@ export async function sendThroughQueue(options: QueuedSendOptions): Promise<Queu
   try {
     writeLine(
       out,
-      `Enqueuing ${emails.length} e-mails on ${printable(redactedUrl(url))} (queue "${DEMO_QUEUE_NAME}"):`,
+      `Enqueuing ${emails.length} e-mails to ${options.to} on ${printable(redactedUrl(url))} (queue "${DEMO_QUEUE_NAME}"):`,
     );
     const jobs: EnqueuedEmail[] = [];
     for (const [index, email] of emails.entries()) {
