@@ -1,24 +1,44 @@
 export {
-  type AddressInput,
-  formatAddress,
-  isValidAddress,
-  type MailAddress,
-  parseAddress,
-} from "./address.js";
-export { BUILTIN_PROVIDERS, type BuiltinProvider, builtinProvider } from "./builtin-providers.js";
-export { requestCappedFetch } from "./capped-fetch.js";
+  type ConfigProblem,
+  checkProviderEnv,
+  type EnvFormat,
+  readProviderEnv,
+} from "./configuration/check-env.js";
+export {
+  type ConfigField,
+  type ConfigKind,
+  type ConfigSchema,
+  type NestedConfigSchema,
+  validateConfig,
+} from "./configuration/config-schema.js";
+export {
+  type CreateMailerFromEnvOptions,
+  createMailerFromEnv,
+  fromAddressFromEnv,
+} from "./configuration/create-mailer-from-env.js";
+export { type EnvSource, envValue, isDetected, missingVariables } from "./configuration/env-values.js";
+export {
+  type MailProviderResolution,
+  type PassedOverProvider,
+  parseProviderList,
+  type ResolveMailProviderOptions,
+  resolveMailProvider,
+} from "./configuration/resolve-provider.js";
+export {
+  isMailError,
+  MailError,
+  type MailErrorCode,
+  type MailErrorOptions,
+  unsupportedField,
+} from "./errors/mail-error.js";
+export { escapeControlCharacters } from "./errors/vendor-text.js";
+export { requestCappedFetch } from "./http/capped-fetch.js";
 export {
   answerTooLargeError,
   type CappedAnswer,
   type CappedRequest,
   requestCapped,
-} from "./capped-request.js";
-export {
-  type ConfigProblem,
-  checkProviderEnv,
-  type EnvFormat,
-  readProviderEnv,
-} from "./check-env.js";
+} from "./http/capped-request.js";
 export {
   codeForStatus,
   type HttpFailure,
@@ -28,20 +48,40 @@ export {
   parseRetryAfter,
   systemErrorCode,
   transportFailure,
-} from "./classify-http.js";
-export { type Clock, systemClock } from "./clock.js";
+} from "./http/classify-http.js";
 export {
-  type ConfigField,
-  type ConfigKind,
-  type ConfigSchema,
-  type NestedConfigSchema,
-  validateConfig,
-} from "./config-schema.js";
+  isLoopbackAddress,
+  isLoopbackHost,
+  type PlainTextLogin,
+  refusePlainHttp,
+  sendsPasswordInClear,
+} from "./http/plain-http.js";
 export {
-  type CreateMailerFromEnvOptions,
-  createMailerFromEnv,
-  fromAddressFromEnv,
-} from "./create-mailer-from-env.js";
+  declaredWithinLimit,
+  limitedFetch,
+  limitResponseBody,
+  MAX_RESPONSE_BYTES,
+  ResponseTooLargeError,
+  readCappedText,
+} from "./http/response-limit.js";
+export {
+  type AddressInput,
+  formatAddress,
+  isValidAddress,
+  type MailAddress,
+  parseAddress,
+} from "./message/address.js";
+export { encodeWords, needsEncodedWords } from "./message/encoded-words.js";
+export {
+  IDEMPOTENCY_HEADER,
+  type MailAttachment,
+  type MailMessage,
+  type NormalizedAttachment,
+  type NormalizedMessage,
+  normalizeMessage,
+  type Recipients,
+} from "./message/message.js";
+export { BUILTIN_PROVIDERS, type BuiltinProvider, builtinProvider } from "./providers/builtin-providers.js";
 export {
   defineProvider,
   detectionVariables,
@@ -52,16 +92,14 @@ export {
   type ProviderDefinition,
   type RequestContext,
   type SendResult,
-} from "./define-provider.js";
-export { encodeWords, needsEncodedWords } from "./encoded-words.js";
-export { type EnvSource, envValue, isDetected, missingVariables } from "./env-values.js";
+} from "./providers/define-provider.js";
 export {
-  isMailError,
-  MailError,
-  type MailErrorCode,
-  type MailErrorOptions,
-  unsupportedField,
-} from "./errors.js";
+  getRegisteredProvider,
+  listProviders,
+  type ProviderInfo,
+  registerProvider,
+} from "./providers/registry.js";
+export { type Clock, systemClock } from "./sending/clock.js";
 export type {
   MailEventBase,
   MailerHooks,
@@ -70,7 +108,7 @@ export type {
   SendEvent,
   SendStartEvent,
   SentEvent,
-} from "./events.js";
+} from "./sending/events.js";
 export {
   type CreateMailerOptions,
   createMailer,
@@ -80,40 +118,7 @@ export {
   type ProviderSetups,
   type SendOptions,
   type SendReceipt,
-} from "./mailer.js";
-export {
-  IDEMPOTENCY_HEADER,
-  type MailAttachment,
-  type MailMessage,
-  type NormalizedAttachment,
-  type NormalizedMessage,
-  normalizeMessage,
-  type Recipients,
-} from "./message.js";
-export {
-  isLoopbackAddress,
-  isLoopbackHost,
-  type PlainTextLogin,
-  refusePlainHttp,
-  sendsPasswordInClear,
-} from "./plain-http.js";
-export { getRegisteredProvider, listProviders, type ProviderInfo, registerProvider } from "./registry.js";
-export {
-  type MailProviderResolution,
-  type PassedOverProvider,
-  parseProviderList,
-  type ResolveMailProviderOptions,
-  resolveMailProvider,
-} from "./resolve-provider.js";
-export {
-  declaredWithinLimit,
-  limitedFetch,
-  limitResponseBody,
-  MAX_RESPONSE_BYTES,
-  ResponseTooLargeError,
-  readCappedText,
-} from "./response-limit.js";
-export { DEFAULT_RETRY, type RetryOptions, type RetryPolicy } from "./retry-policy.js";
-export { useProvider } from "./use-provider.js";
-export { escapeControlCharacters } from "./vendor-text.js";
+} from "./sending/mailer.js";
+export { DEFAULT_RETRY, type RetryOptions, type RetryPolicy } from "./sending/retry-policy.js";
+export { useProvider } from "./sending/use-provider.js";
 export * from "./webhooks/index.js";

@@ -1,14 +1,27 @@
 // The provider-author entry point, `@posse/mail-core/provider`: everything a provider package needs to
 // define, register and implement a provider, and nothing an application needs to send.
-export { formatAddress, type MailAddress, parseAddress } from "./address.js";
-export { requestCappedFetch } from "./capped-fetch.js";
+
+export type { EnvCheck, EnvFormat } from "./configuration/check-env.js";
+export type {
+  ConfigField,
+  ConfigKind,
+  ConfigSchema,
+  NestedConfigSchema,
+} from "./configuration/config-schema.js";
+export {
+  isMailError,
+  MailError,
+  type MailErrorCode,
+  type MailErrorOptions,
+  unsupportedField,
+} from "./errors/mail-error.js";
+export { requestCappedFetch } from "./http/capped-fetch.js";
 export {
   answerTooLargeError,
   type CappedAnswer,
   type CappedRequest,
   requestCapped,
-} from "./capped-request.js";
-export type { EnvCheck, EnvFormat } from "./check-env.js";
+} from "./http/capped-request.js";
 export {
   codeForStatus,
   type HttpFailure,
@@ -17,8 +30,23 @@ export {
   parseRetryAfter,
   systemErrorCode,
   transportFailure,
-} from "./classify-http.js";
-export type { ConfigField, ConfigKind, ConfigSchema, NestedConfigSchema } from "./config-schema.js";
+} from "./http/classify-http.js";
+export { isLoopbackHost, refusePlainHttp } from "./http/plain-http.js";
+export {
+  declaredWithinLimit,
+  limitedFetch,
+  limitResponseBody,
+  MAX_RESPONSE_BYTES,
+  ResponseTooLargeError,
+  readCappedText,
+} from "./http/response-limit.js";
+export { formatAddress, type MailAddress, parseAddress } from "./message/address.js";
+export { encodeWords, needsEncodedWords } from "./message/encoded-words.js";
+export {
+  IDEMPOTENCY_HEADER,
+  type NormalizedAttachment,
+  type NormalizedMessage,
+} from "./message/message.js";
 export {
   defineProvider,
   type EnvValues,
@@ -28,27 +56,5 @@ export {
   type ProviderDefinition,
   type RequestContext,
   type SendResult,
-} from "./define-provider.js";
-export { encodeWords, needsEncodedWords } from "./encoded-words.js";
-export {
-  isMailError,
-  MailError,
-  type MailErrorCode,
-  type MailErrorOptions,
-  unsupportedField,
-} from "./errors.js";
-export {
-  IDEMPOTENCY_HEADER,
-  type NormalizedAttachment,
-  type NormalizedMessage,
-} from "./message.js";
-export { isLoopbackHost, refusePlainHttp } from "./plain-http.js";
-export { registerProvider } from "./registry.js";
-export {
-  declaredWithinLimit,
-  limitedFetch,
-  limitResponseBody,
-  MAX_RESPONSE_BYTES,
-  ResponseTooLargeError,
-  readCappedText,
-} from "./response-limit.js";
+} from "./providers/define-provider.js";
+export { registerProvider } from "./providers/registry.js";

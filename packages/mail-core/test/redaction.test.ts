@@ -1,6 +1,7 @@
 import { inspect } from "node:util";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { redactMailError, redactText, safeCause, secretPatterns } from "../src/errors/redact.js";
 import {
   createMailer,
   httpFailure,
@@ -10,7 +11,6 @@ import {
   type SendEvent,
   type SentEvent,
 } from "../src/index.js";
-import { redactMailError, redactText, safeCause, secretPatterns } from "../src/redact.js";
 import { createFakeClock, findSecret } from "../src/testing/index.js";
 import {
   FROM,

@@ -9,7 +9,7 @@ import {
   type MailerOptions,
   registerProvider,
 } from "../src/index.js";
-import { backoffDelay, canSendAgain, retryPolicy } from "../src/retry-policy.js";
+import { backoffDelay, canSendAgain, retryPolicy } from "../src/sending/retry-policy.js";
 import { createFakeClock } from "../src/testing/index.js";
 import {
   FROM,

@@ -1,4 +1,4 @@
-import type { Clock } from "../clock.js";
+import type { Clock } from "../sending/clock.js";
 
 /** A clock that only moves when told to; `sleeps` records every wait that completed. */
 export interface FakeClock extends Clock {

@@ -5,7 +5,7 @@ import type * as fs from "node:fs";
 import type * as nodeModule from "node:module";
 import type * as path from "node:path";
 import type * as url from "node:url";
-import { MailError } from "./errors.js";
+import { MailError } from "../errors/mail-error.js";
 
 interface Builtins {
   "node:fs": typeof fs;

@@ -1,4 +1,4 @@
-import type { ProviderDefinition } from "./define-provider.js";
+import type { ProviderDefinition } from "../providers/define-provider.js";
 import type { ProviderSetup } from "./mailer.js";
 
 /**

@@ -1,5 +1,5 @@
-import { type EnvSource, envValue } from "./env-values.js";
-import { MailError } from "./errors.js";
+import { type EnvSource, envValue } from "../configuration/env-values.js";
+import { MailError } from "../errors/mail-error.js";
 
 /** How a mailer retries a provider. */
 export interface RetryOptions {

@@ -1,11 +1,16 @@
-import { type AddressInput, type MailAddress, parseAddress } from "./address.js";
+import { validateConfig, validateMailerOptions } from "../configuration/config-schema.js";
+import { isMailError, MailError } from "../errors/mail-error.js";
+import { safeCause, secretPatterns } from "../errors/redact.js";
+import { type AddressInput, type MailAddress, parseAddress } from "../message/address.js";
+import {
+  attachmentBytes,
+  type MailMessage,
+  type NormalizedMessage,
+  normalizeMessage,
+} from "../message/message.js";
+import type { ProviderContext, ProviderDefinition } from "../providers/define-provider.js";
 import { type Clock, systemClock } from "./clock.js";
-import { validateConfig, validateMailerOptions } from "./config-schema.js";
-import type { ProviderContext, ProviderDefinition } from "./define-provider.js";
-import { isMailError, MailError } from "./errors.js";
 import { emit, type MailerHooks, type SendStartEvent } from "./events.js";
-import { attachmentBytes, type MailMessage, type NormalizedMessage, normalizeMessage } from "./message.js";
-import { safeCause, secretPatterns } from "./redact.js";
 import { backoffDelay, canSendAgain, type RetryOptions, retryPolicy } from "./retry-policy.js";
 import { abortedError, type ProviderLink, runAttempt, toMailError } from "./send-attempt.js";
 

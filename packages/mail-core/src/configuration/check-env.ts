@@ -1,6 +1,6 @@
-import type { EnvValues, EnvVar } from "./define-provider.js";
+import { MailError } from "../errors/mail-error.js";
+import type { EnvValues, EnvVar } from "../providers/define-provider.js";
 import { type EnvSource, envValue } from "./env-values.js";
-import { MailError } from "./errors.js";
 
 /** One thing that keeps a configuration from working; names a variable or field, never a value. */
 export interface ConfigProblem {

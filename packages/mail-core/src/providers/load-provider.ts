@@ -1,6 +1,6 @@
+import { MailError } from "../errors/mail-error.js";
 import { BUILTIN_PROVIDERS } from "./builtin-providers.js";
 import type { AnyProviderDefinition } from "./define-provider.js";
-import { MailError } from "./errors.js";
 import { isCommonJS, nodeBuiltin, preloadNodeBuiltins } from "./node-builtins.js";
 import { getRegisteredProvider, listProviders } from "./registry.js";
 

@@ -1,8 +1,8 @@
-import { transportFailure } from "./classify-http.js";
+import { isMailError, MailError } from "../errors/mail-error.js";
+import { NO_SECRETS, redactMailError, type SecretPatterns, safeCause } from "../errors/redact.js";
+import { transportFailure } from "../http/classify-http.js";
+import type { MailTransport, RequestContext } from "../providers/define-provider.js";
 import { type Clock, startTimer } from "./clock.js";
-import type { MailTransport, RequestContext } from "./define-provider.js";
-import { isMailError, MailError } from "./errors.js";
-import { NO_SECRETS, redactMailError, type SecretPatterns, safeCause } from "./redact.js";
 
 /** A provider as the mailer holds it: its transport plus what it needs to keep errors safe. */
 export interface ProviderLink {

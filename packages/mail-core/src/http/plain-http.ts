@@ -1,4 +1,4 @@
-import { MailError } from "./errors.js";
+import { MailError } from "../errors/mail-error.js";
 import { ipFamily, isLoopbackIp } from "./ip-address.js";
 
 /** A host as written in a URL or a config, trimmed, lower-case, without IPv6 brackets. */

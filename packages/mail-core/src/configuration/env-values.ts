@@ -1,4 +1,4 @@
-import { detectionVariables, type EnvVar } from "./define-provider.js";
+import { detectionVariables, type EnvVar } from "../providers/define-provider.js";
 
 /** Where variables come from; `process.env` by default. */
 export type EnvSource = Readonly<Record<string, string | undefined>>;

@@ -1,11 +1,11 @@
+import { isMailError } from "../errors/mail-error.js";
+import { detectionVariables } from "../providers/define-provider.js";
+import { defaultResolveFrom, packageProblem } from "../providers/load-provider.js";
+import { listProviders } from "../providers/registry.js";
+import { retryPolicy } from "../sending/retry-policy.js";
 import { type ConfigProblem, checkProviderEnv } from "./check-env.js";
-import { detectionVariables } from "./define-provider.js";
 import { type EnvSource, envValue, isDetected, missingVariables } from "./env-values.js";
-import { isMailError } from "./errors.js";
 import { fromAddressFromEnv } from "./from-address.js";
-import { defaultResolveFrom, packageProblem } from "./load-provider.js";
-import { listProviders } from "./registry.js";
-import { retryPolicy } from "./retry-policy.js";
 
 /** A provider whose variables are set but that a blank `MAIL_PROVIDER` did not choose, and why. */
 export interface PassedOverProvider {

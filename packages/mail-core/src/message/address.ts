@@ -1,4 +1,4 @@
-import { MailError } from "./errors.js";
+import { MailError } from "../errors/mail-error.js";
 import { isList, mapList, readField } from "./read-once.js";
 
 /** An e-mail address as given by a caller: `"a@b.c"`, `"Name <a@b.c>"` or an object. */

@@ -1,5 +1,5 @@
+import { MailError } from "../errors/mail-error.js";
 import { type AddressInput, type MailAddress, parseAddress, parseAddressList } from "./address.js";
-import { MailError } from "./errors.js";
 import { isBytes, isList, mapList, readEntries, readField } from "./read-once.js";
 
 /** One address or several. */

@@ -1,4 +1,4 @@
-import { MailError } from "./errors.js";
+import { MailError } from "../errors/mail-error.js";
 
 // Validation reads each value of the caller's message exactly once, so what is checked is what is sent:
 // a getter cannot pass validation and then return something else, and a getter or Proxy trap that

@@ -1,4 +1,4 @@
-import { MailError } from "./errors.js";
+import { MailError } from "./mail-error.js";
 import { escapeAndShorten, MAX_ERROR_TEXT } from "./vendor-text.js";
 
 const MASK = "[redacted]";

@@ -1,6 +1,6 @@
-import { type MailAddress, parseAddress } from "./address.js";
+import { MailError } from "../errors/mail-error.js";
+import { type MailAddress, parseAddress } from "../message/address.js";
 import { type EnvSource, envValue } from "./env-values.js";
-import { MailError } from "./errors.js";
 
 /** Reads `MAIL_FROM_ADDRESS`; the `CONFIG` error never repeats the value. */
 export function fromAddressFromEnv(env: EnvSource): MailAddress {

@@ -1,5 +1,5 @@
-import type { MailError } from "./errors.js";
-import type { NormalizedMessage } from "./message.js";
+import type { MailError } from "../errors/mail-error.js";
+import type { NormalizedMessage } from "../message/message.js";
 
 /**
  * Emitted once when `send` begins, before validation. The same object is `send` on every later event of

@@ -1,6 +1,6 @@
-import type { EnvCheck } from "./check-env.js";
+import type { EnvCheck } from "../configuration/check-env.js";
+import { sendsPasswordInClear } from "../http/plain-http.js";
 import type { EnvVar } from "./define-provider.js";
-import { sendsPasswordInClear } from "./plain-http.js";
 
 /** What the core knows of a first-party provider without loading its package. */
 export interface BuiltinProvider {

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { MailError } from "./errors.js";
+import { MailError } from "../errors/mail-error.js";
 import { MAX_RESPONSE_BYTES } from "./response-limit.js";
 
 /** One HTTP request as {@link requestCapped} sends it. */

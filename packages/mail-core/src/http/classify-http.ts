@@ -1,4 +1,4 @@
-import { MailError, type MailErrorCode } from "./errors.js";
+import { MailError, type MailErrorCode } from "../errors/mail-error.js";
 
 /** What a provider knows about a failed HTTP exchange with its vendor. */
 export interface HttpFailure {

@@ -1,6 +1,6 @@
-import type { EnvCheck, EnvFormat } from "./check-env.js";
-import type { ConfigSchema } from "./config-schema.js";
-import type { NormalizedMessage } from "./message.js";
+import type { EnvCheck, EnvFormat } from "../configuration/check-env.js";
+import type { ConfigSchema } from "../configuration/config-schema.js";
+import type { NormalizedMessage } from "../message/message.js";
 
 /** One environment variable a provider reads. */
 export interface EnvVar {
