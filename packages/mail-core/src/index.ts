@@ -1,7 +1,6 @@
 export {
   type ConfigProblem,
   checkProviderEnv,
-  type EnvFormat,
   readProviderEnv,
 } from "./configuration/check-env.js";
 export {
@@ -16,7 +15,16 @@ export {
   createMailerFromEnv,
   fromAddressFromEnv,
 } from "./configuration/create-mailer-from-env.js";
-export { type EnvSource, envValue, isDetected, missingVariables } from "./configuration/env-values.js";
+export type { EnvFormat } from "./configuration/env-formats.js";
+export {
+  detectionVariables,
+  type EnvSource,
+  type EnvValues,
+  type EnvVar,
+  envValue,
+  isDetected,
+  missingVariables,
+} from "./configuration/env-values.js";
 export {
   type MailProviderResolution,
   type PassedOverProvider,
@@ -84,9 +92,6 @@ export {
 export { BUILTIN_PROVIDERS, type BuiltinProvider, builtinProvider } from "./providers/builtin-providers.js";
 export {
   defineProvider,
-  detectionVariables,
-  type EnvValues,
-  type EnvVar,
   type MailTransport,
   type ProviderContext,
   type ProviderDefinition,

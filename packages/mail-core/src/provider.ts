@@ -1,13 +1,15 @@
 // The provider-author entry point, `@posse/mail-core/provider`: everything a provider package needs to
 // define, register and implement a provider, and nothing an application needs to send.
 
-export type { EnvCheck, EnvFormat } from "./configuration/check-env.js";
+export type { EnvCheck } from "./configuration/check-env.js";
 export type {
   ConfigField,
   ConfigKind,
   ConfigSchema,
   NestedConfigSchema,
 } from "./configuration/config-schema.js";
+export type { EnvFormat } from "./configuration/env-formats.js";
+export type { EnvValues, EnvVar } from "./configuration/env-values.js";
 export {
   isMailError,
   MailError,
@@ -49,8 +51,6 @@ export {
 } from "./message/message.js";
 export {
   defineProvider,
-  type EnvValues,
-  type EnvVar,
   type MailTransport,
   type ProviderContext,
   type ProviderDefinition,

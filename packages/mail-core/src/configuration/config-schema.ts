@@ -1,5 +1,5 @@
 import { MailError } from "../errors/mail-error.js";
-import { HOST_NAME } from "./check-env.js";
+import { HOST_NAME } from "./env-formats.js";
 
 /**
  * What a config property may hold: `string` (non-empty), `url` (an absolute http or https URL),

@@ -1,14 +1,13 @@
 import { isMailError, MailError } from "../errors/mail-error.js";
 import { redactMailError, secretPatterns } from "../errors/redact.js";
 import { BUILTIN_PROVIDERS } from "../providers/builtin-providers.js";
-import { detectionVariables } from "../providers/define-provider.js";
 import { defaultResolveFrom, loadProvider, unknownProviderError } from "../providers/load-provider.js";
 import { preloadNodeBuiltins } from "../providers/node-builtins.js";
 import { listProviders } from "../providers/registry.js";
 import { createMailer, type Mailer, type MailerOptions, type ProviderSetup } from "../sending/mailer.js";
 import { retryPolicy } from "../sending/retry-policy.js";
 import { readProviderEnv } from "./check-env.js";
-import type { EnvSource } from "./env-values.js";
+import { detectionVariables, type EnvSource } from "./env-values.js";
 import { fromAddressFromEnv } from "./from-address.js";
 import { type MailProviderResolution, resolveMailProvider } from "./resolve-provider.js";
 

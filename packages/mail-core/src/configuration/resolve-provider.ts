@@ -1,10 +1,9 @@
 import { isMailError } from "../errors/mail-error.js";
-import { detectionVariables } from "../providers/define-provider.js";
 import { defaultResolveFrom, packageProblem } from "../providers/load-provider.js";
 import { listProviders } from "../providers/registry.js";
 import { retryPolicy } from "../sending/retry-policy.js";
 import { type ConfigProblem, checkProviderEnv } from "./check-env.js";
-import { type EnvSource, envValue, isDetected, missingVariables } from "./env-values.js";
+import { detectionVariables, type EnvSource, envValue, isDetected, missingVariables } from "./env-values.js";
 import { fromAddressFromEnv } from "./from-address.js";
 
 /** A provider whose variables are set but that a blank `MAIL_PROVIDER` did not choose, and why. */

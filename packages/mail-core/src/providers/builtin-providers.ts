@@ -1,6 +1,6 @@
 import type { EnvCheck } from "../configuration/check-env.js";
+import type { EnvVar } from "../configuration/env-values.js";
 import { sendsPasswordInClear } from "../http/plain-http.js";
-import type { EnvVar } from "./define-provider.js";
 
 /** What the core knows of a first-party provider without loading its package. */
 export interface BuiltinProvider {

@@ -1,32 +1,7 @@
-import type { EnvCheck, EnvFormat } from "../configuration/check-env.js";
+import type { EnvCheck } from "../configuration/check-env.js";
 import type { ConfigSchema } from "../configuration/config-schema.js";
+import type { EnvValues, EnvVar } from "../configuration/env-values.js";
 import type { NormalizedMessage } from "../message/message.js";
-
-/** One environment variable a provider reads. */
-export interface EnvVar {
-  /** Variable name, e.g. `RESEND_API_KEY`. */
-  readonly name: string;
-  /** One line saying what it is. */
-  readonly description: string;
-  /** Needed whenever this provider is chosen. */
-  readonly required?: boolean;
-  /** Holds a credential: never printed, logged or put in an error. */
-  readonly secret?: boolean;
-  /** Value used when the variable is blank. */
-  readonly default?: string;
-  /**
-   * What a set value must look like: `port` (1-65535), `count` (1-999), `boolean` (true/false, 1/0,
-   * yes/no; read as `"true"`/`"false"`), `hostname` (a bare domain name).
-   */
-  readonly format?: EnvFormat;
-  /** The only values allowed, matched case-insensitively and read in the spelling listed here. */
-  readonly oneOf?: readonly string[];
-  /** Variables that must be set whenever this one is (credentials that only work in pairs). */
-  readonly with?: readonly string[];
-}
-
-/** Trimmed values of a provider's variables: blank ones are absent, defaults applied. */
-export type EnvValues = Readonly<Record<string, string | undefined>>;
 
 /** What the core hands a provider when it creates a transport. */
 export interface ProviderContext {
@@ -108,13 +83,6 @@ export function defineProvider<Config>(definition: ProviderDefinition<Config>): 
     }
   }
   return Object.freeze({ ...definition });
-}
-
-/** The variables whose presence selects a provider when `MAIL_PROVIDER` is blank. */
-export function detectionVariables(
-  definition: Pick<ProviderDefinition, "env" | "detectWith">,
-): readonly string[] {
-  return definition.detectWith ?? definition.env.filter((variable) => variable.required).map((v) => v.name);
 }
 
 /** A provider definition whatever its config type, as the registry stores it. */
