@@ -105,6 +105,7 @@ export {
   registerProvider,
 } from "./providers/registry.js";
 export { type Clock, systemClock } from "./sending/clock.js";
+export { createMailer } from "./sending/create-mailer.js";
 export type {
   MailEventBase,
   MailerHooks,
@@ -114,15 +115,14 @@ export type {
   SendStartEvent,
   SentEvent,
 } from "./sending/events.js";
-export {
-  type CreateMailerOptions,
-  createMailer,
-  type Mailer,
-  type MailerOptions,
-  type ProviderSetup,
-  type ProviderSetups,
-  type SendOptions,
-  type SendReceipt,
+export type {
+  CreateMailerOptions,
+  Mailer,
+  MailerOptions,
+  ProviderSetup,
+  ProviderSetups,
+  SendOptions,
+  SendReceipt,
 } from "./sending/mailer.js";
 export { DEFAULT_RETRY, type RetryOptions, type RetryPolicy } from "./sending/retry-policy.js";
 export { useProvider } from "./sending/use-provider.js";
