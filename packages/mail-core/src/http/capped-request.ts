@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import { MailError } from "../errors/mail-error.js";
 import { MAX_RESPONSE_BYTES } from "./response-limit.js";
 
@@ -55,6 +55,49 @@ function connectionClosed(): Error {
   return Object.assign(new Error("the connection closed before the answer ended"), { code: "ECONNRESET" });
 }
 
+/** Where {@link readAnswer} reports: the socket to close, the answer read, or the failure. */
+interface AnswerHandlers {
+  cut(): void;
+  answered(answer: CappedAnswer): void;
+  failed(error: unknown): void;
+}
+
+/**
+ * Reads an answer's body up to `maxBytes`. Past it, or when the answer declares more, the socket is cut
+ * and the answer has no text; a connection closed before the body ended is a failure.
+ */
+function readAnswer(response: IncomingMessage, maxBytes: number, handlers: AnswerHandlers): void {
+  const status = response.statusCode ?? 0;
+  const answer = (text: string | undefined): CappedAnswer => ({
+    status,
+    ok: status >= 200 && status < 300,
+    headers: headerReader(response.headers),
+    text,
+  });
+  const tooLarge = () => {
+    handlers.cut();
+    handlers.answered(answer(undefined));
+  };
+  const declared = response.headers["content-length"];
+  if (declared !== undefined && Number(declared) > maxBytes) {
+    tooLarge();
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let received = 0;
+  response.on("data", (chunk: Buffer) => {
+    received += chunk.byteLength;
+    if (received > maxBytes) return tooLarge();
+    chunks.push(chunk);
+  });
+  response.on("end", () => handlers.answered(answer(Buffer.concat(chunks, received).toString("utf8"))));
+  response.on("error", (error) => handlers.failed(error));
+  // A connection closed before the body ended, without an error of its own.
+  response.on("close", () => {
+    if (!response.complete) handlers.failed(connectionClosed());
+  });
+}
+
 /**
  * Sends one request with `node:http`/`node:https` through the global agent (keep-alive) and reads the
  * answer up to `maxBytes`: past it, or when the answer declares more, the socket is closed and `text` is
@@ -82,36 +125,12 @@ export async function requestCapped(url: URL, init: CappedRequest): Promise<Capp
         method: init.method,
         headers: body === undefined ? init.headers : { ...init.headers, "Content-Length": body.byteLength },
       },
-      (response) => {
-        const status = response.statusCode ?? 0;
-        const answer = (text: string | undefined): CappedAnswer => ({
-          status,
-          ok: status >= 200 && status < 300,
-          headers: headerReader(response.headers),
-          text,
-        });
-        const tooLarge = () => {
-          request.destroy();
-          settle(() => resolve(answer(undefined)));
-        };
-        const declared = response.headers["content-length"];
-        if (declared !== undefined && Number(declared) > maxBytes) return tooLarge();
-        const chunks: Buffer[] = [];
-        let received = 0;
-        response.on("data", (chunk: Buffer) => {
-          received += chunk.byteLength;
-          if (received > maxBytes) return tooLarge();
-          chunks.push(chunk);
-        });
-        response.on("end", () =>
-          settle(() => resolve(answer(Buffer.concat(chunks, received).toString("utf8")))),
-        );
-        response.on("error", (error) => settle(() => reject(error)));
-        // A connection closed before the body ended, without an error of its own.
-        response.on("close", () => {
-          if (!response.complete) settle(() => reject(connectionClosed()));
-        });
-      },
+      (response) =>
+        readAnswer(response, maxBytes, {
+          cut: () => request.destroy(),
+          answered: (answer) => settle(() => resolve(answer)),
+          failed: (error) => settle(() => reject(error)),
+        }),
     );
     const onAbort = () => {
       request.destroy(init.signal.reason);

@@ -1,5 +1,4 @@
-import type { Clock } from "./clock.js";
-import { systemClock } from "./clock.js";
+import { type Clock, systemClock } from "./clock.js";
 import type { MailerHooks } from "./events.js";
 import type { MailerOptions } from "./mailer.js";
 import { type RetryPolicy, retryPolicy } from "./retry-policy.js";
