@@ -1,4 +1,4 @@
-import { registerProvider } from "@posse/mail-core";
+import { registerProvider } from "@posse/mail-core/provider";
 import { brevoProvider } from "./provider.js";
 
 registerProvider(brevoProvider);

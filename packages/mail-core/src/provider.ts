@@ -1,15 +1,22 @@
-// The provider-author entry point, `@posse/mail-core/provider`: everything a provider package needs to
-// define, register and implement a provider, and nothing an application needs to send.
-
-export type { EnvCheck } from "./configuration/check-env.js";
-export type {
-  ConfigField,
-  ConfigKind,
-  ConfigSchema,
-  NestedConfigSchema,
+// `@posse/mail-core/provider`: what a provider package needs to define, register and implement a
+// provider and its webhook, and nothing an application needs to send (that is `@posse/mail-core`).
+// test/surfaces.test.ts lists both, so every export is a decision.
+export {
+  type ConfigProblem,
+  checkProviderEnv,
+  type EnvCheck,
+  readProviderEnv,
+} from "./configuration/check-env.js";
+export {
+  type ConfigField,
+  type ConfigKind,
+  type ConfigSchema,
+  type NestedConfigSchema,
+  validateConfig,
 } from "./configuration/config-schema.js";
 export type { EnvFormat } from "./configuration/env-formats.js";
-export type { EnvValues, EnvVar } from "./configuration/env-values.js";
+export { type EnvSource, type EnvValues, type EnvVar, envValue } from "./configuration/env-values.js";
+export { parseProviderList } from "./configuration/resolve-provider.js";
 export {
   isMailError,
   MailError,
@@ -17,6 +24,7 @@ export {
   type MailErrorOptions,
   unsupportedField,
 } from "./errors/mail-error.js";
+export { escapeControlCharacters } from "./errors/vendor-text.js";
 export { requestCappedFetch } from "./http/capped-fetch.js";
 export {
   answerTooLargeError,
@@ -28,12 +36,19 @@ export {
   codeForStatus,
   type HttpFailure,
   httpFailure,
+  isTlsFailureCode,
   noResponseFailure,
   parseRetryAfter,
   systemErrorCode,
   transportFailure,
 } from "./http/classify-http.js";
-export { isLoopbackHost, refusePlainHttp } from "./http/plain-http.js";
+export {
+  isLoopbackAddress,
+  isLoopbackHost,
+  type PlainTextLogin,
+  refusePlainHttp,
+  sendsPasswordInClear,
+} from "./http/plain-http.js";
 export {
   declaredWithinLimit,
   limitedFetch,
@@ -49,6 +64,7 @@ export {
   type NormalizedAttachment,
   type NormalizedMessage,
 } from "./message/message.js";
+export { type BuiltinProvider, builtinProvider } from "./providers/builtin-providers.js";
 export {
   defineProvider,
   type MailTransport,
@@ -58,3 +74,39 @@ export {
   type SendResult,
 } from "./providers/define-provider.js";
 export { registerProvider } from "./providers/registry.js";
+export {
+  defaultWebhookEnv,
+  missingWebhookSecret,
+  resolveSharedSecret,
+  type SharedSecretWebhookOptions,
+  sharedSecretFromEnv,
+  warnUnverifiedWebhook,
+} from "./webhooks/config.js";
+export { fromBase64, hmacSha256, timingSafeEqual, toBase64, toHex } from "./webhooks/crypto.js";
+export type { WebhookDefinition, WebhookParseResult, WebhookRequest } from "./webhooks/definition.js";
+export type { MailBounce, MailEvent, MailEventType } from "./webhooks/event.js";
+export {
+  bodyText,
+  isJsonObject,
+  jsonRecords,
+  optionalString,
+  parseJsonBody,
+  toStringRecord,
+} from "./webhooks/parse-body.js";
+export { readLimitedBody } from "./webhooks/read-body.js";
+export { memoryReplayCache, type ReplayCache } from "./webhooks/replay-cache.js";
+export {
+  type BasicCredentials,
+  basicCredentialsOf,
+  hasBasicCredentials,
+  hasSharedSecret,
+  type SharedSecretConfig,
+  verifySharedSecret,
+} from "./webhooks/shared-secret.js";
+export {
+  type SharedSecretVendor,
+  type SharedSecretWebhookFactoryOptions,
+  sharedSecretWebhook,
+} from "./webhooks/shared-secret-webhook.js";
+export { refuseStaleTimestamp } from "./webhooks/timestamp-window.js";
+export { isWebhookError, WebhookError, type WebhookErrorStatus } from "./webhooks/webhook-error.js";

@@ -4,13 +4,13 @@ import { describe, expect, it } from "vitest";
 import { redactMailError, redactText, safeCause, secretPatterns } from "../src/errors/redact.js";
 import {
   createMailer,
-  httpFailure,
   MailError,
   type MailerOptions,
   type SendErrorEvent,
   type SendEvent,
   type SentEvent,
 } from "../src/index.js";
+import { httpFailure } from "../src/provider.js";
 import { createFakeClock, findSecret } from "../src/testing/index.js";
 import {
   FROM,

@@ -4,14 +4,8 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { redactMailError, redactText, safeText, secretPatterns } from "../src/errors/redact.js";
-import {
-  createMailer,
-  escapeControlCharacters,
-  httpFailure,
-  type MailError,
-  type MailerOptions,
-  type SendErrorEvent,
-} from "../src/index.js";
+import { createMailer, type MailError, type MailerOptions, type SendErrorEvent } from "../src/index.js";
+import { escapeControlCharacters, httpFailure } from "../src/provider.js";
 import { createFakeClock, findSecret } from "../src/testing/index.js";
 import { FROM, message, rejectionOf, type Step, scripted } from "./support/scripted-provider.js";
 

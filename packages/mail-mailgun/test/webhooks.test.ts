@@ -4,13 +4,8 @@
 import { createHmac } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import {
-  createWebhookHandler,
-  MailError,
-  type MailEvent,
-  memoryReplayCache,
-  toNodeHandler,
-} from "@posse/mail-core";
+import { createWebhookHandler, MailError, type MailEvent, toNodeHandler } from "@posse/mail-core";
+import { memoryReplayCache } from "@posse/mail-core/provider";
 import { answersOf, createContractMailer, findSecret, recordConsole } from "@posse/mail-core/testing";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";

@@ -1,4 +1,4 @@
-import { registerProvider } from "@posse/mail-core";
+import { registerProvider } from "@posse/mail-core/provider";
 import { postmarkProvider } from "./provider.js";
 
 registerProvider(postmarkProvider);

@@ -1,4 +1,4 @@
-import { registerProvider } from "@posse/mail-core";
+import { registerProvider } from "@posse/mail-core/provider";
 import { resendProvider } from "./provider.js";
 
 registerProvider(resendProvider);

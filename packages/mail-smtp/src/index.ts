@@ -1,4 +1,4 @@
-import { registerProvider } from "@posse/mail-core";
+import { registerProvider } from "@posse/mail-core/provider";
 import { smtpProvider } from "./provider.js";
 
 registerProvider(smtpProvider);
