@@ -5,7 +5,8 @@
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
-import { createMailerFromEnv, type MailError, registerProvider, type SendErrorEvent } from "@posse/mail-core";
+import { createMailerFromEnv, type MailError, type SendErrorEvent } from "@posse/mail-core";
+import { registerProvider } from "@posse/mail-core/provider";
 import { memoryProvider } from "@posse/mail-core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { envFor, VENDORS } from "./vendors.js";

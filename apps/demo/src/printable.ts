@@ -1,4 +1,4 @@
-import { escapeControlCharacters } from "@posse/mail-core";
+import { escapeControlCharacters } from "@posse/mail-core/provider";
 
 /**
  * Text the demo did not write itself (a vendor's error or message id, a received subject, an argument),

@@ -1,4 +1,5 @@
-import { defineProvider, MailError, type ProviderDefinition, registerProvider } from "@posse/mail-core";
+import { MailError, type ProviderDefinition } from "@posse/mail-core";
+import { defineProvider, registerProvider } from "@posse/mail-core/provider";
 
 /** What the fake providers' `verify` does, by provider id; set per test. */
 export const verifyScript = new Map<string, () => Promise<void>>();

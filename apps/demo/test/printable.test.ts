@@ -1,4 +1,5 @@
-import { defineProvider, MailError, registerProvider } from "@posse/mail-core";
+import { MailError } from "@posse/mail-core";
+import { defineProvider, registerProvider } from "@posse/mail-core/provider";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/cli.js";
 import { type SmtpInbox, startSmtpInbox } from "../src/inbox/smtp-inbox.js";

@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { defineProvider, MailError, registerProvider } from "@posse/mail-core";
+import { MailError } from "@posse/mail-core";
+import { defineProvider, registerProvider } from "@posse/mail-core/provider";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/cli.js";
 import type { LocalInbox } from "../src/inbox/local-inbox.js";

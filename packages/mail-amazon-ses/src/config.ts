@@ -1,4 +1,5 @@
-import { type ConfigSchema, type EnvValues, MailError } from "@posse/mail-core";
+import { MailError } from "@posse/mail-core";
+import type { ConfigSchema, EnvValues } from "@posse/mail-core/provider";
 
 /** Settings of the Amazon SES provider. */
 export interface AmazonSesConfig {

@@ -1,5 +1,5 @@
 import { Transform } from "node:stream";
-import { declaredWithinLimit, MAX_RESPONSE_BYTES, ResponseTooLargeError } from "@posse/mail-core";
+import { declaredWithinLimit, MAX_RESPONSE_BYTES, ResponseTooLargeError } from "@posse/mail-core/provider";
 
 /** A Node stream as the SDK's HTTP handler returns the body (an `IncomingMessage`). */
 interface NodeBody {

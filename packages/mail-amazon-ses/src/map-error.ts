@@ -1,4 +1,5 @@
-import { httpFailure, isMailError, MailError, type MailErrorCode, noResponseFailure } from "@posse/mail-core";
+import { isMailError, MailError, type MailErrorCode } from "@posse/mail-core";
+import { httpFailure, noResponseFailure } from "@posse/mail-core/provider";
 
 const PROVIDER = "amazon_ses";
 

@@ -1,14 +1,12 @@
 import { domainToASCII } from "node:url";
 import type { SendEmailCommandInput } from "@aws-sdk/client-sesv2";
+import { formatAddress, type MailAddress, type NormalizedMessage } from "@posse/mail-core";
 import {
   encodeWords,
-  formatAddress,
   IDEMPOTENCY_HEADER,
-  type MailAddress,
-  type NormalizedMessage,
   needsEncodedWords,
   unsupportedField,
-} from "@posse/mail-core";
+} from "@posse/mail-core/provider";
 
 const PROVIDER = "amazon_ses";
 // SES message tag names and values: ASCII letters, digits, "_" and "-", at most 256 characters.

@@ -1,4 +1,5 @@
-import { isLoopbackHost, MailError } from "@posse/mail-core";
+import { MailError } from "@posse/mail-core";
+import { isLoopbackHost } from "@posse/mail-core/provider";
 
 /** Where an endpoint the SDK sends to was set, for the error: the config field or the variable. */
 function endpointSource(configured: string | undefined, env = process.env): string {

@@ -1,5 +1,5 @@
 import type { SendEmailCommandOutput } from "@aws-sdk/client-sesv2";
-import type { MailTransport, ProviderContext } from "@posse/mail-core";
+import type { MailTransport, ProviderContext } from "@posse/mail-core/provider";
 import { type SdkRequestHandler, signalRequestHandler, withCallSignal } from "./call-signal.js";
 import { commandRunner } from "./command-runner.js";
 import { type AmazonSesConfig, checkConfig } from "./config.js";

@@ -4,7 +4,7 @@
 // tearing a trickling answer down) are in the conformance suite (test/contract.test.ts).
 
 import { PassThrough } from "node:stream";
-import { MAX_RESPONSE_BYTES } from "@posse/mail-core";
+import { MAX_RESPONSE_BYTES } from "@posse/mail-core/provider";
 import {
   createContractMailer,
   endlessAnswer,

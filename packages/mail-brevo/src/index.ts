@@ -1,4 +1,5 @@
-import { registerProvider } from "@posse/mail-core";
+import type {} from "@posse/mail-core";
+import { registerProvider } from "@posse/mail-core/provider";
 import type { BrevoConfig } from "./config.js";
 import { brevoProvider } from "./provider.js";
 

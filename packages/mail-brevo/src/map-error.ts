@@ -1,10 +1,10 @@
+import { MailError } from "@posse/mail-core";
 import {
   httpFailure,
   MAX_RESPONSE_BYTES,
-  MailError,
   noResponseFailure,
   ResponseTooLargeError,
-} from "@posse/mail-core";
+} from "@posse/mail-core/provider";
 
 /** What a thrown `BrevoError` (or its `BadRequestError` subclass) carries; read by shape, not by class. */
 interface BrevoErrorShape {

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Brevo } from "@getbrevo/brevo";
-import { type MailAddress, type NormalizedMessage, unsupportedField } from "@posse/mail-core";
+import type { MailAddress, NormalizedMessage } from "@posse/mail-core";
+import { unsupportedField } from "@posse/mail-core/provider";
 
 /** Header that Brevo returns, as `X-Mailin-custom`, in every transactional webhook event. */
 const METADATA_HEADER = "X-Mailin-custom";

@@ -1,4 +1,4 @@
-import { builtinProvider, defineProvider } from "@posse/mail-core";
+import { builtinProvider, defineProvider } from "@posse/mail-core/provider";
 import { type BrevoConfig, CONFIG_SCHEMA, configFromEnv } from "./config.js";
 import { createTransport } from "./transport.js";
 

@@ -1,10 +1,10 @@
+import { MailError } from "@posse/mail-core";
 import {
-  MailError,
   type MailTransport,
   type ProviderContext,
   refusePlainHttp,
   requestCappedFetch,
-} from "@posse/mail-core";
+} from "@posse/mail-core/provider";
 import type { BrevoConfig } from "./config.js";
 import { fromBrevoError } from "./map-error.js";
 import { toBrevoEmail } from "./map-message.js";

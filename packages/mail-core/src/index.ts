@@ -1,67 +1,48 @@
+// `@posse/mail-core`: what an application uses to send e-mail, choose and inspect its provider, and
+// receive delivery events. What a provider package needs to implement one is `@posse/mail-core/provider`;
+// test/surfaces.test.ts lists both, so every export is a decision.
+export type { ConfigProblem } from "./configuration/check-env.js";
+export {
+  type CreateMailerFromEnvOptions,
+  createMailerFromEnv,
+} from "./configuration/create-mailer-from-env.js";
+export {
+  detectionVariables,
+  type EnvSource,
+  type EnvVar,
+  envValue,
+  isDetected,
+  missingVariables,
+} from "./configuration/env-values.js";
+export { fromAddressFromEnv } from "./configuration/from-address.js";
+export type { MailProviderConfigs, ProviderConfigOverrides } from "./configuration/provider-configs.js";
+export {
+  type MailProviderResolution,
+  type PassedOverProvider,
+  type ResolveMailProviderOptions,
+  resolveMailProvider,
+} from "./configuration/resolve-provider.js";
+export { isMailError, MailError, type MailErrorCode, type MailErrorOptions } from "./errors/mail-error.js";
 export {
   type AddressInput,
   formatAddress,
   isValidAddress,
   type MailAddress,
   parseAddress,
-} from "./address.js";
-export { BUILTIN_PROVIDERS, type BuiltinProvider, builtinProvider } from "./builtin-providers.js";
-export { requestCappedFetch } from "./capped-fetch.js";
+} from "./message/address.js";
 export {
-  answerTooLargeError,
-  type CappedAnswer,
-  type CappedRequest,
-  requestCapped,
-} from "./capped-request.js";
-export {
-  type ConfigProblem,
-  checkProviderEnv,
-  type EnvFormat,
-  readProviderEnv,
-} from "./check-env.js";
-export {
-  codeForStatus,
-  type HttpFailure,
-  httpFailure,
-  isTlsFailureCode,
-  noResponseFailure,
-  parseRetryAfter,
-  systemErrorCode,
-  transportFailure,
-} from "./classify-http.js";
-export { type Clock, systemClock } from "./clock.js";
-export {
-  type ConfigField,
-  type ConfigKind,
-  type ConfigSchema,
-  type NestedConfigSchema,
-  validateConfig,
-} from "./config-schema.js";
-export {
-  type CreateMailerFromEnvOptions,
-  createMailerFromEnv,
-  fromAddressFromEnv,
-} from "./create-mailer-from-env.js";
-export {
-  defineProvider,
-  detectionVariables,
-  type EnvValues,
-  type EnvVar,
-  type MailTransport,
-  type ProviderContext,
-  type ProviderDefinition,
-  type RequestContext,
-  type SendResult,
-} from "./define-provider.js";
-export { encodeWords, needsEncodedWords } from "./encoded-words.js";
-export { type EnvSource, envValue, isDetected, missingVariables } from "./env-values.js";
-export {
-  isMailError,
-  MailError,
-  type MailErrorCode,
-  type MailErrorOptions,
-  unsupportedField,
-} from "./errors.js";
+  type MailAttachment,
+  type MailMessage,
+  type NormalizedAttachment,
+  type NormalizedMessage,
+  normalizeMessage,
+  type Recipients,
+} from "./message/message.js";
+export { BUILTIN_PROVIDERS, type BuiltinProvider } from "./providers/builtin-providers.js";
+export type { ProviderDefinition } from "./providers/define-provider.js";
+export { getRegisteredProvider, listProviders, type ProviderInfo } from "./providers/registry.js";
+export { type Clock, systemClock } from "./sending/clock.js";
+export { createMailer } from "./sending/create-mailer.js";
 export type {
   MailEventBase,
   MailerHooks,
@@ -70,51 +51,29 @@ export type {
   SendEvent,
   SendStartEvent,
   SentEvent,
-} from "./events.js";
+} from "./sending/events.js";
+export type {
+  CreateMailerOptions,
+  Mailer,
+  MailerOptions,
+  ProviderSetup,
+  ProviderSetups,
+  SendOptions,
+  SendReceipt,
+} from "./sending/mailer.js";
+export { DEFAULT_RETRY, type RetryOptions, type RetryPolicy } from "./sending/retry-policy.js";
+export { useProvider } from "./sending/use-provider.js";
+export type { WebhookDefinition } from "./webhooks/definition.js";
+export type { MailBounce, MailEvent, MailEventType } from "./webhooks/event.js";
 export {
-  type CreateMailerOptions,
-  createMailer,
-  type Mailer,
-  type MailerOptions,
-  type ProviderSetup,
-  type ProviderSetups,
-  type SendOptions,
-  type SendReceipt,
-} from "./mailer.js";
+  createWebhookHandler,
+  DEFAULT_WEBHOOK_MAX_BODY_BYTES,
+  type WebhookHandlerOptions,
+} from "./webhooks/handler.js";
 export {
-  IDEMPOTENCY_HEADER,
-  type MailAttachment,
-  type MailMessage,
-  type NormalizedAttachment,
-  type NormalizedMessage,
-  normalizeMessage,
-  type Recipients,
-} from "./message.js";
-export {
-  isLoopbackAddress,
-  isLoopbackHost,
-  type PlainTextLogin,
-  refusePlainHttp,
-  sendsPasswordInClear,
-} from "./plain-http.js";
-export type { MailProviderConfigs, ProviderConfigOverrides } from "./provider-configs.js";
-export { getRegisteredProvider, listProviders, type ProviderInfo, registerProvider } from "./registry.js";
-export {
-  type MailProviderResolution,
-  type PassedOverProvider,
-  parseProviderList,
-  type ResolveMailProviderOptions,
-  resolveMailProvider,
-} from "./resolve-provider.js";
-export {
-  declaredWithinLimit,
-  limitedFetch,
-  limitResponseBody,
-  MAX_RESPONSE_BYTES,
-  ResponseTooLargeError,
-  readCappedText,
-} from "./response-limit.js";
-export { DEFAULT_RETRY, type RetryOptions, type RetryPolicy } from "./retry-policy.js";
-export { useProvider } from "./use-provider.js";
-export { escapeControlCharacters } from "./vendor-text.js";
-export * from "./webhooks/index.js";
+  type NodeWebhookRequest,
+  type NodeWebhookResponse,
+  toNodeHandler,
+  toWebRequest,
+} from "./webhooks/node-adapter.js";
+export type { ReplayCache } from "./webhooks/replay-cache.js";

@@ -4,13 +4,13 @@ import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { MailError } from "../src/index.js";
 import {
   answerTooLargeError,
-  MailError,
   ResponseTooLargeError,
   requestCapped,
   requestCappedFetch,
-} from "../src/index.js";
+} from "../src/provider.js";
 
 interface Seen {
   method: string;

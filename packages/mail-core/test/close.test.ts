@@ -2,7 +2,8 @@
 // closed and nothing was sent; close() is idempotent, waits for sends already under way, and resolves only
 // once every provider's transport has closed. `await using` closes the mailer.
 import { describe, expect, it } from "vitest";
-import { createMailer, defineProvider, MailError, type MailTransport } from "../src/index.js";
+import { createMailer, MailError } from "../src/index.js";
+import { defineProvider, type MailTransport } from "../src/provider.js";
 import { createFakeClock, createTestMailer, deferred } from "../src/testing/index.js";
 import { FROM, message, rejectionOf, scripted, tick } from "./support/scripted-provider.js";
 

@@ -10,10 +10,9 @@ import {
   type EnvSource,
   isMailError,
   MailError,
-  parseProviderList,
-  registerProvider,
   resolveMailProvider,
 } from "../src/index.js";
+import { parseProviderList, registerProvider } from "../src/provider.js";
 import { findSecret } from "../src/testing/index.js";
 import { clearRegistry, created, fakeBuiltin, fakeDefinition } from "./support/provider-fakes.js";
 

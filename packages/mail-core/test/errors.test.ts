@@ -3,20 +3,17 @@ import { createRequire } from "node:module";
 import { createServer, type Server } from "node:net";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { createMailer, isMailError, MailError, type MailErrorCode } from "../src/index.js";
 import {
   codeForStatus,
-  createMailer,
   httpFailure,
-  isMailError,
   isTlsFailureCode,
-  MailError,
-  type MailErrorCode,
   noResponseFailure,
   parseRetryAfter,
   systemErrorCode,
   transportFailure,
   unsupportedField,
-} from "../src/index.js";
+} from "../src/provider.js";
 import { createFakeClock } from "../src/testing/index.js";
 import { FROM, message, scripted } from "./support/scripted-provider.js";
 

@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  createMailer,
-  defineProvider,
-  httpFailure,
-  MailError,
-  type MailErrorCode,
-  type MailerOptions,
-} from "../src/index.js";
+import { createMailer, MailError, type MailErrorCode, type MailerOptions } from "../src/index.js";
+import { defineProvider, httpFailure } from "../src/provider.js";
 import { createFakeClock } from "../src/testing/index.js";
 import {
   FROM,

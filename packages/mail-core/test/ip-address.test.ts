@@ -1,7 +1,7 @@
 import { BlockList, isIP } from "node:net";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ipFamily, isLoopbackIp } from "../src/ip-address.js";
+import { ipFamily, isLoopbackIp } from "../src/http/ip-address.js";
 
 // The reference the plain-JavaScript check replaced: node:net's own parser and a BlockList.
 const LOOPBACK = new BlockList();

@@ -12,15 +12,15 @@ import {
   isMailError,
   listProviders,
   type MailError,
-  registerProvider,
   resolveMailProvider,
 } from "../src/index.js";
+import { registerProvider } from "../src/provider.js";
 import { clearRegistry, fakeBuiltin } from "./support/provider-fakes.js";
 
-// Fixture packages import the built core by file URL, as an installed provider imports its peer: a second
-// copy of the core, sharing the registry through globalThis.
-const CORE_ESM = new URL("../dist/index.js", import.meta.url).href;
-const CORE_CJS = fileURLToPath(new URL("../dist/index.cjs", import.meta.url));
+// Fixture packages import the built core's provider entry by file URL, as an installed provider imports its
+// peer: a second copy of the core, sharing the registry through globalThis.
+const CORE_ESM = new URL("../dist/provider.js", import.meta.url).href;
+const CORE_CJS = fileURLToPath(new URL("../dist/provider.cjs", import.meta.url));
 const FROM = "App <app@example.com>";
 
 interface FixtureSend {
@@ -254,7 +254,7 @@ describe("by default, provider packages are found from the app's entry module, n
     await cp(join(CORE_ROOT, "dist"), join(modules, "mail-core", "dist"), { recursive: true });
     await cp(join(CORE_ROOT, "package.json"), join(modules, "mail-core", "package.json"));
     const provider = (marker: string) => `
-import * as core from "@posse/mail-core";
+import * as core from "@posse/mail-core/provider";
 ${marker}
 const entry = core.builtinProvider("postmark");
 core.registerProvider(core.defineProvider({

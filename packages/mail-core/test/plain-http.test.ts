@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  isLoopbackAddress,
-  isLoopbackHost,
-  MailError,
-  refusePlainHttp,
-  sendsPasswordInClear,
-} from "../src/index.js";
+import { MailError } from "../src/index.js";
+import { isLoopbackAddress, isLoopbackHost, refusePlainHttp, sendsPasswordInClear } from "../src/provider.js";
 
 describe("isLoopbackHost", () => {
   it.each(["localhost", "LOCALHOST", "127.0.0.1", "127.1.2.3", "::1", "[::1]"])(

@@ -2,7 +2,8 @@
 // the vendor's success: a captive portal, a wrong URL) fails the send with UNKNOWN, outcome unknown: it is
 // never reported as sent, and never sent again (retry or failover) without an idempotency key.
 import { describe, expect, it } from "vitest";
-import { createMailer, type SendErrorEvent, type SendResult } from "../src/index.js";
+import { createMailer, type SendErrorEvent } from "../src/index.js";
+import type { SendResult } from "../src/provider.js";
 import { createFakeClock } from "../src/testing/index.js";
 import { FROM, keyed, message, rejectionOf, type Scripted, scripted } from "./support/scripted-provider.js";
 

@@ -1,16 +1,16 @@
 import { inspect } from "node:util";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { redactMailError, redactText, safeCause, secretPatterns } from "../src/errors/redact.js";
 import {
   createMailer,
-  httpFailure,
   MailError,
   type MailerOptions,
   type SendErrorEvent,
   type SendEvent,
   type SentEvent,
 } from "../src/index.js";
-import { redactMailError, redactText, safeCause, secretPatterns } from "../src/redact.js";
+import { httpFailure } from "../src/provider.js";
 import { createFakeClock, findSecret } from "../src/testing/index.js";
 import {
   FROM,

@@ -10,10 +10,9 @@ import {
   isMailError,
   listProviders,
   MailError,
-  parseProviderList,
-  registerProvider,
   resolveMailProvider,
 } from "../src/index.js";
+import { parseProviderList, registerProvider } from "../src/provider.js";
 import { findSecret } from "../src/testing/index.js";
 import {
   clearRegistry,
@@ -24,7 +23,7 @@ import {
   thirdParty,
 } from "./support/provider-fakes.js";
 
-type Core = typeof import("../src/index.js");
+type Core = typeof import("../src/index.js") & typeof import("../src/provider.js");
 
 // The contract, written out rather than read from the implementation, so a change to either shows.
 const ORDER = [
@@ -536,12 +535,19 @@ describe("createMailerFromEnv", () => {
 });
 
 describe("one registry shared by every copy of the core", () => {
-  const distUrl = new URL("../dist/index.js", import.meta.url);
-  const distCjs = fileURLToPath(new URL("../dist/index.cjs", import.meta.url));
+  // Each copy's main and provider entries (an application's and a provider package's view of it).
+  const dist = (entry: string) => new URL(`../dist/${entry}`, import.meta.url);
+  const require = createRequire(import.meta.url);
 
   async function copies(): Promise<{ esm: Core; cjs: Core }> {
-    const esm = (await import(distUrl.href)) as Core;
-    const cjs = createRequire(import.meta.url)(distCjs) as Core;
+    const esm = {
+      ...(await import(dist("index.js").href)),
+      ...(await import(dist("provider.js").href)),
+    } as Core;
+    const cjs = {
+      ...require(fileURLToPath(dist("index.cjs"))),
+      ...require(fileURLToPath(dist("provider.cjs"))),
+    } as Core;
     return { esm, cjs };
   }
 
@@ -593,8 +599,8 @@ describe("one registry shared by every copy of the core", () => {
       "--input-type=module",
       "-e",
       script,
-      distUrl.href,
-      distCjs,
+      dist("provider.js").href,
+      fileURLToPath(dist("index.cjs")),
     ]);
     expect(JSON.parse(stdout)).toEqual({
       same: true,

@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import { createServer, type Server } from "node:net";
 import { gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
-import { limitResponseBody, ResponseTooLargeError } from "../src/index.js";
+import { limitResponseBody, ResponseTooLargeError } from "../src/provider.js";
 
 // An answer that declares its length needs no wrapping stream when the length is within the limit: HTTP
 // framing ends the body there. These run against a raw loopback socket, so the server can lie.

@@ -8,7 +8,7 @@ import {
   MAX_RESPONSE_BYTES,
   ResponseTooLargeError,
   readCappedText,
-} from "../src/index.js";
+} from "../src/provider.js";
 
 let server: Server | undefined;
 afterEach(async () => {

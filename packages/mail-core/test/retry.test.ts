@@ -4,12 +4,11 @@ import {
   createMailer,
   createMailerFromEnv,
   DEFAULT_RETRY,
-  httpFailure,
   type MailErrorCode,
   type MailerOptions,
-  registerProvider,
 } from "../src/index.js";
-import { backoffDelay, canSendAgain, retryPolicy } from "../src/retry-policy.js";
+import { httpFailure, registerProvider } from "../src/provider.js";
+import { backoffDelay, canSendAgain, retryPolicy } from "../src/sending/retry-policy.js";
 import { createFakeClock } from "../src/testing/index.js";
 import {
   FROM,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createMailer, createMailerFromEnv, MailError, registerProvider } from "../src/index.js";
+import { createMailer, createMailerFromEnv, MailError } from "../src/index.js";
+import { registerProvider } from "../src/provider.js";
 import {
   answersOf,
   createFakeClock,

@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  createMailer,
-  defineProvider,
-  MailError,
-  type MailerOptions,
-  type RequestContext,
-} from "../src/index.js";
+import { createMailer, MailError, type MailerOptions } from "../src/index.js";
+import { defineProvider, type RequestContext } from "../src/provider.js";
 import { createFakeClock } from "../src/testing/index.js";
 import {
   FROM,

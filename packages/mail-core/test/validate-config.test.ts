@@ -2,15 +2,8 @@
 // and the types catch the same mistakes at compile time (`npx tsc -p tsconfig.json` checks this file: an
 // `@ts-expect-error` that no longer fails to compile is itself an error).
 import { describe, expect, it } from "vitest";
-import {
-  type ConfigSchema,
-  createMailer,
-  defineProvider,
-  isMailError,
-  type MailError,
-  type ProviderSetup,
-  useProvider,
-} from "../src/index.js";
+import { createMailer, isMailError, type MailError, type ProviderSetup, useProvider } from "../src/index.js";
+import { type ConfigSchema, defineProvider } from "../src/provider.js";
 import { findSecret, memoryProvider } from "../src/testing/index.js";
 
 interface AcmeConfig {

@@ -3,15 +3,9 @@
 // escaped, then the text bounded. Message, stack, cause, JSON and hook events all carry only the result.
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import {
-  createMailer,
-  escapeControlCharacters,
-  httpFailure,
-  type MailError,
-  type MailerOptions,
-  type SendErrorEvent,
-} from "../src/index.js";
-import { redactMailError, redactText, safeText, secretPatterns } from "../src/redact.js";
+import { redactMailError, redactText, safeText, secretPatterns } from "../src/errors/redact.js";
+import { createMailer, type MailError, type MailerOptions, type SendErrorEvent } from "../src/index.js";
+import { escapeControlCharacters, httpFailure } from "../src/provider.js";
 import { createFakeClock, findSecret } from "../src/testing/index.js";
 import { FROM, message, rejectionOf, type Step, scripted } from "./support/scripted-provider.js";
 

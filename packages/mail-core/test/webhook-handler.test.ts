@@ -1,11 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import {
-  createWebhookHandler,
-  type MailEvent,
-  type WebhookDefinition,
-  WebhookError,
-  type WebhookRequest,
-} from "../src/index.js";
+import { createWebhookHandler, type MailEvent, type WebhookDefinition } from "../src/index.js";
+import { WebhookError, type WebhookRequest } from "../src/provider.js";
 
 const URL_ = "https://app.example/webhooks/test";
 

@@ -10,7 +10,7 @@ import {
   toHex,
   WebhookError,
   warnUnverifiedWebhook,
-} from "../src/index.js";
+} from "../src/provider.js";
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -7,13 +7,8 @@ import {
 } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  createWebhookHandler,
-  toNodeHandler,
-  type WebhookDefinition,
-  WebhookError,
-  type WebhookRequest,
-} from "../src/index.js";
+import { createWebhookHandler, toNodeHandler, type WebhookDefinition } from "../src/index.js";
+import { WebhookError, type WebhookRequest } from "../src/provider.js";
 
 let server: Server | undefined;
 

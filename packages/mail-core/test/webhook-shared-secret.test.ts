@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
+import type { MailEvent } from "../src/index.js";
 import {
   hasSharedSecret,
   jsonRecords,
-  type MailEvent,
   resolveSharedSecret,
   type SharedSecretConfig,
   sharedSecretFromEnv,
@@ -12,7 +12,7 @@ import {
   verifySharedSecret,
   WebhookError,
   type WebhookRequest,
-} from "../src/index.js";
+} from "../src/provider.js";
 import { findSecret } from "../src/testing/index.js";
 
 function request(headers: Record<string, string> = {}, url = "https://app.example/hook"): WebhookRequest {

@@ -1,4 +1,5 @@
-import { type CappedAnswer, httpFailure, MailError } from "@posse/mail-core";
+import { MailError } from "@posse/mail-core";
+import { type CappedAnswer, httpFailure } from "@posse/mail-core/provider";
 
 // Mailgun answers a wrong key with 401 "Forbidden"; so does a key used against the other region's API.
 const HINTS: Readonly<Record<number, string>> = {

@@ -1,9 +1,5 @@
-import {
-  formatAddress,
-  IDEMPOTENCY_HEADER,
-  type NormalizedMessage,
-  unsupportedField,
-} from "@posse/mail-core";
+import { formatAddress, type NormalizedMessage } from "@posse/mail-core";
+import { IDEMPOTENCY_HEADER, unsupportedField } from "@posse/mail-core/provider";
 import type { CustomFile, MailgunMessageData } from "mailgun.js/definitions";
 
 // Mailgun tags are ASCII (it strips anything else) and at most 128 characters; a message takes 10.

@@ -1,13 +1,13 @@
+import { isMailError } from "@posse/mail-core";
 import {
   answerTooLargeError,
   type CappedAnswer,
-  isMailError,
   type MailTransport,
   noResponseFailure,
   type ProviderContext,
   refusePlainHttp,
   requestCapped,
-} from "@posse/mail-core";
+} from "@posse/mail-core/provider";
 import type { Interfaces } from "mailgun.js/definitions";
 import { baseUrl, type MailgunConfig } from "./config.js";
 import { fromMailgunAnswer, notAResult, notTheApi, parseAnswer } from "./map-error.js";

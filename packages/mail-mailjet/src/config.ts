@@ -1,4 +1,4 @@
-import type { ConfigSchema, EnvValues } from "@posse/mail-core";
+import type { ConfigSchema, EnvValues } from "@posse/mail-core/provider";
 
 /** Settings of the Mailjet provider. */
 export interface MailjetConfig {

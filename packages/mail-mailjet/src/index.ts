@@ -1,4 +1,5 @@
-import { registerProvider } from "@posse/mail-core";
+import type {} from "@posse/mail-core";
+import { registerProvider } from "@posse/mail-core/provider";
 import type { MailjetConfig } from "./config.js";
 import { mailjetProvider } from "./provider.js";
 

@@ -1,4 +1,5 @@
-import { type CappedAnswer, httpFailure, MailError, type SendResult } from "@posse/mail-core";
+import { MailError } from "@posse/mail-core";
+import { type CappedAnswer, httpFailure, type SendResult } from "@posse/mail-core/provider";
 
 /** One entry of Mailjet's `Errors[]` (per message) or its global error body. */
 interface MailjetErrorBody {

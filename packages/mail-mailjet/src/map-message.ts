@@ -1,9 +1,5 @@
-import {
-  IDEMPOTENCY_HEADER,
-  type MailAddress,
-  type NormalizedMessage,
-  unsupportedField,
-} from "@posse/mail-core";
+import type { MailAddress, NormalizedMessage } from "@posse/mail-core";
+import { IDEMPOTENCY_HEADER, unsupportedField } from "@posse/mail-core/provider";
 import type { SendEmailV3_1 } from "node-mailjet";
 
 type Attachment = NormalizedMessage["attachments"][number];

@@ -5,7 +5,7 @@ import {
   type ProviderContext,
   refusePlainHttp,
   requestCapped,
-} from "@posse/mail-core";
+} from "@posse/mail-core/provider";
 import type { MailjetConfig } from "./config.js";
 import { checkSenders, fromMailjetAnswer, sendResult } from "./map-error.js";
 import { toMailjetMessage } from "./map-message.js";

@@ -1,13 +1,8 @@
 // Contract tests: MSW stands in for https://api.mailjet.com at the network layer and checks each request
 // as Mailjet's Send API v3.1 reference defines it (POST /v3.1/send, Basic auth, PascalCase `Messages[]`).
 import { fileURLToPath } from "node:url";
-import {
-  type CreateMailerOptions,
-  IDEMPOTENCY_HEADER,
-  type MailAddress,
-  MailError,
-  type Mailer,
-} from "@posse/mail-core";
+import { type CreateMailerOptions, type MailAddress, MailError, type Mailer } from "@posse/mail-core";
+import { IDEMPOTENCY_HEADER } from "@posse/mail-core/provider";
 import {
   type CapturedRequest,
   captureJsonRequest,

@@ -1,5 +1,6 @@
 import { metrics, trace } from "@opentelemetry/api";
-import { createMailerFromEnv, registerProvider } from "@posse/mail-core";
+import { createMailerFromEnv } from "@posse/mail-core";
+import { registerProvider } from "@posse/mail-core/provider";
 import { afterEach, describe, expect, it } from "vitest";
 import { mailTelemetry } from "../src/index.js";
 import { createFakeClock, createTelemetry, mailerOver, scriptedProvider } from "./support/harness.js";

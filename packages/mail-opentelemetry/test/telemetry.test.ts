@@ -1,5 +1,6 @@
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
-import { MailError, unsupportedField } from "@posse/mail-core";
+import { MailError } from "@posse/mail-core";
+import { unsupportedField } from "@posse/mail-core/provider";
 import { describe, expect, it } from "vitest";
 import {
   attributesOf,

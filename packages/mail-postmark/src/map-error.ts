@@ -1,4 +1,5 @@
-import { httpFailure, MailError, noResponseFailure } from "@posse/mail-core";
+import { MailError } from "@posse/mail-core";
+import { httpFailure, noResponseFailure } from "@posse/mail-core/provider";
 import type { Errors } from "postmark";
 
 /** What the fetch wrapper saw of an exchange that the SDK's error no longer carries. */

@@ -1,9 +1,5 @@
-import {
-  formatAddress,
-  IDEMPOTENCY_HEADER,
-  type NormalizedMessage,
-  unsupportedField,
-} from "@posse/mail-core";
+import { formatAddress, type NormalizedMessage } from "@posse/mail-core";
+import { IDEMPOTENCY_HEADER, unsupportedField } from "@posse/mail-core/provider";
 import type { Message } from "postmark";
 
 // Postmark's documented limits: one Tag of at most 1000 characters; at most 10 metadata fields, names of

@@ -1,4 +1,4 @@
-import { builtinProvider, defineProvider } from "@posse/mail-core";
+import { builtinProvider, defineProvider } from "@posse/mail-core/provider";
 import { CONFIG_SCHEMA, configFromEnv, type PostmarkConfig } from "./config.js";
 import { createTransport } from "./transport.js";
 

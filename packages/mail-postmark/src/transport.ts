@@ -3,7 +3,7 @@ import {
   type ProviderContext,
   refusePlainHttp,
   requestCappedFetch,
-} from "@posse/mail-core";
+} from "@posse/mail-core/provider";
 import type { Errors } from "postmark";
 import type { PostmarkConfig } from "./config.js";
 import { fromPostmarkError, type SeenExchange } from "./map-error.js";

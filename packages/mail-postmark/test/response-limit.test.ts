@@ -2,7 +2,7 @@
 // error keeps the answer's status (200 in the UNKNOWN; a 503 stays UNAVAILABLE) and reads at most the limit
 // plus socket buffers. The generic checks (size limit named, socket closed, sent once, timeout and abort
 // tearing a trickling answer down) are in the conformance suite (test/contract.test.ts).
-import { MAX_RESPONSE_BYTES } from "@posse/mail-core";
+import { MAX_RESPONSE_BYTES } from "@posse/mail-core/provider";
 import {
   createContractMailer,
   endlessAnswer,

@@ -1,4 +1,5 @@
-import { defineProvider, MailError, registerProvider } from "@posse/mail-core";
+import { MailError } from "@posse/mail-core";
+import { defineProvider, registerProvider } from "@posse/mail-core/provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMailQueue, createMailWorkerFromEnv, workerOptionsFromEnv } from "../src/index.js";
 import { settled } from "./support/queue-fixture.js";

@@ -1,4 +1,5 @@
-import { httpFailure, MailError, noResponseFailure } from "@posse/mail-core";
+import { MailError } from "@posse/mail-core";
+import { httpFailure, noResponseFailure } from "@posse/mail-core/provider";
 import type { ErrorResponse } from "resend";
 import type { WatchedExchange } from "./response-watch.js";
 

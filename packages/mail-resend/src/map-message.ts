@@ -1,4 +1,5 @@
-import { formatAddress, type NormalizedMessage, unsupportedField } from "@posse/mail-core";
+import { formatAddress, type NormalizedMessage } from "@posse/mail-core";
+import { unsupportedField } from "@posse/mail-core/provider";
 import type { CreateEmailOptions } from "resend";
 
 // Resend accepts tag names and values made of ASCII letters, digits, "_" and "-".

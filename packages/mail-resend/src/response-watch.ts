@@ -1,4 +1,4 @@
-import { MAX_RESPONSE_BYTES, ResponseTooLargeError } from "@posse/mail-core";
+import { MAX_RESPONSE_BYTES, ResponseTooLargeError } from "@posse/mail-core/provider";
 
 /** What a watch saw of one HTTP exchange, which the SDK's `{ data, error }` result does not say. */
 export interface WatchedExchange {

@@ -1,4 +1,4 @@
-import { type MailTransport, type ProviderContext, refusePlainHttp } from "@posse/mail-core";
+import { type MailTransport, type ProviderContext, refusePlainHttp } from "@posse/mail-core/provider";
 import type { ResendConfig } from "./config.js";
 import { fromResendError } from "./map-error.js";
 import { toResendEmail } from "./map-message.js";

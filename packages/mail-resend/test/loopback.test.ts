@@ -3,7 +3,8 @@
 // server, because the provider learns both from the wire (Node's fetch dispatcher), which MSW bypasses.
 // The size limit, and the timeout and abort tearing a trickling answer down, are in the conformance suite.
 import { gzipSync } from "node:zlib";
-import { MAX_RESPONSE_BYTES, MailError } from "@posse/mail-core";
+import { MailError } from "@posse/mail-core";
+import { MAX_RESPONSE_BYTES } from "@posse/mail-core/provider";
 import {
   createContractMailer,
   endlessAnswer,

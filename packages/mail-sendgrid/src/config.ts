@@ -1,4 +1,4 @@
-import type { ConfigSchema, EnvValues } from "@posse/mail-core";
+import type { ConfigSchema, EnvValues } from "@posse/mail-core/provider";
 
 /** Settings of the SendGrid provider. */
 export interface SendgridConfig {

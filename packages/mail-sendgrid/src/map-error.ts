@@ -1,4 +1,5 @@
-import { httpFailure, MAX_RESPONSE_BYTES, MailError, noResponseFailure } from "@posse/mail-core";
+import { MailError } from "@posse/mail-core";
+import { httpFailure, MAX_RESPONSE_BYTES, noResponseFailure } from "@posse/mail-core/provider";
 import type { ResponseError } from "@sendgrid/mail";
 
 interface SendgridErrorBody {

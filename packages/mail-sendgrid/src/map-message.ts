@@ -1,9 +1,5 @@
-import {
-  IDEMPOTENCY_HEADER,
-  type MailAddress,
-  type NormalizedMessage,
-  unsupportedField,
-} from "@posse/mail-core";
+import type { MailAddress, NormalizedMessage } from "@posse/mail-core";
+import { IDEMPOTENCY_HEADER, unsupportedField } from "@posse/mail-core/provider";
 
 // SendGrid's documented limits: at most 10 categories of at most 255 characters each, and custom_args
 // of at most 10,000 bytes in all.

@@ -1,10 +1,10 @@
+import { MailError } from "@posse/mail-core";
 import {
   MAX_RESPONSE_BYTES,
-  MailError,
   type MailTransport,
   type ProviderContext,
   refusePlainHttp,
-} from "@posse/mail-core";
+} from "@posse/mail-core/provider";
 import type { ClientResponse } from "@sendgrid/mail";
 import type { SendgridConfig } from "./config.js";
 import { fromSendgridError } from "./map-error.js";

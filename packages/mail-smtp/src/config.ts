@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from "node:tls";
-import type { ConfigSchema, EnvValues } from "@posse/mail-core";
+import type { ConfigSchema, EnvValues } from "@posse/mail-core/provider";
 
 /** Settings of the SMTP provider. */
 export interface SmtpConfig {

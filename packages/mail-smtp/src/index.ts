@@ -1,4 +1,5 @@
-import { registerProvider } from "@posse/mail-core";
+import type {} from "@posse/mail-core";
+import { registerProvider } from "@posse/mail-core/provider";
 import type { SmtpConfig } from "./config.js";
 import { smtpProvider } from "./provider.js";
 

@@ -1,4 +1,5 @@
-import { MailError, transportFailure } from "@posse/mail-core";
+import { MailError } from "@posse/mail-core";
+import { transportFailure } from "@posse/mail-core/provider";
 import type { NodemailerError } from "nodemailer";
 
 const PROVIDER = "smtp";

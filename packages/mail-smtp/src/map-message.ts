@@ -1,11 +1,5 @@
-import {
-  encodeWords,
-  IDEMPOTENCY_HEADER,
-  type MailAddress,
-  MailError,
-  type NormalizedMessage,
-  unsupportedField,
-} from "@posse/mail-core";
+import { type MailAddress, MailError, type NormalizedMessage } from "@posse/mail-core";
+import { encodeWords, IDEMPOTENCY_HEADER, unsupportedField } from "@posse/mail-core/provider";
 import type { Address, Attachment, SendMailOptions } from "nodemailer";
 
 // nodemailer encodes non-ASCII text itself (RFC 2047) but passes ASCII through, so text that reads as an

@@ -1,4 +1,5 @@
-import { MailError, sendsPasswordInClear } from "@posse/mail-core";
+import { MailError } from "@posse/mail-core";
+import { sendsPasswordInClear } from "@posse/mail-core/provider";
 import type { SmtpConfig } from "./config.js";
 
 /**

@@ -1,4 +1,5 @@
-import { MailError, type MailTransport, type ProviderContext } from "@posse/mail-core";
+import { MailError } from "@posse/mail-core";
+import type { MailTransport, ProviderContext } from "@posse/mail-core/provider";
 import type { SMTPPoolOptions, SMTPSentMessageInfo } from "nodemailer";
 import type { SmtpConfig } from "./config.js";
 import { fromSmtpError, partlyRejected } from "./map-error.js";

@@ -4,10 +4,10 @@ import {
   createMailerFromEnv,
   MailError,
   type Mailer,
-  readProviderEnv,
   resolveMailProvider,
   useProvider,
 } from "@posse/mail-core";
+import { readProviderEnv } from "@posse/mail-core/provider";
 import { findSecret } from "@posse/mail-core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import "../src/index.js";

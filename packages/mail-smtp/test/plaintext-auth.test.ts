@@ -1,6 +1,7 @@
 // SMTP_ENABLE_STARTTLS=false must not send the password in clear text to another machine unless the
 // operator says so with SMTP_ALLOW_PLAINTEXT_AUTH=true; loopback relays (the demo inbox) keep working.
-import { createMailerFromEnv, isLoopbackAddress, MailError, type Mailer } from "@posse/mail-core";
+import { createMailerFromEnv, MailError, type Mailer } from "@posse/mail-core";
+import { isLoopbackAddress } from "@posse/mail-core/provider";
 import { createContractMailer, findSecret, minimalMessage } from "@posse/mail-core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { type SmtpConfig, smtpProvider } from "../src/index.js";

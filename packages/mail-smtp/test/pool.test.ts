@@ -2,13 +2,8 @@
 // that resolves only once every connection is closed and leaves later sends with a clear, certain error.
 // The server speaks plain SMTP on 127.0.0.1 here (no AUTH), so its count of open connections sees each
 // client FIN at once.
-import {
-  createMailer,
-  createMailerFromEnv,
-  MailError,
-  type Mailer,
-  type MailTransport,
-} from "@posse/mail-core";
+import { createMailer, createMailerFromEnv, MailError, type Mailer } from "@posse/mail-core";
+import type { MailTransport } from "@posse/mail-core/provider";
 import { CONTRACT_FROM, createContractMailer, minimalMessage } from "@posse/mail-core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { type SmtpConfig, smtpProvider } from "../src/index.js";

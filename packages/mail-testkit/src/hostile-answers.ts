@@ -1,4 +1,5 @@
-import { type CreateMailerOptions, MAX_RESPONSE_BYTES, MailError, type Mailer } from "@posse/mail-core";
+import { type CreateMailerOptions, MailError, type Mailer } from "@posse/mail-core";
+import { MAX_RESPONSE_BYTES } from "@posse/mail-core/provider";
 import {
   createFakeClock,
   type HostileVendor,

@@ -1,5 +1,6 @@
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
-import { type CreateMailerOptions, MAX_RESPONSE_BYTES, MailError, type Mailer } from "@posse/mail-core";
+import { type CreateMailerOptions, MailError, type Mailer } from "@posse/mail-core";
+import { MAX_RESPONSE_BYTES } from "@posse/mail-core/provider";
 import {
   type LoopbackVendor,
   minimalMessage,

@@ -1,4 +1,4 @@
-import { fromBase64 } from "@posse/mail-core";
+import { fromBase64 } from "@posse/mail-core/provider";
 
 interface Element {
   readonly tag: number;

@@ -1,4 +1,5 @@
-import { defaultWebhookEnv, type EnvSource, envValue, missingWebhookSecret } from "@posse/mail-core";
+import { type EnvSource, envValue } from "@posse/mail-core";
+import { defaultWebhookEnv, missingWebhookSecret } from "@posse/mail-core/provider";
 
 /** Options of {@link sesWebhook}; when `topicArns` is omitted it comes from `MAIL_SES_SNS_TOPIC_ARNS`. */
 export interface SesWebhookOptions {

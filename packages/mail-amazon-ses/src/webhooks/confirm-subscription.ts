@@ -1,4 +1,4 @@
-import { WebhookError } from "@posse/mail-core";
+import { WebhookError } from "@posse/mail-core/provider";
 import { isSnsUrl, type SnsMessage } from "./sns-message.js";
 
 /**

@@ -1,4 +1,5 @@
-import { type WebhookDefinition, WebhookError, warnUnverifiedWebhook } from "@posse/mail-core";
+import type { WebhookDefinition } from "@posse/mail-core";
+import { WebhookError, warnUnverifiedWebhook } from "@posse/mail-core/provider";
 import { resolveSettings, type SesWebhookOptions } from "./config.js";
 import { confirmSubscription } from "./confirm-subscription.js";
 import { toMailEvents } from "./map-event.js";

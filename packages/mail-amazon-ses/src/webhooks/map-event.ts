@@ -1,9 +1,5 @@
-import {
-  isJsonObject as isObject,
-  type MailBounce,
-  type MailEvent,
-  type MailEventType,
-} from "@posse/mail-core";
+import type { MailBounce, MailEvent, MailEventType } from "@posse/mail-core";
+import { isJsonObject as isObject } from "@posse/mail-core/provider";
 
 type Json = Record<string, unknown>;
 

@@ -1,4 +1,4 @@
-import { isJsonObject, parseJsonBody, WebhookError, type WebhookRequest } from "@posse/mail-core";
+import { isJsonObject, parseJsonBody, WebhookError, type WebhookRequest } from "@posse/mail-core/provider";
 
 /** The SNS envelope of an HTTP(S) delivery (Notification, SubscriptionConfirmation or UnsubscribeConfirmation). */
 export interface SnsMessage {

@@ -1,4 +1,4 @@
-import { fromBase64, limitResponseBody, readCappedText, WebhookError } from "@posse/mail-core";
+import { fromBase64, limitResponseBody, readCappedText, WebhookError } from "@posse/mail-core/provider";
 import { certificatePublicKey } from "./certificate-key.js";
 import { isSnsUrl, type SnsMessage } from "./sns-message.js";
 

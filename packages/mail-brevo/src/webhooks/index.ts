@@ -1,10 +1,10 @@
+import type { WebhookDefinition } from "@posse/mail-core";
 import {
   jsonRecords,
   parseJsonBody,
   type SharedSecretWebhookOptions,
   sharedSecretWebhook,
-  type WebhookDefinition,
-} from "@posse/mail-core";
+} from "@posse/mail-core/provider";
 import { mapBrevoEvent } from "./map-event.js";
 
 /**

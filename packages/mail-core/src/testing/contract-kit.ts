@@ -1,6 +1,7 @@
 import { createServer } from "node:net";
-import type { ProviderDefinition } from "../define-provider.js";
-import { type CreateMailerOptions, createMailer, type Mailer } from "../mailer.js";
+import type { ProviderDefinition } from "../providers/define-provider.js";
+import { createMailer } from "../sending/create-mailer.js";
+import type { CreateMailerOptions, Mailer } from "../sending/mailer.js";
 import { CONTRACT_FROM } from "./fixtures.js";
 
 /** A mailer over one provider as contract tests want it: the fixtures' sender, no retries unless asked. */

@@ -1,4 +1,4 @@
-import type { MailMessage } from "../message.js";
+import type { MailMessage } from "../message/message.js";
 
 /** A one-page PDF, small enough to read in a test failure. */
 export const PDF_BYTES: Uint8Array = new TextEncoder().encode(

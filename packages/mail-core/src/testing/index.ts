@@ -1,4 +1,5 @@
 export { type AnswerCase, answersOf, type CaseAnswer } from "./case-answers.js";
+export { type ChildSendResult, sendInChildProcess } from "./child-send.js";
 export { type ConsoleRecorder, recordConsole } from "./console-recorder.js";
 export {
   type CapturedRequest,
@@ -10,26 +11,15 @@ export {
 export { createFakeClock, type FakeClock } from "./fake-clock.js";
 export { findSecret } from "./find-secret.js";
 export { CONTRACT_FROM, fullMessage, minimalMessage, PDF_BYTES, PNG_BYTES } from "./fixtures.js";
+export { type HostileVendor, startHostileVendor, type VendorConnection } from "./hostile-vendor.js";
 export {
-  type ChildSendResult,
   endlessAnswer,
   fixedAnswer,
-  type HostileVendor,
   type LoopbackVendor,
   type LoopbackVendorStats,
-  type ProxiedRequest,
-  type RecordingProxy,
-  type RecordingVendor,
-  sendInChildProcess,
-  startHostileVendor,
   startLoopbackVendor,
-  startRecordingProxy,
-  startRecordingVendor,
-  testTlsFiles,
   type VendorAnswer,
-  type VendorConnection,
-  type VendorRequest,
-} from "./hostile-network.js";
+} from "./loopback-vendor.js";
 export {
   createTestMailer,
   type FailureRule,
@@ -38,4 +28,7 @@ export {
   type TestMailer,
   type TestMailerOptions,
 } from "./memory-provider.js";
+export { type ProxiedRequest, type RecordingProxy, startRecordingProxy } from "./recording-proxy.js";
+export { type RecordingVendor, startRecordingVendor, type VendorRequest } from "./recording-vendor.js";
 export { type SdkLoadReport, sdkLoadReport } from "./sdk-load-report.js";
+export { testTlsFiles } from "./tls-files.js";

@@ -1,7 +1,8 @@
-import { defineProvider, type ProviderDefinition } from "../define-provider.js";
-import type { MailError } from "../errors.js";
-import { createMailer, type Mailer, type MailerOptions } from "../mailer.js";
-import type { NormalizedMessage } from "../message.js";
+import type { MailError } from "../errors/mail-error.js";
+import type { NormalizedMessage } from "../message/message.js";
+import { defineProvider, type ProviderDefinition } from "../providers/define-provider.js";
+import { createMailer } from "../sending/create-mailer.js";
+import type { Mailer, MailerOptions } from "../sending/mailer.js";
 
 /** What a failure rule returns: an error to throw for this message, or nothing to deliver it. */
 export type FailureRule = (message: NormalizedMessage, attempt: number) => MailError | undefined;

@@ -1,5 +1,5 @@
-import { type EnvSource, envValue } from "../env-values.js";
-import { MailError } from "../errors.js";
+import { type EnvSource, envValue } from "../configuration/env-values.js";
+import { MailError } from "../errors/mail-error.js";
 import { hasSharedSecret, type SharedSecretConfig } from "./shared-secret.js";
 
 /** `process.env` where the runtime has one (Node, Bun, Deno with Node compatibility), else nothing. */

@@ -1,12 +1,5 @@
-import {
-  type BuiltinProvider,
-  builtinProvider,
-  defineProvider,
-  type EnvValues,
-  type EnvVar,
-  type NormalizedMessage,
-  type ProviderDefinition,
-} from "../../src/index.js";
+import type { BuiltinProvider, EnvVar, NormalizedMessage, ProviderDefinition } from "../../src/index.js";
+import { builtinProvider, defineProvider, type EnvValues } from "../../src/provider.js";
 
 /** The key under which every copy of the core keeps its provider registry. */
 export const REGISTRY_KEY = Symbol.for("@posse/mail-core/registry");

@@ -1,15 +1,14 @@
 // Scripted providers for the reliability tests: each request plays the next step of a script and is
 // recorded, so a test can count requests and inspect the signal and attempt number each one received.
 import {
-  defineProvider,
   MailError,
   type MailErrorCode,
   type MailErrorOptions,
   type NormalizedMessage,
   type ProviderDefinition,
   type ProviderSetup,
-  type SendResult,
 } from "../../src/index.js";
+import { defineProvider, type SendResult } from "../../src/provider.js";
 
 /** One request as the transport saw it. */
 export interface ScriptedRequest {

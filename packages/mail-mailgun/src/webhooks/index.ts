@@ -1,17 +1,14 @@
+import { type EnvSource, envValue, type ReplayCache, type WebhookDefinition } from "@posse/mail-core";
 import {
   defaultWebhookEnv,
-  type EnvSource,
-  envValue,
   isJsonObject,
   memoryReplayCache,
   missingWebhookSecret,
   parseJsonBody,
-  type ReplayCache,
-  type WebhookDefinition,
   WebhookError,
   type WebhookRequest,
   warnUnverifiedWebhook,
-} from "@posse/mail-core";
+} from "@posse/mail-core/provider";
 import { mapMailgunEvent } from "./map-event.js";
 import { verifyMailgunSignature } from "./verify-signature.js";
 

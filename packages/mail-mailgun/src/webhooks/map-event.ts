@@ -1,11 +1,5 @@
-import {
-  isJsonObject,
-  type MailBounce,
-  type MailEvent,
-  type MailEventType,
-  optionalString,
-  toStringRecord,
-} from "@posse/mail-core";
+import type { MailBounce, MailEvent, MailEventType } from "@posse/mail-core";
+import { isJsonObject, optionalString, toStringRecord } from "@posse/mail-core/provider";
 
 // delivery-status codes Mailgun gives a message it did not try to send: an address on a suppression list
 // (605 bounce, 606 unsubscribe, 607 complaint) or refused for poor list quality (625).

@@ -1,12 +1,12 @@
+import type { ReplayCache } from "@posse/mail-core";
 import {
   hmacSha256,
   isJsonObject,
-  type ReplayCache,
   refuseStaleTimestamp,
   timingSafeEqual,
   toHex,
   WebhookError,
-} from "@posse/mail-core";
+} from "@posse/mail-core/provider";
 
 /** What verifying one Mailgun post needs. */
 export interface MailgunSignatureCheck {

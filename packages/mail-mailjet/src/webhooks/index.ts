@@ -1,9 +1,5 @@
-import {
-  jsonRecords,
-  type SharedSecretWebhookOptions,
-  sharedSecretWebhook,
-  type WebhookDefinition,
-} from "@posse/mail-core";
+import type { WebhookDefinition } from "@posse/mail-core";
+import { jsonRecords, type SharedSecretWebhookOptions, sharedSecretWebhook } from "@posse/mail-core/provider";
 import { mapMailjetEvent } from "./map-event.js";
 import { parseExactJson } from "./parse-exact-json.js";
 

@@ -13,14 +13,8 @@ import {
   type ReadableSpan,
   SimpleSpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
-import {
-  createMailer,
-  defineProvider,
-  type MailerOptions,
-  type NormalizedMessage,
-  type RequestContext,
-  type SendResult,
-} from "@posse/mail-core";
+import { createMailer, type MailerOptions, type NormalizedMessage } from "@posse/mail-core";
+import { defineProvider, type RequestContext, type SendResult } from "@posse/mail-core/provider";
 import { createFakeClock, type FakeClock } from "@posse/mail-core/testing";
 import { type MailTelemetryOptions, mailTelemetry } from "../../src/index.js";
 

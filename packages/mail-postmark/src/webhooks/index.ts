@@ -1,10 +1,10 @@
+import type { WebhookDefinition } from "@posse/mail-core";
 import {
   isJsonObject,
   parseJsonBody,
   type SharedSecretWebhookOptions,
   sharedSecretWebhook,
-  type WebhookDefinition,
-} from "@posse/mail-core";
+} from "@posse/mail-core/provider";
 import { mapPostmarkEvent } from "./map-event.js";
 
 /**

@@ -1,11 +1,5 @@
-import {
-  isJsonObject,
-  type MailBounce,
-  type MailEvent,
-  type MailEventType,
-  optionalString,
-  toStringRecord,
-} from "@posse/mail-core";
+import type { MailBounce, MailEvent, MailEventType } from "@posse/mail-core";
+import { isJsonObject, optionalString, toStringRecord } from "@posse/mail-core/provider";
 
 type Classified = { readonly type: MailEventType; readonly kind?: MailBounce["kind"] };
 

@@ -1,11 +1,5 @@
-import {
-  defaultWebhookEnv,
-  type EnvSource,
-  envValue,
-  fromBase64,
-  MailError,
-  missingWebhookSecret,
-} from "@posse/mail-core";
+import { type EnvSource, envValue, MailError } from "@posse/mail-core";
+import { defaultWebhookEnv, fromBase64, missingWebhookSecret } from "@posse/mail-core/provider";
 
 /** Options of {@link resendWebhook}; when `secret` is omitted it comes from `RESEND_WEBHOOK_SECRET`. */
 export interface ResendWebhookOptions {

@@ -1,4 +1,9 @@
-import { fromBase64, refuseStaleTimestamp, WebhookError, type WebhookRequest } from "@posse/mail-core";
+import {
+  fromBase64,
+  refuseStaleTimestamp,
+  WebhookError,
+  type WebhookRequest,
+} from "@posse/mail-core/provider";
 
 const encoder = new TextEncoder();
 

@@ -1,11 +1,5 @@
-import {
-  defaultWebhookEnv,
-  type EnvSource,
-  envValue,
-  fromBase64,
-  MailError,
-  missingWebhookSecret,
-} from "@posse/mail-core";
+import { type EnvSource, envValue, MailError } from "@posse/mail-core";
+import { defaultWebhookEnv, fromBase64, missingWebhookSecret } from "@posse/mail-core/provider";
 
 /** Options of {@link sendgridWebhook}; when `publicKey` is omitted it comes from `SENDGRID_WEBHOOK_PUBLIC_KEY`. */
 export interface SendgridWebhookOptions {

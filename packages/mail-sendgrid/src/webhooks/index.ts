@@ -1,4 +1,5 @@
-import { type WebhookDefinition, warnUnverifiedWebhook } from "@posse/mail-core";
+import type { WebhookDefinition } from "@posse/mail-core";
+import { warnUnverifiedWebhook } from "@posse/mail-core/provider";
 import { resolveSettings, type SendgridWebhookOptions } from "./config.js";
 import { toMailEvents } from "./map-event.js";
 import { type VerifyKey, verifyEventSignature } from "./verify-signature.js";

@@ -1,11 +1,5 @@
-import {
-  isJsonObject as isObject,
-  type MailBounce,
-  type MailEvent,
-  type MailEventType,
-  parseJsonBody,
-  WebhookError,
-} from "@posse/mail-core";
+import type { MailBounce, MailEvent, MailEventType } from "@posse/mail-core";
+import { isJsonObject as isObject, parseJsonBody, WebhookError } from "@posse/mail-core/provider";
 
 // SendGrid's event names (Event Webhook reference) → the normalized types. `processed` (accepted by
 // SendGrid), `group_resubscribe` and account events have no normalized type.

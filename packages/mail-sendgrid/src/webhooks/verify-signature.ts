@@ -1,4 +1,9 @@
-import { fromBase64, refuseStaleTimestamp, WebhookError, type WebhookRequest } from "@posse/mail-core";
+import {
+  fromBase64,
+  refuseStaleTimestamp,
+  WebhookError,
+  type WebhookRequest,
+} from "@posse/mail-core/provider";
 
 const SIGNATURE_HEADER = "x-twilio-email-event-webhook-signature";
 const TIMESTAMP_HEADER = "x-twilio-email-event-webhook-timestamp";

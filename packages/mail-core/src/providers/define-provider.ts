@@ -1,0 +1,90 @@
+import type { EnvCheck } from "../configuration/check-env.js";
+import type { ConfigSchema } from "../configuration/config-schema.js";
+import type { EnvValues, EnvVar } from "../configuration/env-values.js";
+import type { NormalizedMessage } from "../message/message.js";
+
+/** What the core hands a provider when it creates a transport. */
+export interface ProviderContext {
+  /** Upper bound for one request, in milliseconds; also enforced by the core through the signal. */
+  readonly timeoutMs: number;
+  /** The mailer's clock, for turning a vendor's epoch-based reset header into a wait. */
+  readonly now: () => number;
+}
+
+/** What the core hands a transport for each call. */
+export interface RequestContext {
+  /** Aborts on the caller's signal or the timeout; pass it to the vendor request. */
+  readonly signal: AbortSignal;
+  /** 1 for the first attempt, 2 for the first retry, … */
+  readonly attempt: number;
+}
+
+/** What a vendor said when it accepted a message. */
+export interface SendResult {
+  /** The vendor's id for the message. */
+  readonly messageId: string;
+}
+
+/** A provider's live connection to its vendor, made by `create` once per mailer. */
+export interface MailTransport {
+  /** Sends one message; throws a `MailError` on failure. */
+  send(message: NormalizedMessage, context: RequestContext): Promise<SendResult>;
+  /** Checks credentials and connectivity with the vendor's cheapest authenticated call. */
+  verify(context: RequestContext): Promise<void>;
+  /** Releases connections; optional. */
+  close?(): Promise<void> | void;
+}
+
+/** Everything the core needs to know about a provider; cheap to import, no vendor SDK inside. */
+export interface ProviderDefinition<Config = unknown> {
+  /** The `MAIL_PROVIDER` value, e.g. `postmark` (lower case, digits and `_`). */
+  readonly id: string;
+  /** Human name, e.g. `Postmark`. */
+  readonly label: string;
+  /** The npm package that ships it, for install hints. */
+  readonly packageName?: string;
+  /** Variables it reads, in the order docs should list them. */
+  readonly env: readonly EnvVar[];
+  /** Variables that must all be set for blank `MAIL_PROVIDER` to pick it; defaults to the required ones. */
+  readonly detectWith?: readonly string[];
+  /** Checks combinations of its variables that `env`'s declarations cannot express; pure, loads nothing. */
+  readonly checkEnv?: EnvCheck;
+  /** Largest total attachment size the vendor accepts, in bytes. */
+  readonly maxAttachmentBytes?: number;
+  /**
+   * Every config property and what it must hold; `createMailer` refuses unknown properties and bad values
+   * with a `CONFIG` error naming the property. Without it the config is not checked.
+   */
+  readonly config?: ConfigSchema<Config>;
+  /** Config properties that hold credentials, redacted from every error. */
+  readonly secretKeys?: readonly (keyof Config & string)[];
+  /**
+   * Builds the config from env values, already checked and normalized against `env`'s declarations
+   * (formats, `oneOf`, `with`); throws a `CONFIG` MailError for anything else that cannot work.
+   */
+  configFromEnv(values: EnvValues): Config;
+  /** Loads the vendor SDK (dynamically) and returns a transport. */
+  create(config: Config, context: ProviderContext): MailTransport | Promise<MailTransport>;
+}
+
+const ID = /^[a-z][a-z0-9_]*$/;
+
+/** Declares a provider; checks the definition's shape so mistakes surface at import time. */
+export function defineProvider<Config>(definition: ProviderDefinition<Config>): ProviderDefinition<Config> {
+  if (!ID.test(definition.id)) throw new TypeError(`provider id "${definition.id}" must match ${ID}`);
+  const names = new Set(definition.env.map((variable) => variable.name));
+  for (const name of definition.detectWith ?? []) {
+    if (!names.has(name)) throw new TypeError(`provider ${definition.id}: detectWith names unknown ${name}`);
+  }
+  for (const variable of definition.env) {
+    for (const name of variable.with ?? []) {
+      if (!names.has(name))
+        throw new TypeError(`provider ${definition.id}: ${variable.name} is with unknown ${name}`);
+    }
+  }
+  return Object.freeze({ ...definition });
+}
+
+/** A provider definition whatever its config type, as the registry stores it. */
+// biome-ignore lint/suspicious/noExplicitAny: config types differ per provider; the registry is heterogeneous.
+export type AnyProviderDefinition = ProviderDefinition<any>;

@@ -1,0 +1,91 @@
+import type { AddressInput, MailAddress } from "../message/address.js";
+import type { MailMessage } from "../message/message.js";
+import type { ProviderDefinition } from "../providers/define-provider.js";
+import type { Clock } from "./clock.js";
+import type { MailerHooks } from "./events.js";
+import type { RetryOptions } from "./retry-policy.js";
+
+/** A provider definition with its config, ready to become part of a mailer. */
+export interface ProviderSetup<Config = unknown> {
+  /** The provider. */
+  readonly definition: ProviderDefinition<Config>;
+  /** Its config (what `configFromEnv` returns, or your own); checked against the definition's `config` schema. */
+  readonly config: NoInfer<Config>;
+  /** Extra strings to mask in its errors (the env's secret values). */
+  readonly secrets?: readonly string[];
+}
+
+/** Behaviour shared by every mailer, however it was made. */
+export interface MailerOptions {
+  /** Per-request timeout in ms. Default 30 000. */
+  readonly timeoutMs?: number;
+  /** Retry policy; `MAIL_RETRY_ATTEMPTS` sets `attempts` for env mailers. */
+  readonly retry?: RetryOptions;
+  /** How long a provider that failed with a transient error is tried last, in ms. Default 30 000. */
+  readonly cooldownMs?: number;
+  /** Event listeners. */
+  readonly hooks?: MailerHooks;
+  /** Put the normalized message in events (it may hold personal data). Default false. */
+  readonly eventsIncludeMessage?: boolean;
+  /** Clock for timeouts, backoff and cool-downs. */
+  readonly clock?: Clock;
+  /** Random source in [0, 1) for backoff jitter. */
+  readonly random?: () => number;
+}
+
+/** Several provider setups, each typed by its own definition's config. */
+export type ProviderSetups<Configs extends readonly unknown[]> = {
+  readonly [I in keyof Configs]: ProviderSetup<Configs[I]>;
+};
+
+/**
+ * Options of {@link createMailer}. Written inline, each setup's `config` is checked against its
+ * definition's config type, so a misspelt property fails to compile.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the defaults accept setups of any config type.
+export interface CreateMailerOptions<Config = any, Configs extends readonly unknown[] = any[]>
+  extends MailerOptions {
+  /** Default sender. */
+  readonly from: AddressInput;
+  /** One provider, or several in failover order. */
+  readonly providers: ProviderSetup<Config> | ProviderSetups<Configs>;
+}
+
+/** Per-send options. */
+export interface SendOptions {
+  /** Cancels the send; it then rejects with `ABORTED` at once. */
+  readonly signal?: AbortSignal;
+  /** Most requests to each provider for this send, overriding `retry.attempts` (1: the caller, e.g. a queue, retries). */
+  readonly attempts?: number;
+}
+
+/** What a successful send returns. */
+export interface SendReceipt {
+  /** The provider that accepted the message. */
+  readonly provider: string;
+  /** That vendor's message id. */
+  readonly messageId: string;
+}
+
+/** Sends e-mail through one provider, or several in failover order. */
+export interface Mailer {
+  /** Id of the first provider. */
+  readonly provider: string;
+  /** Every provider, in failover order. */
+  readonly providers: readonly string[];
+  /** Default sender. */
+  readonly from: MailAddress;
+  /** Validates and sends a message; rejects with a `MailError`. */
+  send(message: MailMessage, options?: SendOptions): Promise<SendReceipt>;
+  /** Checks every provider's credentials and connection; rejects with the first `MailError`. */
+  verify(options?: SendOptions): Promise<void>;
+  /** Forgets which providers failed recently. */
+  resetCooldowns(): void;
+  /**
+   * Refuses new sends and verifies at once, lets those already started finish (retries included), then
+   * closes every provider's connections; resolves when all are closed. Calling it again returns the same promise.
+   */
+  close(): Promise<void>;
+  /** `close()`, for `await using mailer = await createMailer(…)`. */
+  [Symbol.asyncDispose](): Promise<void>;
+}
