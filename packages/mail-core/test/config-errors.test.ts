@@ -6,9 +6,9 @@ import {
   type EnvSource,
   isMailError,
   type MailError,
-  registerProvider,
   resolveMailProvider,
 } from "../src/index.js";
+import { registerProvider } from "../src/provider.js";
 import { findSecret } from "../src/testing/index.js";
 import { clearRegistry, created, fakeBuiltin } from "./support/provider-fakes.js";
 

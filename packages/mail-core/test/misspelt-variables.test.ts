@@ -5,7 +5,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { editDistance } from "../src/edit-distance.js";
+import { editDistance } from "../src/configuration/edit-distance.js";
+import { groupPrefixes, variableGroups } from "../src/configuration/known-variables.js";
 import {
   BUILTIN_PROVIDERS,
   createMailerFromEnv,
@@ -13,10 +14,9 @@ import {
   isMailError,
   listProviders,
   type MailError,
-  registerProvider,
   resolveMailProvider,
 } from "../src/index.js";
-import { groupPrefixes, variableGroups } from "../src/known-variables.js";
+import { registerProvider } from "../src/provider.js";
 import { findSecret } from "../src/testing/index.js";
 import { clearRegistry, fakeBuiltin, fakeDefinition } from "./support/provider-fakes.js";
 
