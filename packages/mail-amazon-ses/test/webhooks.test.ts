@@ -3,13 +3,14 @@
 // of @posse/mail-testkit (valid, forged, malformed, oversized, answers, the allow-list's settings, Node's http
 // server, the join to send()), then SES's own: certificates, topics, subscriptions, SES's documented records
 // (rewritten as fixtures) and their mapping. No test reaches the internet.
-// Stale timestamps: SNS re-sends a failed delivery with the original MessageId, Timestamp and signature, for hours,
-// so a time window would refuse the retries a 500 asked for; eventId (SNS's MessageId) is what to dedupe on.
+// Stale timestamps: SNS re-sends a failed delivery with the original MessageId, Timestamp and signature, for up to
+// an hour, so the window is opt-in (toleranceSeconds) and wide; eventId (SNS's MessageId) is what to dedupe on.
 // SES has no shared secret; what an answer must not echo is the signature and the certificate.
 import { sign as rsaSign } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createWebhookHandler } from "@posse/mail-core";
+import { createFakeClock, deferred } from "@posse/mail-core/testing";
 import { describeWebhookConformance, webhookPost } from "@posse/mail-testkit";
 import { HttpResponse } from "msw";
 import { describe, expect, it, vi } from "vitest";
@@ -29,6 +30,9 @@ const SUBSCRIBE_URL =
   "https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=arn:aws:sns:us-east-1:123456789012:ses-events&Token=2336412f37";
 const URL_ = "https://app.example/webhooks/ses";
 const MESSAGE_ID = "010001890f6c2b5e-2f0e7b7a-3c1d-4a8e-9f0b-6d2c1e5a7b9c-000000";
+const PUBLISHED = "2026-01-15T11:59:03.655Z";
+// SNS retries an HTTPS delivery for at most 3,600 s; a margin for clocks.
+const TOLERANCE = 3900;
 
 const MAIL = {
   timestamp: "2026-01-15T11:58:00.012Z",
@@ -103,7 +107,7 @@ function notification(record: unknown, extra: Fields = {}): Fields {
     MessageId: "22b80b92-fdea-4c2c-8f9d-bdfb0c7bf324",
     TopicArn: TOPIC,
     Message: typeof record === "string" ? record : JSON.stringify(record),
-    Timestamp: "2026-01-15T11:59:03.655Z",
+    Timestamp: PUBLISHED,
     UnsubscribeURL: "https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=x",
     ...extra,
   };
@@ -150,10 +154,21 @@ const withoutSubject = () => {
   return rest;
 };
 
+/** The signed message with `MessageId` followed by the signed Subject's lines, and no Subject: the same string to sign. */
+const subjectInMessageId = () => {
+  const { Subject, MessageId, ...rest } = signed(notification(BOUNCE, { Subject: "s" }));
+  return { ...rest, MessageId: `${MessageId}\nSubject\n${Subject}` };
+};
+
 const hook = describeWebhookConformance({
   provider: "amazon_ses",
   webhook: sesWebhook,
-  options: { topicArns: [TOPIC], fetch: snsFetch().fetcher },
+  options: {
+    topicArns: [TOPIC],
+    fetch: snsFetch().fetcher,
+    toleranceSeconds: TOLERANCE,
+    clock: createFakeClock(Date.parse(PUBLISHED)),
+  },
   answers: { accepted: 204, failed: 500 },
   secrets: [message.Signature!, CERTIFICATE.split("\n").slice(1, 3).join("")],
   sample: BOUNCE,
@@ -179,6 +194,19 @@ const hook = describeWebhookConformance({
       post: () => post({ ...message, SignatureVersion: "3" }),
       text: "the SNS message has no known SignatureVersion",
     },
+    ...Object.fromEntries(
+      ["__proto__", "constructor", "toString", "hasOwnProperty"].map((version) => [
+        `SignatureVersion "${version}" (a name every object has)`,
+        {
+          post: () => post({ ...message, SignatureVersion: version }),
+          text: "the SNS message has no known SignatureVersion",
+        },
+      ]),
+    ),
+    "the signed Subject moved into MessageId (a new id to deduplicate on, the same string to sign)": {
+      post: () => post(subjectInMessageId()),
+      text: "the SNS message's MessageId holds a line break or control character",
+    },
     "no Signature": {
       post: () => post({ ...message, Signature: undefined }),
       text: "the SNS message has no Signature",
@@ -202,6 +230,15 @@ const hook = describeWebhookConformance({
     env: { MAIL_SES_SNS_TOPIC_ARNS: `arn:aws:sns:eu-west-1:123456789012:other, ${TOPIC}` },
     fetch: snsFetch().fetcher,
   },
+  stale: {
+    toleranceSeconds: TOLERANCE,
+    at: (offset) =>
+      post(
+        signed(
+          notification(BOUNCE, { Timestamp: new Date(Date.parse(PUBLISHED) + offset * 1000).toISOString() }),
+        ),
+      ),
+  },
   insecure: { env: {}, insecureNoVerification: true },
   unconfigured: {
     "no topic allow-list": { options: { env: {} }, field: "MAIL_SES_SNS_TOPIC_ARNS" },
@@ -209,6 +246,16 @@ const hook = describeWebhookConformance({
       options: { env: { MAIL_SES_SNS_TOPIC_ARNS: " , " } },
       field: "MAIL_SES_SNS_TOPIC_ARNS",
     },
+    ...Object.fromEntries(
+      [Number.NaN, 0, -1, Number.POSITIVE_INFINITY, "3900"].map((value) => [
+        `toleranceSeconds ${String(value)}`,
+        {
+          options: { topicArns: [TOPIC], toleranceSeconds: value as number },
+          field: "toleranceSeconds",
+          message: "toleranceSeconds must be a finite number of seconds above 0",
+        },
+      ]),
+    ),
   },
   join: {
     definition: amazonSesProvider,
@@ -289,7 +336,7 @@ describe("ses webhook: SNS verification", () => {
 
   it("verifies the decoded fields, not the bytes: the same message re-serialized is still SNS's", async () => {
     const { send, received } = handlerFor();
-    const message = signed(notification(BOUNCE, { Subject: "line one\nline two" }));
+    const message = signed(notification(BOUNCE, { Subject: 'a "quoted" \\ subject' }));
     expect((await send(post(JSON.stringify(message, null, 2)))).status).toBe(hook.answers.accepted);
     expect(received).toHaveLength(2);
   });
@@ -342,6 +389,18 @@ describe("ses webhook: SNS verification", () => {
     ["another port", "https://sns.us-east-1.amazonaws.com:8443/SimpleNotificationService-x.pem"],
     ["credentials", "https://user:pw@sns.us-east-1.amazonaws.com/SimpleNotificationService-x.pem"],
     ["not a URL", "sns.us-east-1.amazonaws.com/x.pem"],
+    [
+      "a name under amazonaws.com that is no region",
+      "https://sns.evil-attacker.amazonaws.com/SimpleNotificationService-x.pem",
+    ],
+    ["the S3 bucket named sns", "https://sns.s3-us-west-2.amazonaws.com/SimpleNotificationService-x.pem"],
+    ["a China region on .com", "https://sns.cn-north-1.amazonaws.com/SimpleNotificationService-x.pem"],
+    ["another region on .com.cn", "https://sns.us-east-1.amazonaws.com.cn/SimpleNotificationService-x.pem"],
+    ["a .pem outside SNS's certificates", "https://sns.us-east-1.amazonaws.com/uploads/cert.pem"],
+    [
+      "a certificate path with a query",
+      "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-x.pem?a=b",
+    ],
   ])("never fetches a certificate from %s (401)", async (_, url) => {
     const { send, urls } = handlerFor();
     const message = { ...signed(notification(BOUNCE)), SigningCertURL: url };
@@ -350,6 +409,64 @@ describe("ses webhook: SNS verification", () => {
       text: "the SNS message's SigningCertURL is not an SNS certificate URL",
     });
     expect(urls).toEqual([]);
+  });
+
+  it.each([
+    "https://sns.eu-central-1.amazonaws.com/SimpleNotificationService-01d088a6f77103d0fe307c0069e40ed6.pem",
+    "https://sns.us-gov-west-1.amazonaws.com/SimpleNotificationService-7506a1e35b36ef5a444dd1a8e7cc3ed8.pem",
+    "https://sns.cn-north-1.amazonaws.com.cn/SimpleNotificationService-3242f6a1f5a2a2f8a0b7e6d2bd0dbb3d.pem",
+  ])("fetches the certificate from SNS's %s", async (url) => {
+    const urls: string[] = [];
+    const fetcher = (async (input: string | URL | Request) => {
+      urls.push(String(input));
+      return new Response(CERTIFICATE);
+    }) as typeof fetch;
+    const { send, received } = handlerFor({}, { fetcher, urls });
+    expect((await send(post({ ...signed(notification(BOUNCE)), SigningCertURL: url }))).status).toBe(
+      hook.answers.accepted,
+    );
+    expect(urls).toEqual([url]);
+    expect(received).toHaveLength(2);
+  });
+
+  it("downloads at most 4 certificates at once: 200 forged posts, each naming its own, start 4 downloads", async () => {
+    const gate = deferred();
+    const urls: string[] = [];
+    const fetcher = (async (input: string | URL | Request) => {
+      urls.push(String(input));
+      await gate.promise;
+      return new Response(CERTIFICATE);
+    }) as typeof fetch;
+    const { send } = handlerFor({}, { fetcher, urls });
+    const forged = signed(notification(BOUNCE), "1", OTHER_KEY);
+    const answers = Array.from({ length: 200 }, (_, n) =>
+      send(post({ ...forged, SigningCertURL: CERT_URL.replace(".pem", `${n}.pem`) })),
+    );
+    const held = answers.slice(0, 4);
+    for (const answer of answers.slice(4)) expect((await answer).status).toBe(500);
+    expect(urls).toHaveLength(4);
+    gate.resolve();
+    for (const answer of held) expect((await answer).status).toBe(401);
+  });
+
+  it("refuses a message published outside toleranceSeconds before fetching anything (403)", async () => {
+    const clock = createFakeClock(Date.parse("2026-01-15T12:59:02.655Z"));
+    const { send, urls } = handlerFor({ toleranceSeconds: 3600, clock });
+    const old = signed(notification(BOUNCE, { Timestamp: "2015-06-01T00:00:00.000Z" }));
+    expect(await send(post(old))).toEqual({
+      status: 403,
+      text: "the webhook timestamp is more than 3600 s from now",
+    });
+    expect(urls).toEqual([]);
+    // Published 1 h ago less a second: within an hour of SNS's retries.
+    expect((await send(post(signed(notification(BOUNCE))))).status).toBe(hook.answers.accepted);
+  });
+
+  it("without toleranceSeconds, accepts SNS's retry of a message published long ago (its Timestamp never changes)", async () => {
+    const clock = createFakeClock(Date.parse("2026-03-01T00:00:00.000Z"));
+    const { send, received } = handlerFor({ clock });
+    expect((await send(post(signed(notification(BOUNCE))))).status).toBe(hook.answers.accepted);
+    expect(received).toHaveLength(2);
   });
 
   it("the default fetch is the global one, and it too is never called for a forged certificate URL", async () => {
@@ -414,6 +531,19 @@ describe("ses webhook: subscriptions", () => {
     );
     expect(await send(post(offSns))).toEqual({ status: 403, text: "the SubscribeURL is not an SNS URL" });
     expect(urls.filter((url) => url !== CERT_URL)).toEqual([]);
+  });
+
+  it("confirms one whose Message has a line break, as SNS's own text does (only Message may)", async () => {
+    const { send, urls } = handlerFor();
+    const message = `You have chosen to subscribe to the topic ${TOPIC}.\nTo confirm the subscription, visit the SubscribeURL included in this message.`;
+    const confirm = signed(confirmation("SubscriptionConfirmation", { Message: message }));
+    expect((await send(post(confirm))).status).toBe(200);
+    expect(urls).toEqual([CERT_URL, SUBSCRIBE_URL]);
+    const tokenWithBreak = signed(confirmation("SubscriptionConfirmation", { Token: "2336\n412f37" }));
+    expect(await send(post(tokenWithBreak))).toEqual({
+      status: 401,
+      text: "the SNS message's Token holds a line break or control character",
+    });
   });
 
   it("answers a verified UnsubscribeConfirmation with 200 and does not subscribe again", async () => {

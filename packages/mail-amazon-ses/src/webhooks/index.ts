@@ -1,10 +1,11 @@
 import type { WebhookDefinition } from "@posse/mail-core";
-import { WebhookError, warnUnverifiedWebhook } from "@posse/mail-core/provider";
+import { refuseStaleTimestamp, WebhookError, warnUnverifiedWebhook } from "@posse/mail-core/provider";
+import { certificateCache } from "./certificate-download.js";
 import { resolveSettings, type SesWebhookOptions } from "./config.js";
 import { confirmSubscription } from "./confirm-subscription.js";
 import { toMailEvents } from "./map-event.js";
 import { snsMessage } from "./sns-message.js";
-import { certificateCache, verifySnsSignature } from "./verify-signature.js";
+import { verifySnsSignature } from "./verify-signature.js";
 
 export type { SesWebhookOptions } from "./config.js";
 
@@ -12,13 +13,14 @@ export type { SesWebhookOptions } from "./config.js";
  * Amazon SES events delivered by an SNS topic (HTTPS subscription) as a webhook definition for
  * `createWebhookHandler` of `@posse/mail-core`: the SNS signature is verified with the certificate SNS signs
  * with, only topics of the allow-list are accepted, and a subscription confirmation is confirmed only once
- * both checks passed. Throws a `CONFIG` error when no topic is configured and verification was not switched
- * off explicitly.
+ * both checks passed; with `toleranceSeconds`, a message published further from now is refused (403). Throws
+ * a `CONFIG` error when no topic is configured and verification was not switched off explicitly, or when
+ * `toleranceSeconds` is not a finite number above 0.
  */
 export function sesWebhook(options: SesWebhookOptions = {}): WebhookDefinition {
-  const { topicArns, fetch } = resolveSettings(options);
+  const { topicArns, toleranceMs, fetch, clock } = resolveSettings(options);
   if (topicArns === null) warnUnverifiedWebhook("amazon_ses");
-  const publicKey = certificateCache(fetch);
+  const publicKey = certificateCache({ fetch, clock });
   return {
     provider: "amazon_ses",
     async verify(request) {
@@ -26,6 +28,10 @@ export function sesWebhook(options: SesWebhookOptions = {}): WebhookDefinition {
       if (topicArns === null) return;
       if (!topicArns.has(message.TopicArn)) {
         throw new WebhookError(403, "the SNS topic is not one this webhook accepts");
+      }
+      // Before the certificate is fetched: a stale post costs no download.
+      if (toleranceMs !== undefined) {
+        refuseStaleTimestamp(Date.parse(message.Timestamp), clock.now(), toleranceMs);
       }
       await verifySnsSignature(message, publicKey);
     },

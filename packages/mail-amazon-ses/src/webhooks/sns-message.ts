@@ -51,26 +51,46 @@ export function snsMessage(request: WebhookRequest): SnsMessage {
   return message as unknown as SnsMessage;
 }
 
-const SNS_HOST = /^sns\.[a-z0-9-]{3,}\.amazonaws\.com(\.cn)?$/;
+// SNS's own hosts: sns.<region>.amazonaws.com, and sns.cn-<…>.amazonaws.com.cn in the China regions, a region
+// being us-east-1, eu-central-1, us-gov-west-1, cn-north-1, …. A looser pattern (sns.<anything>.amazonaws.com)
+// also takes hosts that are not SNS's: sns.s3-us-west-2.amazonaws.com is the S3 bucket "sns", whose owner serves
+// whatever certificate they like.
+const SNS_HOST =
+  /^sns\.(?:(?!cn-)[a-z]{2}(?:-gov)?-[a-z]+-[0-9]{1,2}\.amazonaws\.com|cn-[a-z]+-[0-9]{1,2}\.amazonaws\.com\.cn)$/;
+// Where SNS keeps its signing certificates: /SimpleNotificationService-<hex>.pem.
+const CERTIFICATE_PATH = /^\/SimpleNotificationService-[A-Za-z0-9]+\.pem$/;
 
-/**
- * Whether `text` is an https URL on an SNS host (`sns.<region>.amazonaws.com`, or `.com.cn`), on the default
- * port and without credentials: the only place a signing certificate is fetched from or a subscription is
- * confirmed at, so a forged message cannot make the handler fetch anything else.
- */
-export function isSnsUrl(text: string | undefined): text is string {
-  if (text === undefined) return false;
+/** `text` as a URL when it is https on an SNS host, on the default port and without credentials. */
+function snsUrl(text: string | undefined): URL | undefined {
   let url: URL;
   try {
-    url = new URL(text);
+    url = new URL(text ?? "");
   } catch {
-    return false;
+    return undefined;
   }
-  return (
+  const onSns =
     url.protocol === "https:" &&
     SNS_HOST.test(url.hostname) &&
     url.port === "" &&
     url.username === "" &&
-    url.password === ""
-  );
+    url.password === "";
+  return onSns ? url : undefined;
+}
+
+/**
+ * Whether `text` is an https URL on an SNS host (`sns.<region>.amazonaws.com`, or `.com.cn` in China), on the
+ * default port and without credentials: the only place a subscription is confirmed at, so a forged message
+ * cannot make the handler call anything else.
+ */
+export function isSnsUrl(text: string | undefined): text is string {
+  return snsUrl(text) !== undefined;
+}
+
+/**
+ * Whether `text` is where SNS keeps a signing certificate: an SNS URL ({@link isSnsUrl}) whose path is
+ * `/SimpleNotificationService-<id>.pem`, without a query or fragment.
+ */
+export function isSnsCertificateUrl(text: string | undefined): text is string {
+  const url = snsUrl(text);
+  return url !== undefined && CERTIFICATE_PATH.test(url.pathname) && url.search === "" && url.hash === "";
 }
