@@ -33,7 +33,7 @@ beforeAll(async () => {
   await writeFile(
     join(provider, "index.mjs"),
     `import { writeFileSync } from "node:fs";
-import * as core from "@posse/mail-core";
+import * as core from "@posse/mail-core/provider";
 writeFileSync(${JSON.stringify(marker())}, "loaded");
 core.registerProvider(core.defineProvider({
   ...core.builtinProvider("postmark"),
