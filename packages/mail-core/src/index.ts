@@ -62,7 +62,22 @@ export type {
   SendReceipt,
 } from "./sending/mailer.js";
 export { DEFAULT_RETRY, type RetryOptions, type RetryPolicy } from "./sending/retry-policy.js";
+export type { SuppressedRecipient, SuppressionCheck } from "./sending/suppression-check.js";
 export { useProvider } from "./sending/use-provider.js";
+export { memorySuppressionStore } from "./suppression/memory-store.js";
+export {
+  createSuppressionList,
+  type RemovalDetails,
+  type SuppressionDetails,
+  type SuppressionList,
+  type SuppressionListOptions,
+} from "./suppression/suppression-list.js";
+export type {
+  SuppressionEntry,
+  SuppressionReason,
+  SuppressionRemoval,
+  SuppressionStore,
+} from "./suppression/suppression-store.js";
 export type { WebhookDefinition } from "./webhooks/definition.js";
 export type { MailBounce, MailEvent, MailEventType } from "./webhooks/event.js";
 export {

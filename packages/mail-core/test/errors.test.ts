@@ -30,6 +30,7 @@ const ALL_CODES: MailErrorCode[] = [
   "NETWORK",
   "TIMEOUT",
   "ABORTED",
+  "SUPPRESSED",
   "UNKNOWN",
 ];
 const RETRYABLE = new Set<MailErrorCode>(["RATE_LIMITED", "UNAVAILABLE", "NETWORK", "TIMEOUT"]);

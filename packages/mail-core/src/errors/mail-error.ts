@@ -10,6 +10,7 @@ export type MailErrorCode =
   | "NETWORK"
   | "TIMEOUT"
   | "ABORTED"
+  | "SUPPRESSED"
   | "UNKNOWN";
 
 /** Codes that a later attempt may succeed at, unless the error says otherwise. */

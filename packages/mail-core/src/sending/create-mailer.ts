@@ -8,6 +8,7 @@ import type { CreateMailerOptions, Mailer, ProviderSetup } from "./mailer.js";
 import { mailerSettings } from "./mailer-settings.js";
 import { openLinks, verifyLinks } from "./provider-links.js";
 import { sendMessage } from "./send-message.js";
+import { suppressionCheck } from "./suppression-check.js";
 
 function defaultSender(from: CreateMailerOptions["from"]): MailAddress {
   try {
@@ -33,6 +34,7 @@ export async function createMailer<Config, const Configs extends readonly unknow
     links,
     settings,
     cooldowns: createCooldowns(links, settings.clock, settings.cooldownMs),
+    suppression: suppressionCheck(options.suppression),
   };
   const inFlight = trackInFlight(links);
   return {

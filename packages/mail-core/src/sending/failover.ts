@@ -6,12 +6,15 @@ import type { SendOptions, SendReceipt } from "./mailer.js";
 import type { MailerSettings } from "./mailer-settings.js";
 import type { ProviderLink } from "./send-attempt.js";
 import { sendThrough } from "./send-through.js";
+import type { SuppressionCheck } from "./suppression-check.js";
 
 /** What a mailer's sends go through: its providers, its settings and their cool-downs. */
 export interface SendPath {
   readonly links: readonly ProviderLink[];
   readonly settings: MailerSettings;
   readonly cooldowns: Cooldowns;
+  /** The suppression check, when the mailer has one. */
+  readonly suppression: SuppressionCheck | undefined;
 }
 
 // The next provider would refuse the message just the same, or the caller asked to stop. A send-time

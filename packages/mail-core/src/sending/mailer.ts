@@ -4,6 +4,7 @@ import type { ProviderDefinition } from "../providers/define-provider.js";
 import type { Clock } from "./clock.js";
 import type { MailerHooks } from "./events.js";
 import type { RetryOptions } from "./retry-policy.js";
+import type { SuppressedRecipient, SuppressionCheck } from "./suppression-check.js";
 
 /** A provider definition with its config, ready to become part of a mailer. */
 export interface ProviderSetup<Config = unknown> {
@@ -31,6 +32,8 @@ export interface MailerOptions {
   readonly clock?: Clock;
   /** Random source in [0, 1) for backoff jitter. */
   readonly random?: () => number;
+  /** Check every recipient against a suppression list before any provider is called. */
+  readonly suppression?: SuppressionCheck;
 }
 
 /** Several provider setups, each typed by its own definition's config. */
@@ -65,6 +68,8 @@ export interface SendReceipt {
   readonly provider: string;
   /** That vendor's message id. */
   readonly messageId: string;
+  /** Recipients left out as suppressed (with `suppression.partly: "send-to-rest"`); absent when none were. */
+  readonly suppressed?: readonly SuppressedRecipient[];
 }
 
 /** Sends e-mail through one provider, or several in failover order. */

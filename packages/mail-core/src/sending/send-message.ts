@@ -10,11 +10,13 @@ import { emit, type SendStartEvent } from "./events.js";
 import { deliver, type SendPath } from "./failover.js";
 import type { SendOptions, SendReceipt } from "./mailer.js";
 import type { ProviderLink } from "./send-attempt.js";
+import { sendUnsuppressed } from "./suppression-check.js";
 
 const ids = (order: readonly ProviderLink[]) => order.map((link) => link.id);
 
 /**
- * Validates a message (`from` filling in its sender) and delivers it. When a hook listens, the send's
+ * Validates a message (`from` filling in its sender), leaves out suppressed recipients (when the mailer
+ * has a suppression list; see `sendUnsuppressed`) and delivers it. When a hook listens, the send's
  * start and end are told to it, a message that fails validation included.
  */
 export async function sendMessage(
@@ -23,10 +25,14 @@ export async function sendMessage(
   input: MailMessage,
   sendOptions: SendOptions,
 ): Promise<SendReceipt> {
-  const { settings, cooldowns } = path;
+  const { settings, cooldowns, suppression } = path;
   const { clock, hooks } = settings;
   if (!settings.observed) {
-    return deliver(path, normalizeMessage(input, from), cooldowns.order(), sendOptions, undefined);
+    const message = normalizeMessage(input, from);
+    if (suppression === undefined) return deliver(path, message, cooldowns.order(), sendOptions, undefined);
+    return sendUnsuppressed(suppression, message, (rest) =>
+      deliver(path, rest, cooldowns.order(), sendOptions, undefined),
+    );
   }
   const startedAt = clock.now();
   let message: NormalizedMessage;
@@ -47,7 +53,9 @@ export async function sendMessage(
   };
   emit(hooks.onSendStart, send);
   try {
-    const receipt = await deliver(path, message, order, sendOptions, send);
+    const receipt = await (suppression === undefined
+      ? deliver(path, message, order, sendOptions, send)
+      : sendUnsuppressed(suppression, message, (rest) => deliver(path, rest, order, sendOptions, send)));
     emit(hooks.onSendEnd, { send, durationMs: clock.now() - startedAt, receipt });
     return receipt;
   } catch (error) {
