@@ -38,6 +38,8 @@ export function hintFor(error: Pick<MailError, "code" | "provider" | "field">): 
     NETWORK: "could not reach the provider: check the network, proxy, firewall or host name",
     TIMEOUT: "the provider did not answer in time: try again; check the network if it keeps happening",
     ABORTED: "the send was cancelled",
+    SUPPRESSED:
+      "a recipient is on the suppression list (it bounced, complained or unsubscribed): remove it there first if that is over",
     UNKNOWN: "an unexpected failure: run again with --verbose for the details",
   };
   return hints[error.code];

@@ -57,6 +57,12 @@ describe("reportError", () => {
     );
   });
 
+  it("says what a SUPPRESSED error means", () => {
+    expect(hintFor({ code: "SUPPRESSED", provider: undefined, field: undefined })).toContain(
+      "a recipient is on the suppression list",
+    );
+  });
+
   it("prints the stack and causes only with verbose", () => {
     const error = new Error("outer", { cause: new Error("inner") });
     const quiet = collector();
