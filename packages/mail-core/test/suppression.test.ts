@@ -5,9 +5,11 @@ import {
   createMailer,
   createSuppressionList,
   MailError,
+  type MailEvent,
   type MailerHooks,
   memorySuppressionStore,
   type SuppressionCheck,
+  suppressFromEvents,
 } from "../src/index.js";
 import { createFakeClock } from "../src/testing/index.js";
 import { FROM, message, scripted } from "./support/scripted-provider.js";
@@ -189,6 +191,69 @@ describe("a mailer with a suppression list", () => {
     await expect(create({ list: {} })).rejects.toMatchObject({ code: "CONFIG", field: "suppression" });
     await expect(create({ list: listAt().list, partly: "skip" })).rejects.toThrow(
       'suppression.partly must be "reject" or "send-to-rest"',
+    );
+  });
+});
+
+describe("suppressFromEvents", () => {
+  const event = (
+    type: MailEvent["type"],
+    recipient: string | undefined,
+    extra: Partial<MailEvent> = {},
+  ): MailEvent => ({
+    type,
+    provider: "postmark",
+    messageId: "m-1",
+    recipient,
+    timestamp: new Date(T0),
+    eventId: `ev-${type}`,
+    vendorType: type,
+    tags: [],
+    metadata: {},
+    raw: {},
+    ...extra,
+  });
+
+  it("suppresses hard bounces, complaints and unsubscribes with the event's provider, time and id", async () => {
+    const { list } = listAt();
+    const events = [
+      event("bounced", "ann@example.com", { bounce: { kind: "hard" } }),
+      event("complained", "bob@example.com", { provider: "sendgrid" }),
+      event("unsubscribed", "cy@example.com"),
+      event("delivered", "dee@example.com"),
+      event("opened", "eve@example.com"),
+      event("rejected", "fay@example.com", { bounce: { kind: "undetermined" } }),
+      event("complained", undefined),
+      event("complained", "not an address"),
+    ];
+    await suppressFromEvents(list, events);
+    const added = await list.list();
+    expect(added.map((entry) => [entry.address, entry.reason, entry.provider, entry.eventId])).toEqual([
+      ["ann@example.com", "hard-bounce", "postmark", "ev-bounced"],
+      ["bob@example.com", "complaint", "sendgrid", "ev-complained"],
+      ["cy@example.com", "unsubscribe", "postmark", "ev-unsubscribed"],
+    ]);
+    expect(added[0]!.firstAt).toEqual(new Date(T0));
+  });
+
+  it("suppresses on soft bounces only at the list's count within its window", async () => {
+    const { list } = listAt({ softBounces: { count: 3, windowMs: 3_600_000 } });
+    const soft = (minutes: number) =>
+      event("bounced", "ann@example.com", {
+        bounce: { kind: "soft" },
+        timestamp: new Date(T0 + minutes * 60_000),
+      });
+    await suppressFromEvents(list, [soft(0), soft(10)]);
+    expect(await list.get("ann@example.com")).toBeUndefined();
+    await suppressFromEvents(list, [soft(20)]);
+    expect(await list.get("ann@example.com")).toMatchObject({ reason: "hard-bounce", provider: "postmark" });
+  });
+
+  it("fails when the store fails, so the webhook answers 500 and the vendor sends again", async () => {
+    const store = { ...memorySuppressionStore(), put: () => Promise.reject(new Error("store down")) };
+    const list = createSuppressionList({ store });
+    await expect(suppressFromEvents(list, [event("complained", "ann@example.com")])).rejects.toThrow(
+      "store down",
     );
   });
 });

@@ -38,6 +38,7 @@ const APPLICATION: Surface = {
     "normalizeMessage",
     "parseAddress",
     "resolveMailProvider",
+    "suppressFromEvents",
     "systemClock",
     "toNodeHandler",
     "toWebRequest",
