@@ -1,8 +1,11 @@
 import { defineConfig } from "tsup";
 
-/** The library and its suppression store (ESM + CJS + declarations), and the CLI module that bin/posse-mail-worker.js runs. */
+/**
+ * The library and its suppression store (ESM + CJS + declarations), and the CLI modules that
+ * bin/posse-mail-worker.js and bin/posse-mail-suppression.js run.
+ */
 export default defineConfig({
-  entry: ["src/index.ts", "src/suppression.ts", "src/cli.ts"],
+  entry: ["src/index.ts", "src/suppression.ts", "src/cli.ts", "src/suppression-cli.ts"],
   format: ["esm", "cjs"],
   dts: { entry: ["src/index.ts", "src/suppression.ts"] },
   clean: true,

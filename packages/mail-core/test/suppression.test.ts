@@ -76,13 +76,17 @@ describe("suppression list", () => {
     ]);
   });
 
-  it("stores only a keyed hash when asked to, and finds an entry by address or by that hash", async () => {
-    const { list } = listAt({ hashAddresses: { secret: "0123456789abcdef-secret" } });
+  it("stores only a keyed hash when asked to; finds an entry by address or hash, by hash without the secret", async () => {
+    const sameStore = memorySuppressionStore();
+    const { list } = listAt({ store: sameStore, hashAddresses: { secret: "0123456789abcdef-secret" } });
     const entry = await list.add("ann@example.com", "unsubscribe");
     expect(entry.address).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
     expect(JSON.stringify(await list.list())).not.toContain("ann");
     expect(await list.get("Ann@Example.com")).toEqual(entry);
     expect(await list.get(entry.address)).toEqual(entry);
+    const unkeyed = createSuppressionList({ store: sameStore });
+    expect(await unkeyed.get("ann@example.com")).toBeUndefined();
+    expect(await unkeyed.remove(entry.address, { by: "ops" })).toEqual(entry);
     const other = listAt({ hashAddresses: { secret: "another-secret-of-16+" } }).list;
     expect((await other.add("ann@example.com", "manual")).address).not.toBe(entry.address);
   });

@@ -16,14 +16,19 @@ export function normalizeSuppressedAddress(address: string): string {
 /** Turns addresses into store keys: the normalized address, or its keyed hash. */
 export type KeyOf = (address: string) => Promise<string>;
 
-/** Keys in clear, or HMAC-SHA-256 under `secret` (hex) when given; a key already hashed is kept. */
+/**
+ * Keys in clear, or HMAC-SHA-256 under `secret` (hex) when given; a key already hashed is kept either way,
+ * so an operator can look an entry up, or remove it, by its hash alone.
+ */
 export function keyMaker(secret: string | undefined): KeyOf {
-  if (secret === undefined) return async (address) => normalizeSuppressedAddress(address);
-  if (typeof secret !== "string" || secret.length < 16) {
+  if (secret !== undefined && (typeof secret !== "string" || secret.length < 16)) {
     throw new MailError("CONFIG", "hashAddresses.secret must be a string of at least 16 characters");
   }
   return async (address) => {
     if (address.startsWith(HASHED_KEY_PREFIX)) return address;
-    return HASHED_KEY_PREFIX + toHex(await hmacSha256(secret, normalizeSuppressedAddress(address)));
+    const normalized = normalizeSuppressedAddress(address);
+    return secret === undefined
+      ? normalized
+      : HASHED_KEY_PREFIX + toHex(await hmacSha256(secret, normalized));
   };
 }
