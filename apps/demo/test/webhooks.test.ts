@@ -123,6 +123,10 @@ describe("the inbox's webhook endpoints", () => {
         },
       },
     ]);
+    // Brevo's hard bounce put its recipient on the run's suppression list; nothing else suppressed anyone.
+    expect(await inbox.suppression.list()).toEqual([
+      expect.objectContaining({ address: "ann3@localhost.test", reason: "hard-bounce", provider: "brevo" }),
+    ]);
     // Mailjet names messages by its own 64-bit number: kept digit for digit, joined to no inbox message.
     const mailjet = inbox.events.all().filter((event) => event.provider === "mailjet");
     const posted = /"MessageID":(\d+)/.exec(samples.find((s) => s.vendor === "mailjet")!.body)![1];

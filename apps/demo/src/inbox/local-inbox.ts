@@ -1,3 +1,4 @@
+import { createSuppressionList, memorySuppressionStore, type SuppressionList } from "@posse/mail-core";
 import { createJobBoard, type JobBoard } from "../queue/job-board.js";
 import { createDemoWebhookSecrets, type DemoWebhookSecrets } from "../webhooks/demo-secrets.js";
 import { createEventStore, type EventStore } from "../webhooks/event-store.js";
@@ -6,13 +7,16 @@ import { type SmtpInbox, startSmtpInbox } from "./smtp-inbox.js";
 
 /**
  * The demo's embedded inbox: an SMTP server, the web page that shows what it received, and one webhook
- * endpoint per vendor (`POST /webhooks/<vendor>`) whose verified events the page shows with each message.
+ * endpoint per vendor (`POST /webhooks/<vendor>`) whose verified events the page shows with each message
+ * and which feed the run's suppression list.
  */
 export interface LocalInbox {
   readonly smtp: SmtpInbox;
   readonly web: InboxWeb;
   /** The delivery events the webhooks received. */
   readonly events: EventStore;
+  /** The addresses the webhooks' bounces, complaints and unsubscribes suppressed (this run, in memory). */
+  readonly suppression: SuppressionList;
   /** The queue's jobs the page shows (`demo --queue`); closed with the inbox. */
   readonly jobs: JobBoard;
   /** This run's webhook secrets and keys (in memory only; the sample poster signs with them). */
@@ -39,11 +43,12 @@ export async function startLocalInbox(options: LocalInboxOptions = {}): Promise<
   ]);
   const events = createEventStore();
   const jobs = createJobBoard();
+  const suppression = createSuppressionList({ store: memorySuppressionStore() });
   let web: InboxWeb;
   try {
     // Loaded here, as the CLI loads the provider packages: a package not built yet is reported, not a crash.
     const { createWebhookEndpoints } = await import("../webhooks/webhook-endpoints.js");
-    const webhooks = createWebhookEndpoints({ secrets: webhookSecrets, store: events });
+    const webhooks = createWebhookEndpoints({ secrets: webhookSecrets, store: events, suppression });
     web = await startInboxWeb(smtp, { host, port: options.webPort ?? 0, events, webhooks, jobs });
   } catch (error) {
     await smtp.close();
@@ -53,6 +58,7 @@ export async function startLocalInbox(options: LocalInboxOptions = {}): Promise<
     smtp,
     web,
     events,
+    suppression,
     jobs,
     webhookSecrets,
     close: async () => {

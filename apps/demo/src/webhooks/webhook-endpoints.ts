@@ -1,6 +1,13 @@
 import { sesWebhook } from "@posse/mail-amazon-ses/webhooks";
 import { brevoWebhook } from "@posse/mail-brevo/webhooks";
-import { createWebhookHandler, toNodeHandler, type WebhookDefinition } from "@posse/mail-core";
+import {
+  createWebhookHandler,
+  type MailEvent,
+  type SuppressionList,
+  suppressFromEvents,
+  toNodeHandler,
+  type WebhookDefinition,
+} from "@posse/mail-core";
 import { mailgunWebhook } from "@posse/mail-mailgun/webhooks";
 import { mailjetWebhook } from "@posse/mail-mailjet/webhooks";
 import { postmarkWebhook } from "@posse/mail-postmark/webhooks";
@@ -67,14 +74,23 @@ export interface WebhookEndpointsOptions {
   readonly secrets: DemoWebhookSecrets;
   /** Where verified events go. */
   readonly store: EventStore;
+  /** A suppression list the events feed (hard bounces, complaints, unsubscribes). */
+  readonly suppression?: SuppressionList;
   /** Epoch ms now, for the signatures' time windows; `Date.now` by default. */
   readonly now?: () => number;
 }
 
-/** One Node listener per vendor: core's handler around the vendor's webhook, storing what it verified. */
+/**
+ * One Node listener per vendor: core's handler around the vendor's webhook, storing what it verified and
+ * feeding the suppression list, when there is one.
+ */
 export function createWebhookEndpoints(options: WebhookEndpointsOptions): ReadonlyMap<string, NodeListener> {
   const all = definitions(options.secrets, options.now ?? Date.now);
-  const onEvents = (events: Parameters<EventStore["add"]>[0]) => options.store.add(events);
+  const { store, suppression } = options;
+  const onEvents = async (events: readonly MailEvent[]) => {
+    store.add(events);
+    if (suppression) await suppressFromEvents(suppression, events);
+  };
   return new Map(
     WEBHOOK_VENDORS.map((vendor) => [vendor, toNodeHandler(createWebhookHandler(all[vendor], { onEvents }))]),
   );
