@@ -62,10 +62,10 @@ export type {
   SendReceipt,
 } from "./sending/mailer.js";
 export { DEFAULT_RETRY, type RetryOptions, type RetryPolicy } from "./sending/retry-policy.js";
-export type { SuppressedRecipient, SuppressionCheck } from "./sending/suppression-check.js";
 export { useProvider } from "./sending/use-provider.js";
 export { suppressFromEvents } from "./suppression/from-events.js";
 export { memorySuppressionStore } from "./suppression/memory-store.js";
+export type { SuppressedRecipient, SuppressionCheck } from "./suppression/suppression-check-options.js";
 export {
   createSuppressionList,
   type RemovalDetails,

@@ -1,12 +1,12 @@
 import { MailError } from "../errors/mail-error.js";
 import type { NormalizedMessage } from "../message/message.js";
+import type { SuppressionCheck } from "../suppression/suppression-check-options.js";
 import type { Cooldowns } from "./cooldowns.js";
 import type { SendStartEvent } from "./events.js";
 import type { SendOptions, SendReceipt } from "./mailer.js";
 import type { MailerSettings } from "./mailer-settings.js";
 import type { ProviderLink } from "./send-attempt.js";
 import { sendThrough } from "./send-through.js";
-import type { SuppressionCheck } from "./suppression-check.js";
 
 /** What a mailer's sends go through: its providers, its settings and their cool-downs. */
 export interface SendPath {

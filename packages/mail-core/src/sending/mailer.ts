@@ -1,10 +1,10 @@
 import type { AddressInput, MailAddress } from "../message/address.js";
 import type { MailMessage } from "../message/message.js";
 import type { ProviderDefinition } from "../providers/define-provider.js";
+import type { SuppressedRecipient, SuppressionCheck } from "../suppression/suppression-check-options.js";
 import type { Clock } from "./clock.js";
 import type { MailerHooks } from "./events.js";
 import type { RetryOptions } from "./retry-policy.js";
-import type { SuppressedRecipient, SuppressionCheck } from "./suppression-check.js";
 
 /** A provider definition with its config, ready to become part of a mailer. */
 export interface ProviderSetup<Config = unknown> {

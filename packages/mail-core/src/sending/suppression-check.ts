@@ -1,31 +1,10 @@
 import { MailError } from "../errors/mail-error.js";
 import type { MailAddress } from "../message/address.js";
 import type { NormalizedMessage } from "../message/message.js";
+import type { SuppressedRecipient, SuppressionCheck } from "../suppression/suppression-check-options.js";
 import { normalizeSuppressedAddress } from "../suppression/suppression-key.js";
 import type { SuppressionList } from "../suppression/suppression-list.js";
-import type { SuppressionReason } from "../suppression/suppression-store.js";
 import type { SendReceipt } from "./mailer.js";
-
-/** How a mailer checks recipients against a suppression list before any provider is called. */
-export interface SuppressionCheck {
-  /** The list. */
-  readonly list: SuppressionList;
-  /**
-   * A message only some of whose recipients are suppressed: `"reject"` it (default), or `"send-to-rest"`,
-   * leaving those out and naming them in the receipt's `suppressed`.
-   */
-  readonly partly?: "reject" | "send-to-rest";
-  /** Name the suppressed addresses in the `SUPPRESSED` error's message (personal data). Default false. */
-  readonly nameAddresses?: boolean;
-}
-
-/** A recipient a send left out because it is suppressed. */
-export interface SuppressedRecipient {
-  /** The address as the message gave it. */
-  readonly address: string;
-  /** Why it is suppressed. */
-  readonly reason: SuppressionReason;
-}
 
 const FIELDS = ["to", "cc", "bcc"] as const;
 
