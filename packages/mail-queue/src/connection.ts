@@ -56,7 +56,7 @@ const QUIT_WAIT_MS = 2000;
  * What an error of a Redis connection was, safe to print: a system error's code, the error word a Redis
  * reply starts with, or the error's class. Never its message (which can hold the host or a command).
  */
-function connectionErrorCode(error: unknown): string {
+export function connectionErrorCode(error: unknown): string {
   const code = (error as { code?: unknown } | undefined)?.code;
   if (typeof code === "string" && /^[A-Z][A-Z0-9_]*$/.test(code)) return code;
   const message = error instanceof Error ? error.message : "";

@@ -4,6 +4,7 @@ import {
   type EnvSource,
   MailError,
 } from "@posse/mail-core";
+import type { LogFormat } from "./logger.js";
 import {
   createMailWorker,
   type MailWorker,
@@ -24,6 +25,8 @@ export const QUEUE_ENV = [
   "MAIL_QUEUE_LOCK_DURATION_MS",
   "MAIL_QUEUE_STALLED_INTERVAL_MS",
   "MAIL_QUEUE_SHUTDOWN_TIMEOUT_MS",
+  "MAIL_QUEUE_LOG_FORMAT",
+  "MAIL_QUEUE_ERROR_LOG_INTERVAL_MS",
 ] as const;
 
 function read(env: EnvSource, name: string): string | undefined {
@@ -44,6 +47,7 @@ function wholeNumber(env: EnvSource, name: string): number | undefined {
 export function workerOptionsFromEnv(env: EnvSource = process.env): {
   options: Omit<MailWorkerOptions, "mailer">;
   shutdownTimeoutMs: number;
+  logFormat: LogFormat;
 } {
   const url = read(env, "MAIL_QUEUE_URL");
   if (url === undefined)
@@ -51,6 +55,10 @@ export function workerOptionsFromEnv(env: EnvSource = process.env): {
   const policy = read(env, "MAIL_QUEUE_ON_UNKNOWN_OUTCOME");
   if (policy !== undefined && policy !== "resend" && policy !== "dead-letter") {
     throw new MailError("CONFIG", 'MAIL_QUEUE_ON_UNKNOWN_OUTCOME must be "resend" or "dead-letter"');
+  }
+  const logFormat = read(env, "MAIL_QUEUE_LOG_FORMAT") ?? "text";
+  if (logFormat !== "text" && logFormat !== "json") {
+    throw new MailError("CONFIG", 'MAIL_QUEUE_LOG_FORMAT must be "text" or "json"');
   }
   const max = wholeNumber(env, "MAIL_QUEUE_RATE_LIMIT");
   const windowMs = wholeNumber(env, "MAIL_QUEUE_RATE_WINDOW_MS");
@@ -74,8 +82,10 @@ export function workerOptionsFromEnv(env: EnvSource = process.env): {
       ),
       ...optional("lockDurationMs", wholeNumber(env, "MAIL_QUEUE_LOCK_DURATION_MS")),
       ...optional("stalledIntervalMs", wholeNumber(env, "MAIL_QUEUE_STALLED_INTERVAL_MS")),
+      ...optional("connectionErrorIntervalMs", wholeNumber(env, "MAIL_QUEUE_ERROR_LOG_INTERVAL_MS")),
     },
     shutdownTimeoutMs: wholeNumber(env, "MAIL_QUEUE_SHUTDOWN_TIMEOUT_MS") ?? 25_000,
+    logFormat,
   };
 }
 

@@ -1,7 +1,7 @@
 // A Postmark-compatible vendor stub, run in its own process: POST /email accepts after 5-30 ms (or
-// STUB_DELAY_MS) and
-// records the acceptance; GET /stats returns every acceptance. With HONOUR_KEYS=1 a second request with
-// the same X-Idempotency-Key is absorbed (answered with the first message id, not recorded again).
+// STUB_DELAY_MS) and records the acceptance (a subject "status-NNN" is refused with that HTTP status);
+// GET /stats returns every acceptance. With HONOUR_KEYS=1 a second request with the same
+// X-Idempotency-Key is absorbed (answered with the first message id, not recorded again).
 // Prints {"port":N} on its first stdout line.
 import { createServer } from "node:http";
 
@@ -34,6 +34,13 @@ const server = createServer(async (request, response) => {
   const body = JSON.parse(await readBody(request));
   const key = (body.Headers ?? []).find((header) => header.Name === "X-Idempotency-Key")?.Value ?? null;
   await new Promise((resolve) => setTimeout(resolve, fixedDelay ?? 5 + Math.floor(Math.random() * 25)));
+  // A subject "status-NNN …" is refused with that HTTP status and a Postmark error body.
+  const refused = /^status-(\d{3})/.exec(body.Subject ?? "");
+  if (refused) {
+    response.writeHead(Number(refused[1]), { "content-type": "application/json" });
+    response.end(JSON.stringify({ ErrorCode: 300, Message: "Refused by the stub" }));
+    return;
+  }
   let id;
   if (honourKeys && key !== null && byKey.has(key)) {
     absorbed += 1;
