@@ -38,7 +38,7 @@ export type MailJobState =
   | "delayed"
   | "active"
   | "completed"
-  | "failed"
+  | "dead-lettered"
   | "prioritized"
   | "unknown";
 
@@ -46,7 +46,7 @@ export type MailJobState =
 export interface MailJobInfo {
   /** Job id (from the idempotency key when there is one). */
   readonly id: string;
-  /** Its state; `failed` is the dead-letter set. */
+  /** Its state; `dead-lettered`: failed for good, kept until an operator redrives or removes it. */
   readonly state: MailJobState;
   /** Attempts made so far. */
   readonly attempts: number;
@@ -84,12 +84,18 @@ function positiveInteger(value: number | undefined, fallback: number, name: stri
   return value;
 }
 
+/** BullMQ's name of a state as {@link MailJobState}: its failed set holds the dead letters. */
+function stateName(state: string): MailJobState {
+  if (state === "wait") return "waiting";
+  return (state === "failed" ? "dead-lettered" : state) as MailJobState;
+}
+
 /** Describes a BullMQ job as a {@link MailJobInfo}; `state` must be read before the job, so the two agree. */
 function describeJob(job: Job<MailJobData, MailJobResult>, state: string): MailJobInfo {
   const key = job.data?.message?.idempotencyKey;
   return {
     id: job.id!,
-    state: (state === "wait" ? "waiting" : state) as MailJobState,
+    state: stateName(state),
     attempts: job.attemptsMade,
     ...(job.returnvalue ? { result: job.returnvalue } : {}),
     ...(state === "failed" ? { error: readFailure(job.failedReason) } : {}),

@@ -43,7 +43,7 @@ describe("a worker stopped while sending", () => {
   it("leaves an unknown outcome that the default policy dead-letters (nothing sent twice), for redrive", async () => {
     f = fixture(redis.url);
     const { info, mailer, queue, id } = await stopMidSend(f, "dead-letter");
-    expect(info.state).toBe("failed");
+    expect(info.state).toBe("dead-lettered");
     expect(info.error).toMatchObject({ code: "UNKNOWN", outcomeUnknown: true, retryable: false });
     expect(info.error?.message).toContain("may have accepted it");
     expect(mailer.sent).toHaveLength(0);
