@@ -203,12 +203,19 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
     const message = restoreMessage(job.data);
     // A vendor that honours the key absorbs a second send: re-sending is then safe whatever the policy.
     const resend = onUnknownOutcome === "resend" || (absorbsKeys && message.idempotencyKey !== undefined);
-    const claim = await claims.begin(jobId, resend);
+    const claim = await claims.inspect(jobId, resend);
     if (claim.state === "sent") return claim.result;
     if (claim.state === "interrupted") throw new Refusal(interruptedSendError());
+    // Marked once the request is on its way (not while it waits for the mailer or a pooled connection).
+    let marked = false;
+    const beforeRequest = async () => {
+      if (marked) return; // a failover's request: the job is marked already
+      marked = true;
+      if (!(await claims.mark(jobId, resend))) throw interruptedSendError();
+    };
     let receipt: { provider: string; messageId: string };
     try {
-      const send = () => mailer.send(message, { attempts: 1 });
+      const send = () => mailer.send(message, { attempts: 1, beforeRequest });
       const trace = job.data.trace;
       receipt = await (options.traceContext && trace ? options.traceContext.run(trace, send) : send());
     } catch (caught) {
