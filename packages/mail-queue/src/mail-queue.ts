@@ -73,6 +73,8 @@ export interface MailQueue {
   deadLetters(options?: { readonly start?: number; readonly end?: number }): Promise<MailJobInfo[]>;
   /** Sends a dead letter again: clears its marker and attempts and moves it back to waiting. */
   redrive(id: string): Promise<void>;
+  /** Deletes a dead letter (its message and its marker); `CONFIG` for an id that is not one. */
+  remove(id: string): Promise<void>;
   /** Closes every connection it opened, also one that never came up (no reconnecting after); idempotent. */
   close(): Promise<void>;
 }
@@ -157,6 +159,14 @@ export function createMailQueue(options: MailQueueOptions): MailQueue {
     return (await queue.getJob(id)) as Job<MailJobData, MailJobResult> | undefined;
   }
 
+  async function deadLetter(id: string, operation: string) {
+    const job = await getJob(id);
+    if (!job || (await job.getState()) !== "failed") {
+      throw new MailError("CONFIG", `${operation} takes the id of a dead letter`);
+    }
+    return job;
+  }
+
   return {
     queue,
     async enqueue(message, enqueueOptions = {}) {
@@ -181,12 +191,14 @@ export function createMailQueue(options: MailQueueOptions): MailQueue {
       return jobs.filter(Boolean).map((job) => describeJob(job, "failed"));
     },
     async redrive(id) {
-      const job = await getJob(id);
-      if (!job || (await job.getState()) !== "failed") {
-        throw new MailError("CONFIG", "redrive takes the id of a dead letter (a failed job)");
-      }
+      const job = await deadLetter(id, "redrive");
       await claims.clear(id);
       await job.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
+    },
+    async remove(id) {
+      const job = await deadLetter(id, "remove");
+      await job.remove();
+      await claims.clear(id);
     },
     close() {
       closing ??= (async () => {
