@@ -22,6 +22,8 @@ export interface MailQueueOptions extends QueueLocation {
   readonly timeoutMs?: number;
   /** How long a completed job (and so its idempotency key) is kept, in seconds; default 86 400 (24 h). */
   readonly keepCompletedSeconds?: number;
+  /** How long a dead letter (with its message) is kept, in seconds; default: until redriven or removed. */
+  readonly keepDeadLettersSeconds?: number;
   /** Stores the caller's trace context with each job, for the worker's send to join its trace. */
   readonly traceContext?: TraceContextCarrier;
 }
@@ -112,6 +114,10 @@ export function createMailQueue(options: MailQueueOptions): MailQueue {
   const attempts = positiveInteger(options.attempts, 8, "attempts");
   const timeoutMs = positiveInteger(options.timeoutMs, 10_000, "timeoutMs");
   const keepCompletedSeconds = positiveInteger(options.keepCompletedSeconds, 86_400, "keepCompletedSeconds");
+  const keepDeadLetters =
+    options.keepDeadLettersSeconds === undefined
+      ? false
+      : { age: positiveInteger(options.keepDeadLettersSeconds, 1, "keepDeadLettersSeconds") };
   const connections = connect(location.url, "producer");
   const { redis } = connections;
   const queue = closeOnThrow(
@@ -137,7 +143,7 @@ export function createMailQueue(options: MailQueueOptions): MailQueue {
         backoff: { type: "mail" },
         ...(delayMs ? { delay: delayMs } : {}),
         removeOnComplete: { age: keepCompletedSeconds },
-        removeOnFail: false,
+        removeOnFail: keepDeadLetters,
       });
       adding.catch(() => undefined); // settles after the timeout, or when Redis is back
       return await Promise.race([adding, timeout]);
