@@ -60,7 +60,9 @@ function startSoak() {
     child.once("exit", (code) =>
       resolve({
         code,
-        report: out.split("\n").filter((line) => / messages, \d+ SIGKILLs| Tests | FAIL /.test(line)),
+        report: out
+          .split("\n")
+          .filter((line) => / messages, \d+ SIGKILLs|^throughput: | Tests | FAIL /.test(line)),
       }),
     );
   });

@@ -37,7 +37,11 @@ describe("a job's view", () => {
     expect(
       jobView(
         job,
-        info({ state: "failed", attempts: 3, error: { code: "REJECTED", message: "mailbox unavailable" } }),
+        info({
+          state: "dead-lettered",
+          attempts: 3,
+          error: { code: "REJECTED", message: "mailbox unavailable" },
+        }),
       ),
     ).toEqual({ ...job, state: "dead-lettered", attempts: 3, error: "REJECTED: mailbox unavailable" });
     expect(jobView(job, undefined)).toEqual({ ...job, state: "unknown", attempts: 0 });
@@ -46,7 +50,7 @@ describe("a job's view", () => {
   it("is settled once completed, dead-lettered or gone, not while waiting, active or retrying", () => {
     const settled = (state: MailJobInfo["state"], attempts = 0) =>
       isSettled(jobView(job, info({ state, attempts })));
-    expect([settled("completed"), settled("failed"), settled("unknown")]).toEqual([true, true, true]);
+    expect([settled("completed"), settled("dead-lettered"), settled("unknown")]).toEqual([true, true, true]);
     expect([settled("waiting"), settled("active"), settled("delayed", 1)]).toEqual([false, false, false]);
   });
 });

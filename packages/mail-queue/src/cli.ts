@@ -1,38 +1,47 @@
 import { isMailError } from "@posse/mail-core";
-import { createMailWorkerFromEnv } from "./worker-from-env.js";
+import { consoleLogger } from "./logger.js";
+import { createMailWorkerFromEnv, workerOptionsFromEnv } from "./worker-from-env.js";
 
-// posse-mail-worker: sends a queue's messages through the provider the environment configures.
-// SIGTERM or SIGINT: stop taking jobs, finish sends under way (up to MAIL_QUEUE_SHUTDOWN_TIMEOUT_MS), exit 0.
+function describe(error: unknown): string {
+  if (isMailError(error)) return `${error.code}: ${error.message}`;
+  return error instanceof Error ? error.message : "unexpected error";
+}
+
+// posse-mail-worker: sends a queue's messages through the provider the environment configures, logging one
+// line per job outcome (MAIL_QUEUE_LOG_FORMAT text or json). SIGTERM or SIGINT, also while Redis is not
+// ready yet: stop taking jobs, finish sends under way (up to MAIL_QUEUE_SHUTDOWN_TIMEOUT_MS), exit 0.
 async function main(): Promise<void> {
-  const worker = await createMailWorkerFromEnv();
-  // Connection trouble (Redis down, a failover): BullMQ reconnects; say so without the URL.
-  worker.worker.on("error", (error) => console.error(`posse-mail-worker: ${error.message}`));
-  await worker.ready;
+  const logger = consoleLogger(workerOptionsFromEnv().logFormat);
+  const worker = await createMailWorkerFromEnv({ worker: { logger } });
   const name = process.env.MAIL_QUEUE_NAME?.trim() || "mail";
-  console.log(`posse-mail-worker: sending queue "${name}" (pid ${process.pid})`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`posse-mail-worker: ${signal}: finishing sends under way`);
+    logger.info({ signal }, "finishing sends under way");
     worker.close().then(
       () => {
-        console.log("posse-mail-worker: stopped");
+        logger.info({}, "stopped");
         process.exit(0);
       },
       (error: unknown) => {
-        console.error(`posse-mail-worker: ${isMailError(error) ? error.message : "failed to stop cleanly"}`);
+        logger.error({ code: isMailError(error) ? error.code : "UNKNOWN" }, "failed to stop cleanly");
         process.exit(1);
       },
     );
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+  try {
+    await worker.ready;
+  } catch (error) {
+    if (stopping) return; // closed while waiting for Redis: stop() exits 0
+    throw error;
+  }
+  logger.info({ queue: name, pid: process.pid }, "sending queue");
 }
 
 main().catch((error: unknown) => {
-  console.error(
-    `posse-mail-worker: ${isMailError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : "unexpected error"}`,
-  );
+  console.error(`posse-mail-worker: ${describe(error)}`);
   process.exit(1);
 });

@@ -1,4 +1,5 @@
 import { MailError } from "@posse/mail-core";
+import { isLoopbackAddress } from "@posse/mail-core/provider";
 import { Redis } from "ioredis";
 
 /** Where a queue lives: its Redis server, its name and the prefix of its keys. */
@@ -9,6 +10,11 @@ export interface QueueLocation {
   readonly name?: string;
   /** Key prefix; default `{posse-mail}`, a Redis Cluster hash tag that keeps a queue's keys in one slot. */
   readonly prefix?: string;
+  /**
+   * Allow `redis://` (no TLS) to a host that is not this machine (`MAIL_QUEUE_ALLOW_PLAINTEXT=true`), on a
+   * network you trust; default false: the password and every message would cross it in clear text.
+   */
+  readonly allowPlaintext?: boolean;
 }
 
 /** The default queue name. */
@@ -17,7 +23,7 @@ export const DEFAULT_QUEUE_NAME = "mail";
 export const DEFAULT_PREFIX = "{posse-mail}";
 
 /** Checks the location and fills in the defaults. */
-export function resolveLocation(location: QueueLocation): Required<QueueLocation> {
+export function resolveLocation(location: QueueLocation): Required<Omit<QueueLocation, "allowPlaintext">> {
   const { url } = location;
   let parsed: URL | undefined;
   try {
@@ -27,6 +33,16 @@ export function resolveLocation(location: QueueLocation): Required<QueueLocation
   }
   if (!parsed || (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:")) {
     throw new MailError("CONFIG", "the queue's url (MAIL_QUEUE_URL) must be a redis:// or rediss:// URL");
+  }
+  if (
+    parsed.protocol === "redis:" &&
+    !isLoopbackAddress(parsed.hostname) &&
+    location.allowPlaintext !== true
+  ) {
+    throw new MailError(
+      "CONFIG",
+      "the queue's url (MAIL_QUEUE_URL) is redis:// to another machine: its password and every message would cross the network in clear text; use rediss://, or set MAIL_QUEUE_ALLOW_PLAINTEXT=true (allowPlaintext) on a network you trust",
+    );
   }
   const name = location.name ?? DEFAULT_QUEUE_NAME;
   if (!/^[A-Za-z0-9_.-]{1,100}$/.test(name)) {
@@ -56,7 +72,7 @@ const QUIT_WAIT_MS = 2000;
  * What an error of a Redis connection was, safe to print: a system error's code, the error word a Redis
  * reply starts with, or the error's class. Never its message (which can hold the host or a command).
  */
-function connectionErrorCode(error: unknown): string {
+export function connectionErrorCode(error: unknown): string {
   const code = (error as { code?: unknown } | undefined)?.code;
   if (typeof code === "string" && /^[A-Z][A-Z0-9_]*$/.test(code)) return code;
   const message = error instanceof Error ? error.message : "";

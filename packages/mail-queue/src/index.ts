@@ -1,6 +1,7 @@
 export { DEFAULT_PREFIX, DEFAULT_QUEUE_NAME, type QueueLocation } from "./connection.js";
 export type { StoredMailError } from "./dead-letter.js";
 export { jobIdForKey, type MailJobData, type MailJobResult } from "./job-data.js";
+export type { LogFormat, MailQueueLogger } from "./logger.js";
 export {
   createMailQueue,
   type EnqueueOptions,

@@ -22,6 +22,8 @@ export interface MailQueueOptions extends QueueLocation {
   readonly timeoutMs?: number;
   /** How long a completed job (and so its idempotency key) is kept, in seconds; default 86 400 (24 h). */
   readonly keepCompletedSeconds?: number;
+  /** How long a dead letter (with its message) is kept, in seconds; default: until redriven or removed. */
+  readonly keepDeadLettersSeconds?: number;
   /** Stores the caller's trace context with each job, for the worker's send to join its trace. */
   readonly traceContext?: TraceContextCarrier;
 }
@@ -38,7 +40,7 @@ export type MailJobState =
   | "delayed"
   | "active"
   | "completed"
-  | "failed"
+  | "dead-lettered"
   | "prioritized"
   | "unknown";
 
@@ -46,7 +48,7 @@ export type MailJobState =
 export interface MailJobInfo {
   /** Job id (from the idempotency key when there is one). */
   readonly id: string;
-  /** Its state; `failed` is the dead-letter set. */
+  /** Its state; `dead-lettered`: failed for good, kept until an operator redrives or removes it. */
   readonly state: MailJobState;
   /** Attempts made so far. */
   readonly attempts: number;
@@ -73,6 +75,8 @@ export interface MailQueue {
   deadLetters(options?: { readonly start?: number; readonly end?: number }): Promise<MailJobInfo[]>;
   /** Sends a dead letter again: clears its marker and attempts and moves it back to waiting. */
   redrive(id: string): Promise<void>;
+  /** Deletes a dead letter (its message and its marker); `CONFIG` for an id that is not one. */
+  remove(id: string): Promise<void>;
   /** Closes every connection it opened, also one that never came up (no reconnecting after); idempotent. */
   close(): Promise<void>;
 }
@@ -84,12 +88,18 @@ function positiveInteger(value: number | undefined, fallback: number, name: stri
   return value;
 }
 
+/** BullMQ's name of a state as {@link MailJobState}: its failed set holds the dead letters. */
+function stateName(state: string): MailJobState {
+  if (state === "wait") return "waiting";
+  return (state === "failed" ? "dead-lettered" : state) as MailJobState;
+}
+
 /** Describes a BullMQ job as a {@link MailJobInfo}; `state` must be read before the job, so the two agree. */
 function describeJob(job: Job<MailJobData, MailJobResult>, state: string): MailJobInfo {
   const key = job.data?.message?.idempotencyKey;
   return {
     id: job.id!,
-    state: (state === "wait" ? "waiting" : state) as MailJobState,
+    state: stateName(state),
     attempts: job.attemptsMade,
     ...(job.returnvalue ? { result: job.returnvalue } : {}),
     ...(state === "failed" ? { error: readFailure(job.failedReason) } : {}),
@@ -104,6 +114,10 @@ export function createMailQueue(options: MailQueueOptions): MailQueue {
   const attempts = positiveInteger(options.attempts, 8, "attempts");
   const timeoutMs = positiveInteger(options.timeoutMs, 10_000, "timeoutMs");
   const keepCompletedSeconds = positiveInteger(options.keepCompletedSeconds, 86_400, "keepCompletedSeconds");
+  const keepDeadLetters =
+    options.keepDeadLettersSeconds === undefined
+      ? false
+      : { age: positiveInteger(options.keepDeadLettersSeconds, 1, "keepDeadLettersSeconds") };
   const connections = connect(location.url, "producer");
   const { redis } = connections;
   const queue = closeOnThrow(
@@ -129,7 +143,7 @@ export function createMailQueue(options: MailQueueOptions): MailQueue {
         backoff: { type: "mail" },
         ...(delayMs ? { delay: delayMs } : {}),
         removeOnComplete: { age: keepCompletedSeconds },
-        removeOnFail: false,
+        removeOnFail: keepDeadLetters,
       });
       adding.catch(() => undefined); // settles after the timeout, or when Redis is back
       return await Promise.race([adding, timeout]);
@@ -149,6 +163,14 @@ export function createMailQueue(options: MailQueueOptions): MailQueue {
 
   async function getJob(id: string) {
     return (await queue.getJob(id)) as Job<MailJobData, MailJobResult> | undefined;
+  }
+
+  async function deadLetter(id: string, operation: string) {
+    const job = await getJob(id);
+    if (!job || (await job.getState()) !== "failed") {
+      throw new MailError("CONFIG", `${operation} takes the id of a dead letter`);
+    }
+    return job;
   }
 
   return {
@@ -175,12 +197,14 @@ export function createMailQueue(options: MailQueueOptions): MailQueue {
       return jobs.filter(Boolean).map((job) => describeJob(job, "failed"));
     },
     async redrive(id) {
-      const job = await getJob(id);
-      if (!job || (await job.getState()) !== "failed") {
-        throw new MailError("CONFIG", "redrive takes the id of a dead letter (a failed job)");
-      }
+      const job = await deadLetter(id, "redrive");
       await claims.clear(id);
       await job.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
+    },
+    async remove(id) {
+      const job = await deadLetter(id, "remove");
+      await job.remove();
+      await claims.clear(id);
     },
     close() {
       closing ??= (async () => {

@@ -1,9 +1,18 @@
 import { isMailError, MailError, type Mailer } from "@posse/mail-core";
 import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import { createClaims } from "./claims.js";
-import { closeOnThrow, connect, type QueueLocation, resolveLocation } from "./connection.js";
+import {
+  closeOnThrow,
+  connect,
+  connectionErrorCode,
+  type QueueLocation,
+  resolveLocation,
+} from "./connection.js";
+import { connectionErrorLog } from "./connection-log.js";
 import { failureText, interruptedSendError } from "./dead-letter.js";
 import { type MailJobData, type MailJobResult, restoreMessage } from "./job-data.js";
+import { type JobOutcome, logJobOutcome } from "./job-log.js";
+import type { MailQueueLogger } from "./logger.js";
 import type { TraceContextCarrier } from "./trace-context.js";
 
 /** What a worker does with a message whose send may or may not have reached the vendor. */
@@ -43,6 +52,10 @@ export interface MailWorkerOptions extends QueueLocation {
   readonly random?: () => number;
   /** Sends each job within the trace context stored at enqueue (the queue's `traceContext`). */
   readonly traceContext?: TraceContextCarrier;
+  /** Gets one line per job outcome and the connection errors (pino's logger fits); default: nothing logged. */
+  readonly logger?: MailQueueLogger;
+  /** Connection errors are logged at most once per this many ms, with a count; default 10 000. */
+  readonly connectionErrorIntervalMs?: number;
 }
 
 /** A running worker. */
@@ -65,6 +78,20 @@ class RetryLater extends Error {
     readonly retryAfterMs: number | undefined,
   ) {
     super(message);
+  }
+}
+
+/** A send that must not be tried again: the job is dead-lettered with `error`. */
+class Refusal extends Error {
+  constructor(readonly error: MailError) {
+    super(error.message);
+  }
+}
+
+/** A send that may pass on a later attempt (or after the 429 pause). */
+class Retry extends Error {
+  constructor(readonly error: MailError) {
+    super(error.message);
   }
 }
 
@@ -100,6 +127,7 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
     ["concurrency", options.concurrency],
     ["rateLimit.max", options.rateLimit?.max],
     ["rateLimit.durationMs", options.rateLimit?.durationMs],
+    ["connectionErrorIntervalMs", options.connectionErrorIntervalMs],
   ] as const) {
     if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
       throw new MailError("CONFIG", `${field} must be a whole number of at least 1`);
@@ -134,42 +162,70 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
   }
 
   async function process(job: Job<MailJobData, MailJobResult>): Promise<MailJobResult> {
-    const jobId = job.id!;
-    if (job.data?.v !== 1) {
-      const error = new MailError(
-        "INVALID_MESSAGE",
-        "the job was not enqueued by a compatible @posse/mail-queue",
-        {
-          retryable: false,
-        },
-      );
-      throw new UnrecoverableError(failureText(error));
-    }
-    const message = restoreMessage(job.data);
-    // A vendor that honours the key absorbs a second send: re-sending is then safe whatever the policy.
-    const resend = onUnknownOutcome === "resend" || (absorbsKeys && message.idempotencyKey !== undefined);
-    const claim = await claims.begin(jobId, resend);
-    if (claim.state === "sent") return claim.result;
-    if (claim.state === "interrupted") throw new UnrecoverableError(failureText(interruptedSendError()));
-    let receipt: { provider: string; messageId: string };
+    const started = Date.now();
+    const attempt = job.attemptsMade + 1;
+    const report = (outcome: JobOutcome) =>
+      logJobOutcome(options.logger, job.id!, attempt, Date.now() - started, outcome);
+    const deadLetter = (error: MailError) => {
+      report({ outcome: "dead-lettered", error });
+      return new UnrecoverableError(failureText(error));
+    };
     try {
-      const send = () => mailer.send(message, { attempts: 1 });
-      const trace = job.data.trace;
-      receipt = await (options.traceContext && trace ? options.traceContext.run(trace, send) : send());
+      const result = await attemptSend(job, attempt);
+      report({ outcome: "sent", result });
+      return result;
     } catch (caught) {
-      const error = toMailError(caught);
-      const text = failureText(error);
-      if (error.outcomeUnknown && !resend) throw new UnrecoverableError(text);
-      if (!error.outcomeUnknown) await claims.clear(jobId);
-      if (!error.retryable) throw new UnrecoverableError(text);
+      if (caught instanceof Refusal) throw deadLetter(caught.error);
+      if (!(caught instanceof Retry)) throw caught;
+      const { error } = caught;
       if (error.code === "RATE_LIMITED") {
+        report({ outcome: "rate-limited", error });
         // Pauses the whole queue (every worker); the job goes back to waiting without using an attempt.
         await queue.rateLimit(error.retryAfterMs ?? rateLimitedDelayMs);
         throw Worker.RateLimitError();
       }
-      throw new RetryLater(text, error.retryAfterMs);
+      if (attempt >= (job.opts.attempts ?? 1)) throw deadLetter(error);
+      report({ outcome: "retrying", error });
+      throw new RetryLater(failureText(error), error.retryAfterMs);
     }
-    const result = { ...receipt, attempts: job.attemptsMade + 1 };
+  }
+
+  /** One send of a job: its receipt, or a {@link Refusal} (dead letter) or {@link Retry}. */
+  async function attemptSend(job: Job<MailJobData, MailJobResult>, attempt: number): Promise<MailJobResult> {
+    const jobId = job.id!;
+    if (job.data?.v !== 1) {
+      throw new Refusal(
+        new MailError("INVALID_MESSAGE", "the job was not enqueued by a compatible @posse/mail-queue", {
+          retryable: false,
+        }),
+      );
+    }
+    const message = restoreMessage(job.data);
+    // A vendor that honours the key absorbs a second send: re-sending is then safe whatever the policy.
+    const resend = onUnknownOutcome === "resend" || (absorbsKeys && message.idempotencyKey !== undefined);
+    const claim = await claims.inspect(jobId, resend);
+    if (claim.state === "sent") return claim.result;
+    if (claim.state === "interrupted") throw new Refusal(interruptedSendError());
+    // Marked once the request is on its way (not while it waits for the mailer or a pooled connection).
+    let marked = false;
+    const beforeRequest = async () => {
+      if (marked) return; // a failover's request: the job is marked already
+      marked = true;
+      if (!(await claims.mark(jobId, resend))) throw interruptedSendError();
+    };
+    let receipt: { provider: string; messageId: string };
+    try {
+      const send = () => mailer.send(message, { attempts: 1, beforeRequest });
+      const trace = job.data.trace;
+      receipt = await (options.traceContext && trace ? options.traceContext.run(trace, send) : send());
+    } catch (caught) {
+      const error = toMailError(caught);
+      if (error.outcomeUnknown && !resend) throw new Refusal(error);
+      if (!error.outcomeUnknown) await claims.clear(jobId);
+      if (!error.retryable) throw new Refusal(error);
+      throw new Retry(error);
+    }
+    const result = { ...receipt, attempts: attempt };
     await claims.sent(jobId, result);
     return result;
   }
@@ -199,8 +255,11 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
         },
       }),
   );
-  // Errors of the worker itself (a lost connection) are retried by BullMQ; keep them from crashing the process.
-  worker.on("error", () => undefined);
+  // Errors of the worker itself (a lost connection) are retried by BullMQ; keep them from crashing the process,
+  // and report them (by code, throttled) when there is a logger.
+  const logger = options.logger;
+  const reportConnection = logger && connectionErrorLog(logger, options.connectionErrorIntervalMs ?? 10_000);
+  worker.on("error", (error) => reportConnection?.(connectionErrorCode(error)));
 
   // A Redis that refuses the password or is gone leaves BullMQ reconnecting: `ready` waits, until close().
   let closedBeforeReady = (): void => undefined;

@@ -4,6 +4,7 @@ import {
   type EnvSource,
   MailError,
 } from "@posse/mail-core";
+import type { LogFormat } from "./logger.js";
 import {
   createMailWorker,
   type MailWorker,
@@ -24,6 +25,9 @@ export const QUEUE_ENV = [
   "MAIL_QUEUE_LOCK_DURATION_MS",
   "MAIL_QUEUE_STALLED_INTERVAL_MS",
   "MAIL_QUEUE_SHUTDOWN_TIMEOUT_MS",
+  "MAIL_QUEUE_LOG_FORMAT",
+  "MAIL_QUEUE_ALLOW_PLAINTEXT",
+  "MAIL_QUEUE_ERROR_LOG_INTERVAL_MS",
 ] as const;
 
 function read(env: EnvSource, name: string): string | undefined {
@@ -44,6 +48,7 @@ function wholeNumber(env: EnvSource, name: string): number | undefined {
 export function workerOptionsFromEnv(env: EnvSource = process.env): {
   options: Omit<MailWorkerOptions, "mailer">;
   shutdownTimeoutMs: number;
+  logFormat: LogFormat;
 } {
   const url = read(env, "MAIL_QUEUE_URL");
   if (url === undefined)
@@ -51,6 +56,10 @@ export function workerOptionsFromEnv(env: EnvSource = process.env): {
   const policy = read(env, "MAIL_QUEUE_ON_UNKNOWN_OUTCOME");
   if (policy !== undefined && policy !== "resend" && policy !== "dead-letter") {
     throw new MailError("CONFIG", 'MAIL_QUEUE_ON_UNKNOWN_OUTCOME must be "resend" or "dead-letter"');
+  }
+  const logFormat = read(env, "MAIL_QUEUE_LOG_FORMAT") ?? "text";
+  if (logFormat !== "text" && logFormat !== "json") {
+    throw new MailError("CONFIG", 'MAIL_QUEUE_LOG_FORMAT must be "text" or "json"');
   }
   const max = wholeNumber(env, "MAIL_QUEUE_RATE_LIMIT");
   const windowMs = wholeNumber(env, "MAIL_QUEUE_RATE_WINDOW_MS");
@@ -65,6 +74,7 @@ export function workerOptionsFromEnv(env: EnvSource = process.env): {
       url,
       ...optional("name", read(env, "MAIL_QUEUE_NAME")),
       ...optional("prefix", read(env, "MAIL_QUEUE_PREFIX")),
+      ...optional("allowPlaintext", read(env, "MAIL_QUEUE_ALLOW_PLAINTEXT") === "true" ? true : undefined),
       ...optional("concurrency", wholeNumber(env, "MAIL_QUEUE_CONCURRENCY")),
       ...optional("rateLimit", max === undefined ? undefined : { max, durationMs: windowMs ?? 1000 }),
       ...optional("onUnknownOutcome", policy as UnknownOutcomePolicy | undefined),
@@ -74,8 +84,10 @@ export function workerOptionsFromEnv(env: EnvSource = process.env): {
       ),
       ...optional("lockDurationMs", wholeNumber(env, "MAIL_QUEUE_LOCK_DURATION_MS")),
       ...optional("stalledIntervalMs", wholeNumber(env, "MAIL_QUEUE_STALLED_INTERVAL_MS")),
+      ...optional("connectionErrorIntervalMs", wholeNumber(env, "MAIL_QUEUE_ERROR_LOG_INTERVAL_MS")),
     },
     shutdownTimeoutMs: wholeNumber(env, "MAIL_QUEUE_SHUTDOWN_TIMEOUT_MS") ?? 25_000,
+    logFormat,
   };
 }
 

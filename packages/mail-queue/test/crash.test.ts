@@ -1,4 +1,4 @@
-import type { Mailer } from "@posse/mail-core";
+import type { Mailer, SendOptions } from "@posse/mail-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Fixture, fixture, settled } from "./support/queue-fixture.js";
 import { startRedis, type TestRedis } from "./support/redis-server.js";
@@ -14,23 +14,27 @@ afterEach(() => f.closeAll());
 const message = { to: "ann@example.com", subject: "Hi", text: "Hello" };
 const fastRecovery = { lockDurationMs: 1000, stalledIntervalMs: 500 };
 
-/** A mailer whose sends never settle: a worker stopped while it waits looks like one killed mid-send. */
-function hangingMailer(started: () => void): Mailer {
+/**
+ * A mailer whose sends never settle, a worker stopped while it waits looks like one killed: with
+ * `requested`, after the request went out (`beforeRequest` ran); without, while it waits for a connection.
+ */
+function hangingMailer(started: () => void, requested = true): Mailer {
   return {
     provider: "memory",
     providers: ["memory"],
-    send: () => {
+    send: async (_message: unknown, options?: SendOptions) => {
+      if (requested) await options?.beforeRequest?.();
       started();
       return new Promise(() => undefined);
     },
   } as unknown as Mailer;
 }
 
-async function stopMidSend(f: Fixture, onUnknownOutcome: "resend" | "dead-letter") {
+async function stopMidSend(f: Fixture, onUnknownOutcome: "resend" | "dead-letter", requested = true) {
   const queue = f.queue();
   let sending!: () => void;
   const inSend = new Promise<void>((resolve) => (sending = resolve));
-  const first = await f.worker(hangingMailer(sending), { ...fastRecovery, onUnknownOutcome });
+  const first = await f.worker(hangingMailer(sending, requested), { ...fastRecovery, onUnknownOutcome });
   const id = await queue.enqueue(message);
   await inSend;
   await first.close({ timeoutMs: 10 }); // gives up on the send under way, as a killed process would
@@ -43,13 +47,59 @@ describe("a worker stopped while sending", () => {
   it("leaves an unknown outcome that the default policy dead-letters (nothing sent twice), for redrive", async () => {
     f = fixture(redis.url);
     const { info, mailer, queue, id } = await stopMidSend(f, "dead-letter");
-    expect(info.state).toBe("failed");
+    expect(info.state).toBe("dead-lettered");
     expect(info.error).toMatchObject({ code: "UNKNOWN", outcomeUnknown: true, retryable: false });
     expect(info.error?.message).toContain("may have accepted it");
     expect(mailer.sent).toHaveLength(0);
     await queue.redrive(id);
     expect((await settled(queue, id)).state).toBe("completed");
     expect(mailer.sent).toHaveLength(1);
+  });
+
+  it("is sent by the next worker, not dead-lettered, when it stopped before the request went out (waiting for a connection)", async () => {
+    f = fixture(redis.url);
+    const { info, mailer } = await stopMidSend(f, "dead-letter", false);
+    expect(info.state).toBe("completed");
+    expect(info.result).toMatchObject({ provider: "memory", messageId: "memory-1" });
+    expect(mailer.sent).toHaveLength(1);
+  });
+
+  it("writes the sending marker only once the request starts, and the receipt after it", async () => {
+    f = fixture(redis.url);
+    const queue = f.queue();
+    const mailer = await f.mailer();
+    const client = f.redis();
+    const steps: string[] = [];
+    let connect!: () => void;
+    const connected = new Promise<void>((resolve) => (connect = resolve));
+    let waiting!: () => void;
+    const inWait = new Promise<void>((resolve) => (waiting = resolve));
+    const pooled = Object.assign(Object.create(mailer), {
+      send: async (input: Parameters<Mailer["send"]>[0], options?: SendOptions) => {
+        waiting();
+        await connected; // a pooled connection frees up
+        return mailer.send(input, {
+          ...options,
+          beforeRequest: async () => {
+            await options?.beforeRequest?.();
+            steps.push(`marker at request: ${await client.get(marker)}`);
+          },
+        });
+      },
+    }) as Mailer;
+    await f.worker(pooled);
+    const id = await queue.enqueue(message);
+    const marker = `{posse-mail}:${f.name}:posse-claim:${id}`;
+    await inWait;
+    steps.push(`marker while waiting: ${await client.get(marker)}`);
+    connect();
+    expect((await settled(queue, id)).state).toBe("completed");
+    expect(steps).toEqual(["marker while waiting: null", "marker at request: sending"]);
+    expect(JSON.parse((await client.get(marker))!)).toEqual({
+      provider: "memory",
+      messageId: "memory-1",
+      attempts: 1,
+    });
   });
 
   it('is sent again by another worker with onUnknownOutcome "resend"', async () => {

@@ -26,6 +26,8 @@ describe("workerOptionsFromEnv", () => {
         MAIL_QUEUE_LOCK_DURATION_MS: "60000",
         MAIL_QUEUE_STALLED_INTERVAL_MS: "15000",
         MAIL_QUEUE_SHUTDOWN_TIMEOUT_MS: "5000",
+        MAIL_QUEUE_LOG_FORMAT: "json",
+        MAIL_QUEUE_ERROR_LOG_INTERVAL_MS: "2000",
       }),
     ).toEqual({
       options: {
@@ -38,12 +40,15 @@ describe("workerOptionsFromEnv", () => {
         idempotentProviders: ["resend", "brevo"],
         lockDurationMs: 60000,
         stalledIntervalMs: 15000,
+        connectionErrorIntervalMs: 2000,
       },
       shutdownTimeoutMs: 5000,
+      logFormat: "json",
     });
     expect(workerOptionsFromEnv({ MAIL_QUEUE_URL: "redis://h" })).toEqual({
       options: { url: "redis://h" },
       shutdownTimeoutMs: 25000,
+      logFormat: "text",
     });
   });
 
@@ -51,6 +56,8 @@ describe("workerOptionsFromEnv", () => {
     [{}, "MAIL_QUEUE_URL is required"],
     [{ MAIL_QUEUE_ON_UNKNOWN_OUTCOME: "maybe" }, "MAIL_QUEUE_ON_UNKNOWN_OUTCOME"],
     [{ MAIL_QUEUE_CONCURRENCY: "0" }, "MAIL_QUEUE_CONCURRENCY"],
+    [{ MAIL_QUEUE_LOG_FORMAT: "pretty" }, 'MAIL_QUEUE_LOG_FORMAT must be "text" or "json"'],
+    [{ MAIL_QUEUE_ERROR_LOG_INTERVAL_MS: "0" }, "MAIL_QUEUE_ERROR_LOG_INTERVAL_MS"],
     [{ MAIL_QUEUE_RATE_LIMIT: "1.5" }, "MAIL_QUEUE_RATE_LIMIT"],
     [{ MAIL_QUEUE_RATE_WINDOW_MS: "1000" }, "MAIL_QUEUE_RATE_WINDOW_MS needs MAIL_QUEUE_RATE_LIMIT"],
   ])("refuses %o with CONFIG naming the variable", (env, text) => {

@@ -119,7 +119,7 @@ describe("a worker", () => {
     const dead = await settled(queue, id);
     expect(dead).toEqual({
       id,
-      state: "failed",
+      state: "dead-lettered",
       attempts: 1,
       error: {
         name: "MailError",
@@ -148,7 +148,7 @@ describe("a worker", () => {
     await f.worker(mailer);
     const id = await queue.enqueue(message);
     const dead = await settled(queue, id);
-    expect(dead.state).toBe("failed");
+    expect(dead.state).toBe("dead-lettered");
     expect(dead.attempts).toBe(3);
     expect(dead.error).toMatchObject({ code: "UNAVAILABLE", status: 503, retryable: true });
     expect(mailer.starts).toHaveLength(3);
@@ -162,7 +162,7 @@ describe("a worker", () => {
     await f.worker(mailer);
     const id = await queue.enqueue({ ...message, idempotencyKey: "k1" });
     const dead = await settled(queue, id);
-    expect(dead.state).toBe("failed");
+    expect(dead.state).toBe("dead-lettered");
     expect(dead.error).toMatchObject({ code: "TIMEOUT", outcomeUnknown: true });
     expect(mailer.starts).toHaveLength(1);
   });
@@ -194,7 +194,7 @@ describe("a worker", () => {
     // Without a key nothing absorbs a duplicate: dead-lettered.
     mailer.failNext(unknown);
     const plain = await queue.enqueue(message);
-    expect((await settled(queue, plain)).state).toBe("failed");
+    expect((await settled(queue, plain)).state).toBe("dead-lettered");
   });
 });
 
@@ -235,7 +235,7 @@ describe("failover in a worker", () => {
     await f.worker(mailer);
     const id = await queue.enqueue(message);
     const dead = await settled(queue, id);
-    expect(dead.state).toBe("failed");
+    expect(dead.state).toBe("dead-lettered");
     expect(dead.error).toMatchObject({ code: "TIMEOUT", outcomeUnknown: true });
     expect(outboxB).toHaveLength(0);
     await mailer.close();

@@ -30,8 +30,7 @@ export function isSettled(view: JobView): boolean {
 
 /**
  * The view of a job from what the queue reports (`undefined`: the job is gone). A job not running that
- * has used attempts failed one and waits for its retry (`failed`); the queue's `failed` set holds the
- * dead letters.
+ * has used attempts failed one and waits for its retry (`failed`).
  */
 export function jobView(job: EnqueuedEmail, info: MailJobInfo | undefined): JobView {
   const base = { id: job.id, label: job.label, attempts: info?.attempts ?? 0 };
@@ -42,7 +41,7 @@ export function jobView(job: EnqueuedEmail, info: MailJobInfo | undefined): JobV
         state: "completed",
         ...(info.result ? { provider: info.result.provider, messageId: info.result.messageId } : {}),
       };
-    case "failed":
+    case "dead-lettered":
       return {
         ...base,
         state: "dead-lettered",

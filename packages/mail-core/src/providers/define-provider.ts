@@ -17,6 +17,11 @@ export interface RequestContext {
   readonly signal: AbortSignal;
   /** 1 for the first attempt, 2 for the first retry, … */
   readonly attempt: number;
+  /**
+   * For a transport with `announcesRequests`: await it once it holds a connection, just before the request
+   * goes out (it runs the caller's `beforeRequest`; a rejection means: do not send). Resolves at once otherwise.
+   */
+  readonly requestStarting?: () => Promise<void>;
 }
 
 /** What a vendor said when it accepted a message. */
@@ -33,6 +38,8 @@ export interface MailTransport {
   verify(context: RequestContext): Promise<void>;
   /** Releases connections; optional. */
   close?(): Promise<void> | void;
+  /** Whether `send` awaits `context.requestStarting()` itself (after waiting for a pooled connection); else the core does, just before `send`. */
+  readonly announcesRequests?: boolean;
 }
 
 /** Everything the core needs to know about a provider; cheap to import, no vendor SDK inside. */

@@ -57,7 +57,8 @@ export async function deliver(
 ): Promise<SendReceipt> {
   const { settings, cooldowns } = path;
   const attempts = checkedAttempts(sendOptions, settings);
-  const run = { message, started: settings.clock.now(), signal: sendOptions.signal, attempts, event };
+  const { signal, beforeRequest } = sendOptions;
+  const run = { message, started: settings.clock.now(), signal, attempts, event, beforeRequest };
   const errors: MailError[] = [];
   for (let failover = 0; failover < order.length; failover++) {
     const link = order[failover]!;

@@ -60,6 +60,12 @@ export interface SendOptions {
   readonly signal?: AbortSignal;
   /** Most requests to each provider for this send, overriding `retry.attempts` (1: the caller, e.g. a queue, retries). */
   readonly attempts?: number;
+  /**
+   * Awaited before each request goes to a vendor: just before the transport's `send`, or once a pooling
+   * transport holds a connection. A rejection fails that attempt with it, nothing sent (a queue marks a
+   * send as possibly accepted here).
+   */
+  readonly beforeRequest?: () => Promise<void>;
 }
 
 /** What a successful send returns. */

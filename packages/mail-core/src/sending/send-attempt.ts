@@ -56,15 +56,25 @@ export function abortedError(provider: string | undefined, reason: unknown): Mai
 export function runAttempt<T>(
   link: ProviderLink,
   request: (context: RequestContext) => Promise<T>,
-  options: { attempt: number; timeoutMs: number; signal: AbortSignal | undefined; clock: Clock },
+  options: {
+    attempt: number;
+    timeoutMs: number;
+    signal: AbortSignal | undefined;
+    clock: Clock;
+    beforeRequest?: (() => Promise<void>) | undefined;
+  },
 ): Promise<T> {
   const { signal, timeoutMs } = options;
   if (signal?.aborted) return Promise.reject(abortedError(link.id, signal.reason));
   let controller: AbortController | undefined;
   // Why the attempt was aborted, kept for a signal first read after the abort: it is born aborted.
   let abortReason: MailError | undefined;
+  let starting: Promise<void> | undefined;
+  const { beforeRequest } = options;
   const context: RequestContext = {
     attempt: options.attempt,
+    // Once per attempt, however often a transport calls it.
+    requestStarting: () => (starting ??= beforeRequest ? beforeRequest() : Promise.resolve()),
     get signal() {
       if (controller === undefined) {
         controller = new AbortController();

@@ -1,5 +1,6 @@
 import { MailError } from "../errors/mail-error.js";
 import { attachmentBytes, type NormalizedMessage } from "../message/message.js";
+import type { RequestContext } from "../providers/define-provider.js";
 import { emit, type SendStartEvent } from "./events.js";
 import type { SendReceipt } from "./mailer.js";
 import type { MailerSettings } from "./mailer-settings.js";
@@ -18,6 +19,8 @@ export interface SendRun {
   readonly attempts: number;
   /** The send's start event, when a hook listens. */
   readonly event: SendStartEvent | undefined;
+  /** The caller's `beforeRequest`. */
+  readonly beforeRequest: (() => Promise<void>) | undefined;
 }
 
 // A 2xx that is not the vendor's success (a captive portal, a wrong URL) reaches here without an id.
@@ -27,6 +30,12 @@ function noMessageIdError(provider: string): MailError {
     `${provider} answered without a message id, so it may or may not have accepted the message`,
     { provider, retryable: false, outcomeUnknown: true },
   );
+}
+
+/** The transport's send; the core runs `requestStarting` first unless the transport announces its requests. */
+async function sendRequest(link: ProviderLink, message: NormalizedMessage, context: RequestContext) {
+  if (!link.transport.announcesRequests) await context.requestStarting?.();
+  return link.transport.send(message, context);
 }
 
 function refuseOversizedAttachments(link: ProviderLink, message: NormalizedMessage): void {
@@ -58,8 +67,9 @@ export async function sendThrough(
     if (base) emit(hooks.onSend, base);
     const attemptStarted = clock.now();
     try {
-      const result = await runAttempt(link, (context) => link.transport.send(message, context), {
+      const result = await runAttempt(link, (context) => sendRequest(link, message, context), {
         attempt,
+        beforeRequest: run.beforeRequest,
         timeoutMs: settings.timeoutMs,
         signal,
         clock,

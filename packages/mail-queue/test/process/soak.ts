@@ -32,6 +32,8 @@ export interface SoakReport {
   readonly deadLetters: MailJobInfo[];
   /** Dead letters whose message the stub had in fact accepted (the kill came after the vendor's answer). */
   readonly deadButSent: number;
+  /** Dead letters as outcome-unknown whose request never reached the stub (marked too early). */
+  readonly deadNeverRequested: number;
   readonly kills: number;
   readonly busiestSecond: number;
   readonly seconds: number;
@@ -136,7 +138,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const stats = (await (await fetch(`${stub.url}/stats`)).json()) as {
       accepted: [string, string | null, number][];
       absorbed: number;
+      received: string[];
     };
+    const requested = new Set(stats.received);
     const acceptedCount = new Map<string, number>();
     for (const [subject] of stats.accepted) acceptedCount.set(subject, (acceptedCount.get(subject) ?? 0) + 1);
     const deadLetters = await queue.deadLetters({ start: 0, end: -1 });
@@ -155,6 +159,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       deadLetters,
       deadButSent: deadLetters.filter((info) => acceptedCount.has(`m-${info.idempotencyKey?.slice(5)}`))
         .length,
+      deadNeverRequested: deadLetters.filter(
+        (info) => info.error?.outcomeUnknown === true && !requested.has(`m-${info.idempotencyKey?.slice(5)}`),
+      ).length,
       kills,
       busiestSecond: busiestWindow(
         stats.accepted.map(([, , at]) => at),
@@ -183,7 +190,7 @@ export function describeReport(label: string, report: SoakReport, ratePerSecond:
   return (
     `${label}: ${report.messages} messages, ${report.kills} SIGKILLs, ${report.accepted} accepted, ` +
     `${report.duplicates} duplicates, ${report.absorbed} re-sends absorbed, ${report.deadLetters.length} dead-lettered ` +
-    `(${codes}; ${report.deadButSent} of them had reached the vendor), ${report.lost.length} lost; busiest 1 s window ` +
+    `(${codes}; ${report.deadButSent} of them accepted by the vendor, ${report.deadNeverRequested} never requested), ${report.lost.length} lost; busiest 1 s window ` +
     `${report.busiestSecond} sends (limit ${ratePerSecond} per fixed 1 s window); ${report.perSecond} messages/s over ${report.seconds.toFixed(1)} s`
   );
 }

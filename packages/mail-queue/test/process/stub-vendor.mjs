@@ -1,13 +1,14 @@
 // A Postmark-compatible vendor stub, run in its own process: POST /email accepts after 5-30 ms (or
-// STUB_DELAY_MS) and
-// records the acceptance; GET /stats returns every acceptance. With HONOUR_KEYS=1 a second request with
-// the same X-Idempotency-Key is absorbed (answered with the first message id, not recorded again).
+// STUB_DELAY_MS) and records the acceptance (a subject "status-NNN" is refused with that HTTP status);
+// GET /stats returns every acceptance and every request received. With HONOUR_KEYS=1 a second request with the same
+// X-Idempotency-Key is absorbed (answered with the first message id, not recorded again).
 // Prints {"port":N} on its first stdout line.
 import { createServer } from "node:http";
 
 const honourKeys = process.env.HONOUR_KEYS === "1";
 const fixedDelay = process.env.STUB_DELAY_MS ? Number(process.env.STUB_DELAY_MS) : undefined;
 const accepted = []; // [subject, key, ms since epoch]
+const received = []; // the subject of every request whose body arrived, accepted or not
 const byKey = new Map();
 let absorbed = 0;
 let count = 0;
@@ -24,7 +25,7 @@ function readBody(request) {
 const server = createServer(async (request, response) => {
   if (request.method === "GET" && request.url === "/stats") {
     response.writeHead(200, { "content-type": "application/json" });
-    response.end(JSON.stringify({ accepted, absorbed }));
+    response.end(JSON.stringify({ accepted, absorbed, received }));
     return;
   }
   if (request.method !== "POST" || request.url !== "/email") {
@@ -32,8 +33,16 @@ const server = createServer(async (request, response) => {
     return;
   }
   const body = JSON.parse(await readBody(request));
+  received.push(body.Subject);
   const key = (body.Headers ?? []).find((header) => header.Name === "X-Idempotency-Key")?.Value ?? null;
   await new Promise((resolve) => setTimeout(resolve, fixedDelay ?? 5 + Math.floor(Math.random() * 25)));
+  // A subject "status-NNN …" is refused with that HTTP status and a Postmark error body.
+  const refused = /^status-(\d{3})/.exec(body.Subject ?? "");
+  if (refused) {
+    response.writeHead(Number(refused[1]), { "content-type": "application/json" });
+    response.end(JSON.stringify({ ErrorCode: 300, Message: "Refused by the stub" }));
+    return;
+  }
   let id;
   if (honourKeys && key !== null && byKey.has(key)) {
     absorbed += 1;

@@ -79,7 +79,7 @@ export async function settled(queue: MailQueue, id: string, timeoutMs = 10_000):
   const started = Date.now();
   for (;;) {
     const info = await queue.job(id);
-    if (info && (info.state === "completed" || info.state === "failed")) return info;
+    if (info && (info.state === "completed" || info.state === "dead-lettered")) return info;
     if (Date.now() - started > timeoutMs)
       throw new Error(`job ${id} still ${info?.state} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
