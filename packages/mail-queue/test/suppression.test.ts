@@ -121,7 +121,7 @@ describe("a queue whose mailer checks a suppression list", () => {
     const dead = await settled(queue, id);
     expect(dead).toEqual({
       id,
-      state: "failed",
+      state: "dead-lettered",
       attempts: 1,
       error: {
         name: "MailError",
