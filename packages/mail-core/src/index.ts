@@ -79,11 +79,18 @@ export type {
   SuppressionRemoval,
   SuppressionStore,
 } from "./suppression/suppression-store.js";
+export {
+  DEFAULT_DEDUPE_TTL_MS,
+  type DedupeEventsOptions,
+  dedupeEvents,
+  dedupeKey,
+} from "./webhooks/dedupe-events.js";
 export type { WebhookDefinition } from "./webhooks/definition.js";
 export type { MailBounce, MailEvent, MailEventType } from "./webhooks/event.js";
 export {
   createWebhookHandler,
   DEFAULT_WEBHOOK_MAX_BODY_BYTES,
+  DEFAULT_WEBHOOK_RETRY_STATUS,
   type WebhookHandlerOptions,
 } from "./webhooks/handler.js";
 export {
@@ -92,4 +99,8 @@ export {
   toNodeHandler,
   toWebRequest,
 } from "./webhooks/node-adapter.js";
-export type { ReplayCache } from "./webhooks/replay-cache.js";
+export {
+  type MemoryReplayStoreOptions,
+  memoryReplayStore,
+  type ReplayStore,
+} from "./webhooks/replay-store.js";

@@ -83,8 +83,14 @@ export {
   warnUnverifiedWebhook,
 } from "./webhooks/config.js";
 export { fromBase64, hmacSha256, timingSafeEqual, toBase64, toHex } from "./webhooks/crypto.js";
-export type { WebhookDefinition, WebhookParseResult, WebhookRequest } from "./webhooks/definition.js";
+export type {
+  WebhookDefinition,
+  WebhookHead,
+  WebhookParseResult,
+  WebhookRequest,
+} from "./webhooks/definition.js";
 export type { MailBounce, MailEvent, MailEventType } from "./webhooks/event.js";
+export { type NumberOption, positiveOption } from "./webhooks/option-checks.js";
 export {
   bodyText,
   isJsonObject,
@@ -94,7 +100,6 @@ export {
   toStringRecord,
 } from "./webhooks/parse-body.js";
 export { readLimitedBody } from "./webhooks/read-body.js";
-export { memoryReplayCache, type ReplayCache } from "./webhooks/replay-cache.js";
 export {
   type BasicCredentials,
   basicCredentialsOf,

@@ -40,7 +40,7 @@ const post = (body: NonNullable<RequestInit["body"]>, headers: Record<string, st
   new Request(URL_, { method: "POST", body, headers });
 
 describe("createWebhookHandler", () => {
-  it("hands the raw bytes to verify and parse, the events to onEvents, and answers 204 after onEvents resolved", async () => {
+  it("hands the raw bytes to verify and parse, the events to onEvents, and answers 200 after onEvents resolved", async () => {
     const body = new Uint8Array([0x7b, 0x0d, 0x0a, 0x7d, 0xff]);
     const order: string[] = [];
     const { definition, seen } = scripted(undefined, (request) => {
@@ -66,7 +66,8 @@ describe("createWebhookHandler", () => {
     expect(settled).toBe(false);
     release();
     const response = await answer;
-    expect(response.status).toBe(204);
+    expect(response.status).toBe(200);
+    expect(response.body).toBeNull();
     expect(order).toEqual(["parse", "stored"]);
     expect(seen[0]!.body).toEqual(body);
     expect(seen[0]!.method).toBe("POST");
@@ -101,21 +102,23 @@ describe("createWebhookHandler", () => {
     expect(parse).not.toHaveBeenCalled();
   });
 
-  it("answers 500 when onEvents rejects, without its error text, so the vendor sends the batch again", async () => {
+  it("answers 503 when onEvents rejects, without its error text, so the vendor sends the batch again", async () => {
     const { definition } = scripted();
     const response = await createWebhookHandler(definition, {
       onEvents: () => Promise.reject(new Error("db password=hunter2 refused")),
     })(post("{}"));
-    expect(response.status).toBe(500);
+    expect(response.status).toBe(503);
+    expect(response.headers.get("retry-after")).toBeNull();
     expect(await response.text()).not.toContain("hunter2");
   });
 
-  it("answers 500 for an unexpected error in verify, without its text", async () => {
+  it("answers 503 for an unexpected error in verify, without its text", async () => {
     const { definition } = scripted(() => {
       throw new Error("secret-key-123 broke");
     });
     const response = await createWebhookHandler(definition, { onEvents: () => {} })(post("{}"));
-    expect(response.status).toBe(500);
+    expect(response.status).toBe(503);
+    expect(await response.clone().text()).toBe("the test webhook failed; send it again");
     expect(await response.text()).not.toContain("secret-key-123");
   });
 
@@ -130,10 +133,10 @@ describe("createWebhookHandler", () => {
     expect(onEvents).not.toHaveBeenCalled();
   });
 
-  it("answers 204 without calling onEvents for a batch with no events", async () => {
+  it("answers 200 without calling onEvents for a batch with no events", async () => {
     const onEvents = vi.fn();
     const { definition } = scripted(undefined, () => []);
-    expect((await createWebhookHandler(definition, { onEvents })(post("[]"))).status).toBe(204);
+    expect((await createWebhookHandler(definition, { onEvents })(post("[]"))).status).toBe(200);
     expect(onEvents).not.toHaveBeenCalled();
   });
 
@@ -201,20 +204,28 @@ describe("createWebhookHandler", () => {
     const response = await createWebhookHandler(definition, { onEvents: () => {}, maxBodyBytes: 5 })(
       post("12345"),
     );
-    expect(response.status).toBe(204);
+    expect(response.status).toBe(200);
     expect(seen[0]!.body.byteLength).toBe(5);
   });
 
-  it("defaults to a 5 MiB limit", async () => {
+  it("defaults to the vendor's limit, else 1 MiB; the option overrides either", async () => {
     const { definition } = scripted();
     const handler = createWebhookHandler(definition, { onEvents: () => {} });
-    expect((await handler(post(new Uint8Array(5 * 1024 * 1024)))).status).toBe(204);
-    expect((await handler(post(new Uint8Array(5 * 1024 * 1024 + 1)))).status).toBe(413);
+    expect((await handler(post(new Uint8Array(1024 * 1024)))).status).toBe(200);
+    expect((await handler(post(new Uint8Array(1024 * 1024 + 1)))).status).toBe(413);
+    const vendor = createWebhookHandler({ ...definition, maxBodyBytes: 10 }, { onEvents: () => {} });
+    expect((await vendor(post(new Uint8Array(10)))).status).toBe(200);
+    expect((await vendor(post(new Uint8Array(11)))).status).toBe(413);
+    const wider = createWebhookHandler(
+      { ...definition, maxBodyBytes: 10 },
+      { onEvents: () => {}, maxBodyBytes: 11 },
+    );
+    expect((await wider(post(new Uint8Array(11)))).status).toBe(200);
   });
 });
 
 describe("createWebhookHandler logs nothing", () => {
-  it("on any path: 204, 401, 400, 413, 405, and the 500s of a throwing verify or onEvents", async () => {
+  it("on any path: 200, 401, 400, 413, 405, and the 503s of a throwing verify or onEvents", async () => {
     const spies = (["log", "info", "warn", "error", "debug", "trace"] as const).map((method) =>
       vi.spyOn(console, method).mockImplementation(() => {}),
     );
@@ -239,7 +250,7 @@ describe("createWebhookHandler logs nothing", () => {
           onEvents: () => Promise.reject(new Error(`store refused ${secret}`)),
         })(post("{}")),
       ]);
-      expect(answers.map((response) => response.status)).toEqual([204, 401, 400, 413, 405, 500, 500]);
+      expect(answers.map((response) => response.status)).toEqual([200, 401, 400, 413, 405, 503, 503]);
       for (const response of answers) expect(await response.text()).not.toContain(secret);
       expect(spies.flatMap((spy) => spy.mock.calls)).toEqual([]);
     } finally {

@@ -2,7 +2,6 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   fromBase64,
   hmacSha256,
-  memoryReplayCache,
   missingWebhookSecret,
   parseJsonBody,
   refuseStaleTimestamp,
@@ -25,27 +24,6 @@ describe("crypto helpers", () => {
     expect(toBase64(bytes)).toBe(Buffer.from(bytes).toString("base64"));
     expect(fromBase64(toBase64(bytes))).toEqual(bytes);
     expect(fromBase64("not base64!")).toBeUndefined();
-  });
-});
-
-describe("memoryReplayCache", () => {
-  it("says a key was seen until it expires", () => {
-    let now = 1000;
-    const cache = memoryReplayCache({ now: () => now });
-    expect(cache.seen("t1", 2000)).toBe(false);
-    expect(cache.seen("t1", 2000)).toBe(true);
-    now = 2000;
-    expect(cache.seen("t1", 3000)).toBe(false);
-  });
-
-  it("keeps at most maxEntries keys, dropping the oldest", () => {
-    const cache = memoryReplayCache({ maxEntries: 2, now: () => 0 });
-    cache.seen("a", 10);
-    cache.seen("b", 10);
-    cache.seen("c", 10);
-    expect(cache.seen("c", 10)).toBe(true);
-    expect(cache.seen("b", 10)).toBe(true);
-    expect(cache.seen("a", 10)).toBe(false);
   });
 });
 

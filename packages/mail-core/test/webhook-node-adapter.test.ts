@@ -63,7 +63,7 @@ describe("toNodeHandler on a real node:http server", () => {
     const answer = await postChunks(`${url}/hooks/x?token=abc`, [body.subarray(0, 5), body.subarray(5)], {
       "x-signature": "sig",
     });
-    expect(answer.status).toBe(204);
+    expect(answer.status).toBe(200);
     expect(Buffer.from(seen[0]!.body)).toEqual(body);
     expect(seen[0]!.url.pathname).toBe("/hooks/x");
     expect(seen[0]!.url.searchParams.get("token")).toBe("abc");
@@ -127,6 +127,58 @@ describe("toNodeHandler on a real node:http server", () => {
     expect(received).toBeLessThan(8 * 1024 * 1024);
   });
 
+  it("answers a post its headers do not authenticate at once, reading none of its body, and closes the connection", async () => {
+    let read = false;
+    let readBeforeAnswer: boolean | undefined;
+    const definition: WebhookDefinition = {
+      provider: "test",
+      verifyHeaders: () => {
+        throw new WebhookError(401, "the webhook request carries no valid credentials");
+      },
+      parse: () => [],
+    };
+    const handler = toNodeHandler(createWebhookHandler(definition, { onEvents: () => {} }));
+    const url = await listen((req, res) => {
+      const iterate = req[Symbol.asyncIterator].bind(req);
+      req[Symbol.asyncIterator] = () => {
+        read = true;
+        return iterate();
+      };
+      for (const method of ["read", "on", "pipe"] as const) {
+        const original = req[method].bind(req) as (...args: unknown[]) => unknown;
+        (req as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+          if (method !== "on" || args[0] === "data" || args[0] === "readable") read = true;
+          return original(...args);
+        };
+      }
+      // Node itself drains what is left once the answer is written (before the adapter closes the connection).
+      const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+      res.end = ((...args: unknown[]) => {
+        readBeforeAnswer = read;
+        return end(...args);
+      }) as typeof res.end;
+      handler(req, res);
+    });
+    // Declares 5 MiB, sends 1 KiB and stalls: the answer must not wait for the rest.
+    const answer = await new Promise<{ status: number; connection: string | undefined }>(
+      (resolve, reject) => {
+        const req = httpRequest(
+          url,
+          { method: "POST", headers: { "content-length": String(5 * 1024 * 1024) } },
+          (res) => {
+            res.resume();
+            resolve({ status: res.statusCode!, connection: res.headers.connection });
+            req.destroy();
+          },
+        );
+        req.on("error", (error) => (req.destroyed ? undefined : reject(error)));
+        req.write(Buffer.alloc(1024));
+      },
+    );
+    expect(answer).toEqual({ status: 401, connection: "close" });
+    expect(readBeforeAnswer).toBe(false);
+  });
+
   it("uses a raw Buffer a body parser left in req.body (express.raw), or req.rawBody", async () => {
     const { definition, seen } = recording();
     const handler = toNodeHandler(createWebhookHandler(definition, { onEvents: () => {} }));
@@ -140,7 +192,7 @@ describe("toNodeHandler on a real node:http server", () => {
     });
     for (const path of ["/buffer", "/raw-body"]) {
       const answer = await postChunks(`${url}${path}`, [Buffer.from('{"x": 1}\r\n')]);
-      expect(answer.status).toBe(204);
+      expect(answer.status).toBe(200);
     }
     expect(seen.map((request) => Buffer.from(request.body).toString())).toEqual([
       '{"x": 1}\r\n',
@@ -170,7 +222,7 @@ describe("toNodeHandler on a real node:http server", () => {
     const answer = await postChunks(url, [Buffer.from('{"Type":"Notification"}')], {
       "content-type": "text/plain",
     });
-    expect(answer.status).toBe(204);
+    expect(answer.status).toBe(200);
     expect(Buffer.from(seen[0]!.body).toString()).toBe('{"Type":"Notification"}');
   });
 });

@@ -158,6 +158,44 @@ describe("resolveSharedSecret", () => {
     expect(findSecret(error, ["user-s3cret"])).toBeUndefined();
   });
 
+  it.each([
+    [
+      "an empty Basic pair beside a token",
+      { basic: { username: "", password: "" }, bearer: "tok-s3cret" },
+      "basic.username",
+    ],
+    ["a user name without a password", { basic: { username: "hook", password: "" } }, "basic.password"],
+    ["a password without a user name", { basic: { username: " ", password: "pw-s3cret" } }, "basic.username"],
+    ["a user name holding ':'", { basic: { username: "ho:ok", password: "pw-s3cret" } }, "basic.username"],
+    [
+      "an empty token beside a Basic pair",
+      { basic: { username: "hook", password: "pw-s3cret" }, bearer: "" },
+      "bearer",
+    ],
+    ["a token with a trailing space", { bearer: "tok-s3cret " }, "bearer"],
+    ["a header without a value", { header: { name: "X-Hook", value: "" } }, "header.value"],
+    ["a header name that is none", { header: { name: "X Hook", value: "hdr-s3cret" } }, "header.name"],
+    ["a query parameter without a name", { query: { name: "", value: "q-s3cret" } }, "query.name"],
+  ] as const)("refuses %s in code with CONFIG naming the option, never a value", (_, secrets, field) => {
+    let error: unknown;
+    try {
+      resolveSharedSecret("acme", "ACME", { ...secrets, env: { ACME_WEBHOOK_TOKEN: "env-s3cret" } });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toMatchObject({ code: "CONFIG", provider: "acme", field });
+    expect((error as Error).message).toContain(`the acme webhook's ${field} `);
+    expect(findSecret(error, ["s3cret", "ho:ok"])).toBeUndefined();
+  });
+
+  it("refuses a user name holding ':' from the environment, naming the variable", () => {
+    const run = () =>
+      resolveSharedSecret("acme", "ACME", {
+        env: { ACME_WEBHOOK_USERNAME: "ho:ok", ACME_WEBHOOK_PASSWORD: "pw-s3cret" },
+      });
+    expect(run).toThrow(expect.objectContaining({ code: "CONFIG", field: "ACME_WEBHOOK_USERNAME" }));
+  });
+
   it("returns undefined for an explicit opt-out, after one warning", () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     expect(
@@ -212,8 +250,8 @@ describe("sharedSecretWebhook", () => {
   it("refuses a request without the secret, maps each record of an accepted one at the time `now` gives", async () => {
     const webhook = sharedSecretWebhook(vendor, { bearer: "tok-123", env: {}, now: () => 5000 });
     expect(webhook.provider).toBe("acme");
-    expect(refusal(() => webhook.verify(post("{}"))).status).toBe(401);
-    expect(() => webhook.verify(post("{}", { authorization: "Bearer tok-123" }))).not.toThrow();
+    expect(refusal(() => webhook.verifyHeaders!(post("{}"))).status).toBe(401);
+    expect(() => webhook.verifyHeaders!(post("{}", { authorization: "Bearer tok-123" }))).not.toThrow();
     expect(await webhook.parse(post('[{"event":"a"},{"event":"b"}]'))).toEqual([
       { provider: "acme", vendorType: "a", timestamp: new Date(5000) },
       { provider: "acme", vendorType: "b", timestamp: new Date(5000) },
@@ -225,7 +263,7 @@ describe("sharedSecretWebhook", () => {
   it("reads <PREFIX>_WEBHOOK_* from env, _TOKEN only unless envBearer is false", () => {
     const env = { ACME_WEBHOOK_TOKEN: "env-token" };
     const webhook = sharedSecretWebhook(vendor, { env });
-    expect(() => webhook.verify(post("{}", { authorization: "Bearer env-token" }))).not.toThrow();
+    expect(() => webhook.verifyHeaders!(post("{}", { authorization: "Bearer env-token" }))).not.toThrow();
     const error = (() => {
       try {
         sharedSecretWebhook({ ...vendor, envBearer: false }, { env });

@@ -1,6 +1,7 @@
 import { type EnvSource, envValue } from "../configuration/env-values.js";
 import { MailError } from "../errors/mail-error.js";
 import { hasSharedSecret, type SharedSecretConfig } from "./shared-secret.js";
+import { checkSecretsInCode } from "./shared-secret-options.js";
 
 /** `process.env` where the runtime has one (Node, Bun, Deno with Node compatibility), else nothing. */
 export function defaultWebhookEnv(): EnvSource {
@@ -56,8 +57,9 @@ export interface SharedSecretWebhookOptions extends SharedSecretConfig {
 /**
  * The secrets a shared-secret webhook checks: those in `options` when it names any, else `<PREFIX>_WEBHOOK_USERNAME`
  * + `_PASSWORD` (and `_TOKEN` unless `bearer` is false). None → CONFIG error naming the variables, unless
- * `insecureNoVerification` opts out (then undefined, after a warning). A user name without a password (or the
- * reverse) is a CONFIG error naming the missing one.
+ * `insecureNoVerification` opts out (then undefined, after a warning). A secret given in code but empty or half
+ * given (`basic: { username: "", password: "" }`), a user name without a password (or the reverse) in the
+ * environment, or a user name holding ":", is a CONFIG error naming the option or variable.
  */
 export function resolveSharedSecret(
   provider: string,
@@ -65,39 +67,42 @@ export function resolveSharedSecret(
   options: SharedSecretWebhookOptions,
   { bearer = true }: { bearer?: boolean } = {},
 ): SharedSecretConfig | undefined {
-  const { insecureNoVerification, env: source } = options;
   const inCode: SharedSecretConfig = {
     ...(options.basic !== undefined && { basic: options.basic }),
     ...(options.bearer !== undefined && { bearer: options.bearer }),
     ...(options.header !== undefined && { header: options.header }),
     ...(options.query !== undefined && { query: options.query }),
   };
+  checkSecretsInCode(provider, inCode);
   if (hasSharedSecret(inCode)) return inCode;
-  const env = source ?? defaultWebhookEnv();
-  const user = `${prefix}_WEBHOOK_USERNAME`;
-  const password = `${prefix}_WEBHOOK_PASSWORD`;
-  const token = `${prefix}_WEBHOOK_TOKEN`;
-  const hasUser = envValue(env, user) !== undefined;
-  if (hasUser !== (envValue(env, password) !== undefined)) {
-    const missing = hasUser ? password : user;
-    throw new MailError(
-      "CONFIG",
-      `the ${provider} webhook needs ${missing} too: set both ${user} and ${password}`,
-      {
-        provider,
-        field: missing,
-      },
-    );
-  }
-  const { basic, bearer: envToken } = sharedSecretFromEnv(env, prefix);
-  const fromEnv: SharedSecretConfig = {
-    ...(basic !== undefined && { basic }),
-    ...(bearer && envToken !== undefined && { bearer: envToken }),
-  };
+  const fromEnv = secretsFromEnv(provider, prefix, options.env ?? defaultWebhookEnv(), bearer);
   if (hasSharedSecret(fromEnv)) return fromEnv;
-  if (insecureNoVerification === true) {
+  if (options.insecureNoVerification === true) {
     warnUnverifiedWebhook(provider);
     return undefined;
   }
-  throw missingWebhookSecret(provider, bearer ? [`${user}/${password}`, token] : [`${user}/${password}`]);
+  const pair = `${prefix}_WEBHOOK_USERNAME/${prefix}_WEBHOOK_PASSWORD`;
+  throw missingWebhookSecret(provider, bearer ? [pair, `${prefix}_WEBHOOK_TOKEN`] : [pair]);
+}
+
+/** The secrets of `<PREFIX>_WEBHOOK_*`; CONFIG naming the variable at fault for half a Basic pair or a user name with ":". */
+function secretsFromEnv(
+  provider: string,
+  prefix: string,
+  env: EnvSource,
+  bearer: boolean,
+): SharedSecretConfig {
+  const user = `${prefix}_WEBHOOK_USERNAME`;
+  const password = `${prefix}_WEBHOOK_PASSWORD`;
+  const fault = (field: string, text: string) => new MailError("CONFIG", text, { provider, field });
+  const hasUser = envValue(env, user) !== undefined;
+  if (hasUser !== (envValue(env, password) !== undefined)) {
+    const missing = hasUser ? password : user;
+    throw fault(missing, `the ${provider} webhook needs ${missing} too: set both ${user} and ${password}`);
+  }
+  const { basic, bearer: token } = sharedSecretFromEnv(env, prefix);
+  if (basic?.username.includes(":")) {
+    throw fault(user, `the ${provider} webhook's ${user} holds ':', which a Basic user name cannot carry`);
+  }
+  return { ...(basic !== undefined && { basic }), ...(bearer && token !== undefined && { bearer: token }) };
 }

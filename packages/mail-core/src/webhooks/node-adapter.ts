@@ -45,18 +45,23 @@ function preReadBody(req: NodeWebhookRequest): Uint8Array | undefined {
   return undefined;
 }
 
+// The request's bytes, read only when the handler reads them: a post refused on its headers is never read.
 function streamOf(req: NodeWebhookRequest): ReadableStream<Uint8Array> {
-  const iterator = req[Symbol.asyncIterator]();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const { done, value } = await iterator.next();
-      if (done) controller.close();
-      else controller.enqueue(typeof value === "string" ? encoder.encode(value) : (value as Uint8Array));
+  let iterator: AsyncIterator<unknown> | undefined;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        iterator ??= req[Symbol.asyncIterator]();
+        const { done, value } = await iterator.next();
+        if (done) controller.close();
+        else controller.enqueue(typeof value === "string" ? encoder.encode(value) : (value as Uint8Array));
+      },
+      async cancel() {
+        await iterator?.return?.();
+      },
     },
-    async cancel() {
-      await iterator.return?.();
-    },
-  });
+    { highWaterMark: 0 },
+  );
 }
 
 function headersOf(req: NodeWebhookRequest): Headers {
@@ -95,9 +100,10 @@ export function toWebRequest(req: NodeWebhookRequest): Request {
 }
 
 /**
- * Adapter for Node's http and Express-style (req, res): reads the raw body (or uses req.rawBody / a Buffer or
- * string req.body if a body parser already ran; a parsed-object body is refused with 500 and a text saying
- * how to mount the route, since signatures need the raw bytes), then writes the handler's Response.
+ * Adapter for Node's http and Express-style (req, res): hands the handler the raw body as a stream it reads only
+ * once the headers passed (or req.rawBody / a Buffer or string req.body if a body parser already ran; a
+ * parsed-object body is refused with 500 and a text saying how to mount the route, since signatures need the raw
+ * bytes), then writes the handler's Response; a body left unread is not waited for: the connection is closed.
  */
 export function toNodeHandler(
   handler: (request: Request) => Promise<Response>,

@@ -12,6 +12,10 @@ export interface SharedSecretVendor {
   readonly envPrefix: string;
   /** Whether `<PREFIX>_WEBHOOK_TOKEN` is read (false for a vendor that cannot send a custom header); true by default. */
   readonly envBearer?: boolean;
+  /** The vendor's largest post in bytes, with room: the handler's default body limit. */
+  readonly maxBodyBytes?: number;
+  /** The status that makes the vendor post again; core's default (503) when left out. */
+  readonly retryStatus?: number;
   /** The vendor records of a body, or undefined when it is not the vendor's shape (may throw WebhookError 400 itself). */
   records(body: Uint8Array): readonly Record<string, unknown>[] | undefined;
   /** The 400 answer's text for a body `records` does not recognize. */
@@ -27,8 +31,9 @@ export interface SharedSecretWebhookFactoryOptions extends SharedSecretWebhookOp
 }
 
 /**
- * A webhook verified by shared secrets: resolves the secrets (options, else environment; CONFIG error when none),
- * refuses a request without one (401), and maps each record of a recognized body (400 otherwise).
+ * A webhook verified by shared secrets: resolves the secrets (options, else environment; CONFIG error when none
+ * or when one is half given), refuses a request without one (401) from its headers alone, before any body byte
+ * is read, and maps each record of a recognized body (400 otherwise).
  */
 export function sharedSecretWebhook(
   vendor: SharedSecretVendor,
@@ -40,8 +45,10 @@ export function sharedSecretWebhook(
   const now = options.now ?? Date.now;
   return {
     provider: vendor.provider,
-    verify(request) {
-      if (secrets !== undefined) verifySharedSecret(request, secrets);
+    ...(vendor.maxBodyBytes !== undefined && { maxBodyBytes: vendor.maxBodyBytes }),
+    ...(vendor.retryStatus !== undefined && { retryStatus: vendor.retryStatus }),
+    verifyHeaders(head) {
+      if (secrets !== undefined) verifySharedSecret(head, secrets);
     },
     parse(request) {
       const records = vendor.records(request.body);

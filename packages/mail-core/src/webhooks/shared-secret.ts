@@ -1,5 +1,5 @@
 import { fromBase64, timingSafeEqual } from "./crypto.js";
-import type { WebhookRequest } from "./definition.js";
+import type { WebhookHead } from "./definition.js";
 import { WebhookError } from "./webhook-error.js";
 
 /** User name and password a vendor sends as `Authorization: Basic` (from credentials in the URL registered at the vendor). */
@@ -75,7 +75,7 @@ function bearerOf(headers: Headers): string | undefined {
  * Refuses a request that carries none of the configured secrets: WebhookError 401, with a Basic challenge when
  * Basic credentials are configured (some senders only send them after one). The text never holds a secret.
  */
-export function verifySharedSecret(request: WebhookRequest, config: SharedSecretConfig): void {
+export function verifySharedSecret(request: WebhookHead, config: SharedSecretConfig): void {
   const checks: boolean[] = [];
   if (config.basic) checks.push(hasBasicCredentials(request.headers, config.basic));
   if (config.bearer) checks.push(timingSafeEqual(bearerOf(request.headers) ?? "", config.bearer));

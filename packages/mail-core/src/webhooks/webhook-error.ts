@@ -1,5 +1,8 @@
-/** Statuses a webhook handler answers a refused request with. */
-export type WebhookErrorStatus = 400 | 401 | 403 | 405 | 413;
+/**
+ * Statuses a webhook handler answers a refused request with; 503 means "post it again later" and becomes the
+ * vendor's retry status (Brevo's is 429).
+ */
+export type WebhookErrorStatus = 400 | 401 | 403 | 405 | 413 | 503;
 
 /** Thrown by verify/parse; the handler answers with `status` and a short, secret-free text. */
 export class WebhookError extends Error {
@@ -9,7 +12,7 @@ export class WebhookError extends Error {
     /** The HTTP status the handler answers with. */
     readonly status: WebhookErrorStatus,
     message: string,
-    /** Extra response headers, e.g. a `WWW-Authenticate` challenge. */
+    /** Extra response headers, e.g. a `WWW-Authenticate` challenge or a `Retry-After`. */
     readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
