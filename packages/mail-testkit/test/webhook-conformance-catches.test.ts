@@ -1,7 +1,8 @@
-// The webhook checks can fail: run against a vendor webhook that names the signature it got in its 401 text,
-// checks no time window, keeps no tokens, logs a malformed body, lets insecureNoVerification switch a configured
-// secret off and drops the metadata it was sent, exactly those checks fail; the same webhook without the faults
-// passes every check, as does a vendor made with core's sharedSecretWebhook.
+// The webhook checks can fail: run against a vendor webhook that reads a post's body before looking at its
+// signature headers, names the signature it got in its 401 text, checks no time window, keeps no tokens, logs a
+// malformed body, lets insecureNoVerification switch a configured secret off and drops the metadata it was sent,
+// exactly those checks fail; the same webhook without the faults passes every check, as does a vendor made with
+// core's sharedSecretWebhook.
 import { describe, expect, it } from "vitest";
 import { runFixture } from "./run-fixture.js";
 
@@ -19,6 +20,10 @@ describe("describeWebhookConformance", () => {
     );
     expect(short.sort()).toEqual(
       [
+        // the body of a post without credentials is read before its headers are looked at
+        "answers 401 to a post without credentials over maxBodyBytes",
+        "refuses a post without credentials with 401 before reading a byte of its body",
+        "answers a post without credentials with 401 through toNodeHandler before its body arrives",
         // the signature it got is named in its 401 text
         "refuses a forged post with 401, handing nothing over, echoing no secret, logging nothing a tampered body",
         // no time window

@@ -1,3 +1,4 @@
+import { WebhookError } from "@posse/mail-core/provider";
 import { findSecret, recordConsole } from "@posse/mail-core/testing";
 import { describe, expect, it } from "vitest";
 import { expectRefused, refusalRows } from "./refusal.js";
@@ -9,7 +10,7 @@ export function describeAuthenticity<Options, Payload, Config>(
   spec: WebhookConformance<Options, Payload, Config>,
   tester: WebhookTester<Options, Payload>,
 ): void {
-  const answers = answersOf(spec.answers);
+  const answers = answersOf(spec);
   it(`accepts a valid post with ${answers.accepted}, hands its events over, echoes no secret and logs nothing`, async () => {
     const console_ = recordConsole();
     try {
@@ -69,7 +70,7 @@ export function describeFreshness<Options, Payload, Config>(
   spec: WebhookConformance<Options, Payload, Config>,
   tester: WebhookTester<Options, Payload>,
 ): void {
-  const answers = answersOf(spec.answers);
+  const answers = answersOf(spec);
   const { stale, replayed } = spec;
   if (stale !== undefined) {
     const window = stale.toleranceSeconds;
@@ -117,12 +118,31 @@ async function copiesOf(request: Request): Promise<{ size: number; copy: () => R
   return { size: body.byteLength, copy: () => new Request(url, { method, headers, body }) };
 }
 
+/** `request` with a body that counts how often it is read: bytes are handed out only when asked for. */
+async function countingCopy(request: Request): Promise<{ request: Request; reads: () => number }> {
+  const body = new Uint8Array(await request.arrayBuffer());
+  let reads = 0;
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        reads++;
+        controller.enqueue(body);
+        controller.close();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  const { url, method, headers } = request;
+  const copy = new Request(url, { method, headers, body: stream, duplex: "half" } as RequestInit);
+  return { request: copy, reads: () => reads };
+}
+
 /** Malformed and oversized bodies, other methods, and a failing `onEvents`. */
 export function describeBodies<Options, Payload, Config>(
   spec: WebhookConformance<Options, Payload, Config>,
   tester: WebhookTester<Options, Payload>,
 ): void {
-  const answers = answersOf(spec.answers);
+  const answers = answersOf(spec);
   const secrets = spec.secrets;
   describe(`refuses an authentic body that is not ${spec.provider}'s with ${answers.malformed}`, () => {
     it.each(Object.entries(spec.malformed))("%s", async (_, body) => {
@@ -148,6 +168,14 @@ export function describeBodies<Options, Payload, Config>(
     await expectRefused(() => endpoint.post(copy()), { status: answers.oversizedUnsigned, secrets });
   });
 
+  if (spec.credentialsInBody !== true) {
+    it(`refuses a post without credentials with ${answers.forged} before reading a byte of its body`, async () => {
+      const { request, reads } = await countingCopy(spec.unsigned(spec.sample));
+      await expectRefused(() => tester.deliver(request), { status: answers.forged, secrets });
+      expect(reads()).toBe(0);
+    });
+  }
+
   it(`answers ${answers.method} to a GET with the valid post's headers, allowing POST`, async () => {
     const valid = tester.valid(spec.sample);
     const get = new Request(valid.url, { headers: valid.headers });
@@ -163,5 +191,15 @@ export function describeBodies<Options, Payload, Config>(
     expect(answer.status).toBe(answers.failed);
     expect(answer.text).not.toContain("store refused");
     expect(findSecret(answer.text, secrets)).toBeUndefined();
+  });
+
+  it(`answers ${answers.failed} with the Retry-After of a full replay store that onEvents dedupes through`, async () => {
+    const full = new WebhookError(503, "the replay store is full; send this post again later", {
+      "retry-after": "7",
+    });
+    const answer = await tester
+      .endpoint(spec.options, { onEvents: () => Promise.reject(full) })
+      .post(tester.valid(spec.sample));
+    expect([answer.status, answer.headers.get("retry-after")]).toEqual([answers.failed, "7"]);
   });
 }

@@ -9,7 +9,7 @@ export function describeSetup<Options, Payload, Config>(
   spec: WebhookConformance<Options, Payload, Config>,
   tester: WebhookTester<Options, Payload>,
 ): void {
-  const answers = answersOf(spec.answers);
+  const answers = answersOf(spec);
 
   it("reads the secret from the environment", async () => {
     const answer = await tester.deliver(tester.valid(spec.sample), spec.fromEnv);

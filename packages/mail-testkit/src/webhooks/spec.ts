@@ -9,12 +9,13 @@ import type { SdkCheck } from "../spec.js";
 
 /**
  * The statuses a vendor's webhook answers with. `accepted` and `failed` are the vendor's own (what stops its
- * retries, what makes it send again), so each vendor states them; the refusals default to core's answers.
+ * retries, what makes it send again: 200 and 503 for most, Brevo's 429), so each vendor states them; the
+ * refusals default to core's answers.
  */
 export interface WebhookAnswers {
   /** A verified post whose events were handed over (or that carried none). */
   readonly accepted: number;
-  /** A verified post whose events `onEvents` failed to store: the status that makes this vendor send it again. */
+  /** A verified post whose events `onEvents` failed to store (or a full replay store): the status that makes this vendor send it again. */
   readonly failed: number;
   /** A post without valid credentials or signature; default 401. */
   readonly forged?: number;
@@ -28,7 +29,10 @@ export interface WebhookAnswers {
   readonly malformed?: number;
   /** An authentic body over `maxBodyBytes`; default 413. */
   readonly oversized?: number;
-  /** A post without credentials over `maxBodyBytes`; default 413 (the body is read before credentials are checked). */
+  /**
+   * A post without credentials over `maxBodyBytes`: `forged` by default, as credentials are checked before the
+   * body is read; 413 where they are inside the body (`credentialsInBody`).
+   */
   readonly oversizedUnsigned?: number;
   /** Any method but POST; default 405. */
   readonly method?: number;
@@ -42,13 +46,18 @@ export const WEBHOOK_REFUSALS = {
   forbidden: 403,
   malformed: 400,
   oversized: 413,
-  oversizedUnsigned: 413,
+  oversizedUnsigned: 401,
   method: 405,
 } as const satisfies Omit<Required<WebhookAnswers>, "accepted" | "failed">;
 
-/** The vendor's statuses, core's refusals filled in. */
-export function answersOf(answers: WebhookAnswers): Required<WebhookAnswers> {
-  return { ...WEBHOOK_REFUSALS, ...answers };
+/** The vendor's statuses, core's refusals filled in (a post without credentials over the limit as `forged`, or 413 when they are in the body). */
+export function answersOf(spec: {
+  readonly answers: WebhookAnswers;
+  readonly credentialsInBody?: boolean;
+}): Required<WebhookAnswers> {
+  const forged = spec.answers.forged ?? WEBHOOK_REFUSALS.forged;
+  const oversizedUnsigned = spec.credentialsInBody ? WEBHOOK_REFUSALS.oversized : forged;
+  return { ...WEBHOOK_REFUSALS, oversizedUnsigned, ...spec.answers };
 }
 
 /** A post the webhook must refuse: the request (built anew each time), or it with the exact answer text. */
@@ -125,6 +134,12 @@ export interface WebhookConformance<Options, Payload, Config = unknown> {
   unsigned(payload: NoInfer<Payload>): Request;
   /** Posts a forger could make (another key, a tampered body, a missing header, …), each refused with `forged`. */
   readonly forged: Readonly<Record<string, WebhookRefusal>>;
+  /**
+   * Whether the vendor's credentials travel inside the body (Mailgun's `signature`, an SNS message's), so a post
+   * without them is read up to the limit; otherwise the checks make sure such a post is refused before its body
+   * is read, by the fetch handler and by `toNodeHandler`.
+   */
+  readonly credentialsInBody?: boolean;
   /** Headers that carry the signature: a valid post without any one is forged, answered `missing <name> header`. */
   readonly signatureHeaders?: readonly string[];
   /** The scheme of the `WWW-Authenticate` challenge a forged post gets ("Basic"); none when left out. */

@@ -69,7 +69,7 @@ export function webhookTester<Options, Payload, Config>(
   };
   const valid = (payload: Payload) => spec.post(spec.body(payload));
   return {
-    answers: answersOf(spec.answers),
+    answers: answersOf(spec),
     endpoint,
     valid,
     deliver: (request, options) => endpoint(options).post(request),
