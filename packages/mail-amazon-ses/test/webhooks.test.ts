@@ -169,7 +169,8 @@ const hook = describeWebhookConformance({
     toleranceSeconds: TOLERANCE,
     clock: createFakeClock(Date.parse(PUBLISHED)),
   },
-  answers: { accepted: 204, failed: 500 },
+  answers: { accepted: 200, failed: 503 },
+  credentialsInBody: true,
   secrets: [message.Signature!, CERTIFICATE.split("\n").slice(1, 3).join("")],
   sample: BOUNCE,
   body: (record: unknown) => JSON.stringify(signed(notification(record))),
@@ -443,7 +444,7 @@ describe("ses webhook: SNS verification", () => {
       send(post({ ...forged, SigningCertURL: CERT_URL.replace(".pem", `${n}.pem`) })),
     );
     const held = answers.slice(0, 4);
-    for (const answer of answers.slice(4)) expect((await answer).status).toBe(500);
+    for (const answer of answers.slice(4)) expect((await answer).status).toBe(hook.answers.failed);
     expect(urls).toHaveLength(4);
     gate.resolve();
     for (const answer of held) expect((await answer).status).toBe(401);
@@ -492,7 +493,7 @@ describe("ses webhook: SNS verification", () => {
     expect(received).toHaveLength(2);
   });
 
-  it("answers 500 when the certificate cannot be downloaded (SNS retries), and does not keep the failure", async () => {
+  it("answers 503 when the certificate cannot be downloaded (SNS retries 5xx), and does not keep the failure", async () => {
     let failures = 1;
     const urls: string[] = [];
     const fetcher = (async (input: string | URL | Request) => {
@@ -501,7 +502,7 @@ describe("ses webhook: SNS verification", () => {
     }) as typeof fetch;
     const { send } = handlerFor({}, { fetcher, urls });
     const message = signed(notification(BOUNCE));
-    expect((await send(post(message))).status).toBe(500);
+    expect((await send(post(message))).status).toBe(hook.answers.failed);
     expect((await send(post(message))).status).toBe(hook.answers.accepted);
     expect(urls).toEqual([CERT_URL, CERT_URL]);
   });

@@ -47,7 +47,8 @@ const hook = describeWebhookConformance({
   provider: "brevo",
   webhook: brevoWebhook,
   options: { env: {}, bearer: TOKEN, now },
-  answers: { accepted: 204, failed: 500 },
+  // Brevo: "4xx response codes, except for 429, and any 5xx response code stop all retry attempts and discard the webhook".
+  answers: { accepted: 200, failed: 429 },
   secrets: [TOKEN, PASSWORD],
   sample: record("delivered"),
   body: text,
@@ -77,6 +78,14 @@ const hook = describeWebhookConformance({
     "a password without a user name": {
       options: { env: { BREVO_WEBHOOK_PASSWORD: PASSWORD } },
       field: "BREVO_WEBHOOK_USERNAME",
+    },
+    "an empty Basic pair beside a token": {
+      options: { env: {}, basic: { username: "", password: "" }, bearer: TOKEN },
+      field: "basic.username",
+    },
+    "a user name with an empty password": {
+      options: { env: {}, basic: { username: USER, password: "" } },
+      field: "basic.password",
     },
   },
   join: {

@@ -9,8 +9,7 @@ import { createHmac } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { createWebhookHandler, type MailEvent, toNodeHandler } from "@posse/mail-core";
-import { memoryReplayCache } from "@posse/mail-core/provider";
+import { createWebhookHandler, type MailEvent, memoryReplayStore, toNodeHandler } from "@posse/mail-core";
 import { describeWebhookConformance, webhookPost } from "@posse/mail-testkit";
 import { HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
@@ -92,7 +91,10 @@ const hook = describeWebhookConformance({
   provider: "mailgun",
   webhook: mailgunWebhook,
   options: { signingKey: KEY, env: {}, now },
-  answers: { accepted: 204, failed: 500 },
+  // Mailgun: "If Mailgun receives a 200 … not retried"; 406 rejects for good, any other code is retried.
+  answers: { accepted: 200, failed: 503 },
+  // The signature travels in the body: a post without one is read (up to the limit) before it is refused.
+  credentialsInBody: true,
   secrets: [KEY],
   sample: eventData(),
   body: (data: Record<string, unknown>) => JSON.stringify({ signature: signature(), "event-data": data }),
@@ -137,6 +139,26 @@ const hook = describeWebhookConformance({
     "a blank MAILGUN_WEBHOOK_SIGNING_KEY": {
       options: { env: { MAILGUN_WEBHOOK_SIGNING_KEY: " " } },
       field: "MAILGUN_WEBHOOK_SIGNING_KEY",
+    },
+    "toleranceSeconds NaN": {
+      options: { signingKey: KEY, env: {}, toleranceSeconds: Number.NaN },
+      field: "toleranceSeconds",
+      message: "the mailgun webhook: toleranceSeconds must be a positive number of seconds",
+    },
+    "toleranceSeconds Infinity": {
+      options: { signingKey: KEY, env: {}, toleranceSeconds: Number.POSITIVE_INFINITY },
+      field: "toleranceSeconds",
+      message: "the mailgun webhook: toleranceSeconds must be a positive number of seconds",
+    },
+    "toleranceSeconds 0": {
+      options: { signingKey: KEY, env: {}, toleranceSeconds: 0 },
+      field: "toleranceSeconds",
+      message: "the mailgun webhook: toleranceSeconds must be a positive number of seconds",
+    },
+    "toleranceSeconds -300": {
+      options: { signingKey: KEY, env: {}, toleranceSeconds: -300 },
+      field: "toleranceSeconds",
+      message: "the mailgun webhook: toleranceSeconds must be a positive number of seconds",
     },
   },
   join: {
@@ -242,17 +264,25 @@ describe("mailgun webhook: Mailgun's signature and token cache", () => {
     expect((await hook.deliver(post(JSON.stringify(body, null, 2)))).status).toBe(hook.answers.accepted);
   });
 
-  it("remembers tokens in the replay cache it is given (bounded)", async () => {
-    const cache = memoryReplayCache({ maxEntries: 1, now });
-    const options = { signingKey: KEY, env: {}, now, replayCache: cache };
-    const first = hook.endpoint(options);
-    const second = hook.endpoint(options);
+  it("claims tokens in the replay store it is given, shared by every instance (process) using it", async () => {
+    const store = memoryReplayStore({ now });
+    const options = { signingKey: KEY, env: {}, now, replayStore: store };
     const signed = signature();
-    expect((await first.post(posted(signed))).status).toBe(hook.answers.accepted);
-    expect((await second.post(posted(signed))).status).toBe(403);
-    // One entry at most: a newer token pushes the first out.
-    expect((await first.post(posted(signature()))).status).toBe(hook.answers.accepted);
-    expect(cache.seen(signed.token, NOW + 1000)).toBe(false);
+    expect((await hook.endpoint(options).post(posted(signed))).status).toBe(hook.answers.accepted);
+    expect((await hook.endpoint(options).post(posted(signed))).status).toBe(403);
+    // Claimed until the signed time leaves the window, and no longer.
+    expect(await store.claim(`mailgun:token:${signed.token}`, 1)).toBe(false);
+  });
+
+  it("answers 503 with Retry-After, never 406, while a full store holds only live tokens, evicting none", async () => {
+    const options = { signingKey: KEY, env: {}, now, replayStore: memoryReplayStore({ maxEntries: 1, now }) };
+    const endpoint = hook.endpoint(options);
+    const signed = signature();
+    expect((await endpoint.post(posted(signed))).status).toBe(hook.answers.accepted);
+    const full = await endpoint.post(posted(signature()));
+    expect([full.status, full.headers.get("retry-after")]).toEqual([503, "300"]);
+    expect(full.events).toEqual([]);
+    expect((await endpoint.post(posted(signed))).status).toBe(403);
   });
 
   it("does not remember the token of a post whose signature is wrong", async () => {

@@ -17,12 +17,21 @@ export interface BrevoWebhookOptions extends SharedSecretWebhookOptions {
   readonly now?: () => number;
 }
 
-/** Verifies and normalizes Brevo's transactional webhook posts (one record, or an array when batched; no signature: shared secrets). */
+/** Brevo's default body limit: batched posts carry up to 500 events, about 1 KB each, so 2 MiB. */
+export const BREVO_MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+/**
+ * Verifies and normalizes Brevo's transactional webhook posts (one record, or an array when batched; no signature:
+ * shared secrets, checked before the body is read). A post whose events were not stored is answered 429: Brevo
+ * discards a post answered with any other 4xx or any 5xx, and retries only 429.
+ */
 export function brevoWebhook(options: BrevoWebhookOptions = {}): WebhookDefinition {
   return sharedSecretWebhook(
     {
       provider: "brevo",
       envPrefix: "BREVO",
+      maxBodyBytes: BREVO_MAX_BODY_BYTES,
+      retryStatus: 429,
       records: (body) => jsonRecords(parseJsonBody(body)),
       malformed: "the body is not a Brevo webhook record or an array of records",
       map: mapBrevoEvent,

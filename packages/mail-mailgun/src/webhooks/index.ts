@@ -1,10 +1,16 @@
-import { type EnvSource, envValue, type ReplayCache, type WebhookDefinition } from "@posse/mail-core";
+import {
+  type EnvSource,
+  envValue,
+  memoryReplayStore,
+  type ReplayStore,
+  type WebhookDefinition,
+} from "@posse/mail-core";
 import {
   defaultWebhookEnv,
   isJsonObject,
-  memoryReplayCache,
   missingWebhookSecret,
   parseJsonBody,
+  positiveOption,
   WebhookError,
   type WebhookRequest,
   warnUnverifiedWebhook,
@@ -16,10 +22,14 @@ import { verifyMailgunSignature } from "./verify-signature.js";
 export interface MailgunWebhookOptions {
   /** HTTP webhook signing key (Mailgun › Sending › Webhooks); default `MAILGUN_WEBHOOK_SIGNING_KEY`. */
   readonly signingKey?: string | undefined;
-  /** How far the signed timestamp may be from now, in seconds; default 300. */
+  /** How far the signed timestamp may be from now, in seconds; default 300. A positive finite number (CONFIG otherwise). */
   readonly toleranceSeconds?: number;
-  /** Where used tokens are remembered; default one in-memory cache of 10 000 tokens per webhook. Share one store across processes. */
-  readonly replayCache?: ReplayCache;
+  /**
+   * Where used tokens are claimed; default this webhook's own `memoryReplayStore()`, which holds only within one
+   * process. Serverless functions and apps in several processes need a shared store, e.g. `redisReplayStore` of
+   * `@posse/mail-queue/replay-store`.
+   */
+  readonly replayStore?: ReplayStore;
   /** Accept requests without verifying anything when no key is configured; warns once. Never in production. */
   readonly insecureNoVerification?: boolean;
   /** Where the variables come from; `process.env` by default. */
@@ -27,6 +37,9 @@ export interface MailgunWebhookOptions {
   /** Epoch ms now; `Date.now` by default. */
   readonly now?: () => number;
 }
+
+/** Mailgun's default body limit: one event (its headers, delivery status, tags and variables), with ample room. */
+export const MAILGUN_MAX_BODY_BYTES = 256 * 1024;
 
 function post(request: WebhookRequest): Record<string, unknown> {
   const body = parseJsonBody(request.body);
@@ -42,23 +55,31 @@ function post(request: WebhookRequest): Record<string, unknown> {
 export function mailgunWebhook(options: MailgunWebhookOptions = {}): WebhookDefinition {
   const signingKey =
     options.signingKey || envValue(options.env ?? defaultWebhookEnv(), "MAILGUN_WEBHOOK_SIGNING_KEY");
+  const toleranceSeconds =
+    positiveOption(options.toleranceSeconds, {
+      owner: "the mailgun webhook",
+      field: "toleranceSeconds",
+      unit: "seconds",
+      provider: "mailgun",
+    }) ?? 300;
   if (signingKey === undefined) {
     if (options.insecureNoVerification !== true)
       throw missingWebhookSecret("mailgun", ["MAILGUN_WEBHOOK_SIGNING_KEY"]);
     warnUnverifiedWebhook("mailgun");
   }
-  const toleranceMs = (options.toleranceSeconds ?? 300) * 1000;
   const now = options.now ?? Date.now;
-  const replayCache = options.replayCache ?? memoryReplayCache({ now });
+  const replayStore = options.replayStore ?? memoryReplayStore({ now });
   return {
     provider: "mailgun",
+    // One event per post, its signature inside the body: nothing to check before reading it, so the limit stays small.
+    maxBodyBytes: MAILGUN_MAX_BODY_BYTES,
     async verify(request) {
       if (signingKey === undefined) return;
       await verifyMailgunSignature(post(request).signature, {
         signingKey,
         now: now(),
-        toleranceMs,
-        replayCache,
+        toleranceMs: toleranceSeconds * 1000,
+        replayStore,
       });
     },
     parse(request) {

@@ -1,4 +1,4 @@
-import type { ReplayCache } from "@posse/mail-core";
+import type { ReplayStore } from "@posse/mail-core";
 import {
   hmacSha256,
   isJsonObject,
@@ -16,8 +16,8 @@ export interface MailgunSignatureCheck {
   readonly now: number;
   /** How far the signed timestamp may be from now, ms. */
   readonly toleranceMs: number;
-  /** Tokens already used. */
-  readonly replayCache: ReplayCache;
+  /** Where tokens are claimed. */
+  readonly replayStore: ReplayStore;
 }
 
 function notAuthentic(): WebhookError {
@@ -26,8 +26,10 @@ function notAuthentic(): WebhookError {
 
 /**
  * Checks a post's `signature` object as Mailgun defines it: hex HMAC-SHA256 of `timestamp + token` under the
- * signing key (401 if wrong), the timestamp within the window (403), and the token never seen before (403).
- * Mailgun signs only these fields, not the event, so the window and the token cache are the replay defence.
+ * signing key (401 if wrong), the timestamp within the window (403), and the token never seen before (403): it is
+ * claimed in the store until its timestamp leaves the window (a store that cannot answer rejects, and Mailgun
+ * posts again). Mailgun signs only these fields, not the event, so the window and the token claim are the replay
+ * defence.
  */
 export async function verifyMailgunSignature(
   signature: unknown,
@@ -41,7 +43,8 @@ export async function verifyMailgunSignature(
   if (!timingSafeEqual(expected, hex.toLowerCase())) throw notAuthentic();
   const signedAt = /^\d{1,12}$/.test(stamp) ? Number(stamp) * 1000 : Number.NaN;
   refuseStaleTimestamp(signedAt, check.now, check.toleranceMs);
-  if (await check.replayCache.seen(token, signedAt + check.toleranceMs)) {
+  const ttlMs = Math.max(1, signedAt + check.toleranceMs - check.now);
+  if (!(await check.replayStore.claim(`mailgun:token:${token}`, ttlMs))) {
     throw new WebhookError(403, "this Mailgun signature token was already used");
   }
 }

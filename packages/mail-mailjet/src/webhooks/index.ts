@@ -13,12 +13,22 @@ export interface MailjetWebhookOptions extends SharedSecretWebhookOptions {
   readonly now?: () => number;
 }
 
-/** Verifies and normalizes Mailjet's event callbacks (one event, or an array with Version 2; no signature: Basic credentials). */
+/**
+ * Mailjet's default body limit: with Version 2 a post groups "all the events of the last second", which Mailjet does
+ * not bound; 5 MiB holds about ten thousand events.
+ */
+export const MAILJET_MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+/**
+ * Verifies and normalizes Mailjet's event callbacks (one event, or an array with Version 2; no signature: Basic
+ * credentials or a query secret, checked before the body is read).
+ */
 export function mailjetWebhook(options: MailjetWebhookOptions = {}): WebhookDefinition {
   return sharedSecretWebhook(
     {
       provider: "mailjet",
       envPrefix: "MAILJET",
+      maxBodyBytes: MAILJET_MAX_BODY_BYTES,
       // Mailjet sends no custom header: a token could only travel in the URL, so only Basic credentials are read from env.
       envBearer: false,
       // One event (Version 1), or an array of them (Version 2, grouped events).

@@ -17,12 +17,22 @@ export interface PostmarkWebhookOptions extends SharedSecretWebhookOptions {
   readonly now?: () => number;
 }
 
-/** Verifies and normalizes Postmark's webhook posts (one JSON record per request, no signature: shared secrets). */
+/**
+ * Postmark's default body limit: one record per post, but a bounce with its content (`IncludeContent`) carries the
+ * bounced message, up to Postmark's 10 MB message size; so 16 MiB.
+ */
+export const POSTMARK_MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Verifies and normalizes Postmark's webhook posts (one JSON record per request, no signature: shared secrets,
+ * checked before the body is read).
+ */
 export function postmarkWebhook(options: PostmarkWebhookOptions = {}): WebhookDefinition {
   return sharedSecretWebhook(
     {
       provider: "postmark",
       envPrefix: "POSTMARK",
+      maxBodyBytes: POSTMARK_MAX_BODY_BYTES,
       records(body) {
         const record = parseJsonBody(body);
         return isJsonObject(record) && typeof record.RecordType === "string" ? [record] : undefined;

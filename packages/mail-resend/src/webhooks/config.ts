@@ -1,5 +1,10 @@
 import { type EnvSource, envValue, MailError } from "@posse/mail-core";
-import { defaultWebhookEnv, fromBase64, missingWebhookSecret } from "@posse/mail-core/provider";
+import {
+  defaultWebhookEnv,
+  fromBase64,
+  missingWebhookSecret,
+  positiveOption,
+} from "@posse/mail-core/provider";
 
 /** Options of {@link resendWebhook}; when `secret` is omitted it comes from `RESEND_WEBHOOK_SECRET`. */
 export interface ResendWebhookOptions {
@@ -7,7 +12,10 @@ export interface ResendWebhookOptions {
   readonly secret?: string;
   /** Accept requests without checking their signature. Only for local experiments: anyone can forge events. */
   readonly insecureNoVerification?: boolean;
-  /** How far `svix-timestamp` may be from now, in seconds; default 300 (the Svix libraries' window). */
+  /**
+   * How far `svix-timestamp` may be from now, in seconds; default 300 (the Svix libraries' window; Svix signs each
+   * attempt anew). A positive finite number (CONFIG otherwise).
+   */
   readonly toleranceSeconds?: number;
   /** Current time in milliseconds; default `Date.now` (tests inject a fake clock). */
   readonly now?: () => number;
@@ -43,7 +51,13 @@ export function resolveSettings(options: ResendWebhookOptions): ResendWebhookSet
   const secret = fromCode
     ? options.secret?.trim()
     : envValue(options.env ?? defaultWebhookEnv(), SECRET_VARIABLE);
-  const common = { toleranceMs: (options.toleranceSeconds ?? 300) * 1000, now: options.now ?? Date.now };
+  const toleranceSeconds = positiveOption(options.toleranceSeconds, {
+    owner: "the resend webhook",
+    field: "toleranceSeconds",
+    unit: "seconds",
+    provider: "resend",
+  });
+  const common = { toleranceMs: (toleranceSeconds ?? 300) * 1000, now: options.now ?? Date.now };
   if (secret === undefined) {
     if (options.insecureNoVerification === true) return { key: null, ...common };
     throw missingWebhookSecret("resend", [SECRET_VARIABLE]);

@@ -2,6 +2,7 @@ import {
   fromBase64,
   refuseStaleTimestamp,
   WebhookError,
+  type WebhookHead,
   type WebhookRequest,
 } from "@posse/mail-core/provider";
 
@@ -15,32 +16,37 @@ export function hmacKey(secret: Uint8Array): Promise<HmacKey> {
   return crypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
 }
 
-function header(request: WebhookRequest, name: string): string {
+function header(request: WebhookHead, name: string): string {
   const value = request.headers.get(name);
   if (value === null || value === "") throw new WebhookError(401, `missing ${name} header`);
   return value;
 }
 
 /**
- * Checks Resend's Svix signature: HMAC-SHA256 with the secret's key over `${svix-id}.${svix-timestamp}.` and
- * the raw body bytes, against every `v1,<base64>` entry of `svix-signature` (several during a secret
- * rotation); WebCrypto's HMAC verify compares in constant time. A timestamp further than `toleranceMs` from
- * now (past or future) is refused, so a captured request cannot be replayed later.
+ * What the headers of a Svix post can prove before its body is read: `svix-id`, `svix-timestamp` and
+ * `svix-signature` are all there (401 otherwise), and the timestamp is no further than `toleranceMs` from now,
+ * past or future (403), so a captured request cannot be replayed later.
  */
-export async function verifySvixSignature(
-  request: WebhookRequest,
-  key: Promise<HmacKey>,
-  toleranceMs: number,
-  now: () => number,
-): Promise<void> {
-  const id = header(request, "svix-id");
+export function checkSvixHeaders(request: WebhookHead, toleranceMs: number, now: () => number): void {
+  header(request, "svix-id");
   const timestamp = header(request, "svix-timestamp");
-  const signatures = header(request, "svix-signature");
+  header(request, "svix-signature");
   refuseStaleTimestamp(
     /^\d{1,12}$/.test(timestamp) ? Number(timestamp) * 1000 : Number.NaN,
     now(),
     toleranceMs,
   );
+}
+
+/**
+ * Checks Resend's Svix signature: HMAC-SHA256 with the secret's key over `${svix-id}.${svix-timestamp}.` and
+ * the raw body bytes, against every `v1,<base64>` entry of `svix-signature` (several during a secret
+ * rotation); WebCrypto's HMAC verify compares in constant time. The headers passed {@link checkSvixHeaders}.
+ */
+export async function verifySvixSignature(request: WebhookRequest, key: Promise<HmacKey>): Promise<void> {
+  const id = header(request, "svix-id");
+  const timestamp = header(request, "svix-timestamp");
+  const signatures = header(request, "svix-signature");
   const prefix = encoder.encode(`${id}.${timestamp}.`);
   const signed = new Uint8Array(prefix.length + request.body.length);
   signed.set(prefix);

@@ -1,5 +1,10 @@
 import { type EnvSource, envValue, MailError } from "@posse/mail-core";
-import { defaultWebhookEnv, fromBase64, missingWebhookSecret } from "@posse/mail-core/provider";
+import {
+  defaultWebhookEnv,
+  fromBase64,
+  missingWebhookSecret,
+  positiveOption,
+} from "@posse/mail-core/provider";
 
 /** Options of {@link sendgridWebhook}; when `publicKey` is omitted it comes from `SENDGRID_WEBHOOK_PUBLIC_KEY`. */
 export interface SendgridWebhookOptions {
@@ -7,7 +12,11 @@ export interface SendgridWebhookOptions {
   readonly publicKey?: string;
   /** Accept requests without checking their signature. Only for local experiments: anyone can forge events. */
   readonly insecureNoVerification?: boolean;
-  /** How far the signed timestamp may be from now, in seconds; default 600. `Infinity` accepts any age. */
+  /**
+   * How far the signed timestamp may be from now, in seconds; default 600. A positive finite number (CONFIG
+   * otherwise). SendGrid does not document whether its retries (for up to 24 hours) are signed anew: widen it up to
+   * 86 400 if stale refusals show in your logs, and dedupe on `sg_event_id` (`dedupeEvents` of `@posse/mail-core`).
+   */
   readonly toleranceSeconds?: number;
   /** Current time in milliseconds; default `Date.now` (tests inject a fake clock). */
   readonly now?: () => number;
@@ -49,7 +58,13 @@ function spkiBytes(key: string, field: string): Uint8Array {
 export function resolveSettings(options: SendgridWebhookOptions): SendgridWebhookSettings {
   const fromCode = options.publicKey !== undefined && options.publicKey.trim() !== "";
   const key = fromCode ? options.publicKey : envValue(options.env ?? defaultWebhookEnv(), KEY_VARIABLE);
-  const common = { toleranceMs: (options.toleranceSeconds ?? 600) * 1000, now: options.now ?? Date.now };
+  const toleranceSeconds = positiveOption(options.toleranceSeconds, {
+    owner: "the sendgrid webhook",
+    field: "toleranceSeconds",
+    unit: "seconds",
+    provider: "sendgrid",
+  });
+  const common = { toleranceMs: (toleranceSeconds ?? 600) * 1000, now: options.now ?? Date.now };
   if (key === undefined) {
     if (options.insecureNoVerification === true) return { spki: null, ...common };
     throw missingWebhookSecret("sendgrid", [KEY_VARIABLE]);

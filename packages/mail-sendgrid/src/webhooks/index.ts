@@ -2,14 +2,18 @@ import type { WebhookDefinition } from "@posse/mail-core";
 import { warnUnverifiedWebhook } from "@posse/mail-core/provider";
 import { resolveSettings, type SendgridWebhookOptions } from "./config.js";
 import { toMailEvents } from "./map-event.js";
-import { type VerifyKey, verifyEventSignature } from "./verify-signature.js";
+import { checkEventHeaders, type VerifyKey, verifyEventSignature } from "./verify-signature.js";
 
 export type { SendgridWebhookOptions } from "./config.js";
 
+/** SendGrid's default body limit: it posts batches "when the batch size reaches 768 kilobytes", so 1 MiB. */
+export const SENDGRID_MAX_BODY_BYTES = 1024 * 1024;
+
 /**
- * SendGrid's Event Webhook (signed) as a webhook definition for `createWebhookHandler` of `@posse/mail-core`.
+ * SendGrid's Event Webhook (signed) as a webhook definition for `createWebhookHandler` of `@posse/mail-core`:
+ * the signature headers and their time are checked before the body is read, the signature over the body after.
  * Throws a `CONFIG` error when no verification key is configured and verification was not switched off
- * explicitly.
+ * explicitly, or when `toleranceSeconds` is not a positive finite number.
  */
 export function sendgridWebhook(options: SendgridWebhookOptions = {}): WebhookDefinition {
   const { spki, toleranceMs, now } = resolveSettings(options);
@@ -23,8 +27,9 @@ export function sendgridWebhook(options: SendgridWebhookOptions = {}): WebhookDe
   };
   return {
     provider: "sendgrid",
-    verify: (request) =>
-      spki === null ? undefined : verifyEventSignature(request, publicKey(spki), toleranceMs, now),
+    maxBodyBytes: SENDGRID_MAX_BODY_BYTES,
+    verifyHeaders: (head) => (spki === null ? undefined : checkEventHeaders(head, toleranceMs, now)),
+    verify: (request) => (spki === null ? undefined : verifyEventSignature(request, publicKey(spki))),
     parse: (request) => toMailEvents(request.body, now()),
   };
 }

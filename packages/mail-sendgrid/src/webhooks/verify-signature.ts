@@ -2,6 +2,7 @@ import {
   fromBase64,
   refuseStaleTimestamp,
   WebhookError,
+  type WebhookHead,
   type WebhookRequest,
 } from "@posse/mail-core/provider";
 
@@ -12,7 +13,7 @@ const encoder = new TextEncoder();
 /** A WebCrypto key (named through `crypto`, as the global `CryptoKey` type is not in every setup). */
 export type VerifyKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
 
-function header(request: WebhookRequest, name: string): string {
+function header(request: WebhookHead, name: string): string {
   const value = request.headers.get(name);
   if (value === null || value === "") throw new WebhookError(401, `missing ${name} header`);
   return value;
@@ -46,28 +47,40 @@ export function derToRawSignature(der: Uint8Array): Uint8Array | undefined {
   return raw;
 }
 
+/** The 64-byte signature of the signature header; WebhookError 401 when it is not a DER ECDSA signature. */
+function rawSignature(request: WebhookHead): Uint8Array {
+  const der = fromBase64(header(request, SIGNATURE_HEADER));
+  const raw = der && derToRawSignature(der);
+  if (raw === undefined) throw new WebhookError(401, `${SIGNATURE_HEADER} is not an ECDSA signature`);
+  return raw;
+}
+
 /**
- * Checks SendGrid's Signed Event Webhook: ECDSA P-256 with SHA-256 over the timestamp header's bytes followed
- * by the raw body bytes (events separated by `\r\n`, exactly as posted), against the base64 DER signature.
- * A timestamp further than `toleranceMs` from now is refused.
+ * What the headers of a signed post can prove before its body is read: the signature and timestamp headers are
+ * there (401 otherwise), the signature is a DER ECDSA signature (401), and the timestamp is no further than
+ * `toleranceMs` from now (403).
  */
-export async function verifyEventSignature(
-  request: WebhookRequest,
-  publicKey: Promise<VerifyKey>,
-  toleranceMs: number,
-  now: () => number,
-): Promise<void> {
-  const signature = header(request, SIGNATURE_HEADER);
+export function checkEventHeaders(request: WebhookHead, toleranceMs: number, now: () => number): void {
+  rawSignature(request);
   const timestamp = header(request, TIMESTAMP_HEADER);
   refuseStaleTimestamp(
     /^\d{1,12}$/.test(timestamp) ? Number(timestamp) * 1000 : Number.NaN,
     now(),
     toleranceMs,
   );
-  const der = fromBase64(signature);
-  const raw = der && derToRawSignature(der);
-  if (raw === undefined) throw new WebhookError(401, `${SIGNATURE_HEADER} is not an ECDSA signature`);
-  const prefix = encoder.encode(timestamp);
+}
+
+/**
+ * Checks SendGrid's Signed Event Webhook: ECDSA P-256 with SHA-256 over the timestamp header's bytes followed
+ * by the raw body bytes (events separated by `\r\n`, exactly as posted), against the base64 DER signature. The
+ * headers passed {@link checkEventHeaders}.
+ */
+export async function verifyEventSignature(
+  request: WebhookRequest,
+  publicKey: Promise<VerifyKey>,
+): Promise<void> {
+  const raw = rawSignature(request);
+  const prefix = encoder.encode(header(request, TIMESTAMP_HEADER));
   const signed = new Uint8Array(prefix.length + request.body.length);
   signed.set(prefix);
   signed.set(request.body, prefix.length);
