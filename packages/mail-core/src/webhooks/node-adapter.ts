@@ -122,7 +122,8 @@ export function toNodeHandler(
       const body = new Uint8Array(await response.arrayBuffer());
       res.statusCode = response.status;
       for (const [name, value] of response.headers) res.setHeader(name, value);
-      // Whatever the handler left unread (a body over the limit) is not worth receiving: close the connection.
+      // Whatever the handler left unread (refused on its headers, or over the limit) is not worth receiving: close
+      // the connection once the answer is out. A client still sending may then see a reset rather than the answer.
       const unread = req.complete === false;
       if (unread) res.setHeader("connection", "close");
       res.end(body, () => {
