@@ -185,7 +185,7 @@ describe("demo --queue with a real Redis", () => {
       stderr: collector(),
     });
     expect(code).toBe(0);
-    expect(stdout.text().match(/^ {2}POST \/webhooks\/\S+ +.*… 204 accepted$/gm)).toHaveLength(7);
+    expect(stdout.text().match(/^ {2}POST \/webhooks\/\S+ +.*… 200 accepted$/gm)).toHaveLength(7);
     expect(stdout.text()).toContain(
       "      events: delivered (amazon_ses), opened (postmark), clicked (resend)",
     );

@@ -184,13 +184,13 @@ describe("main", () => {
       .split("\n")
       .filter((line) => line.startsWith("  POST /webhooks/"));
     expect(posts).toEqual([
-      "  POST /webhooks/amazon-ses  Delivery of #1… 204 accepted",
-      "  POST /webhooks/postmark    Open of #1… 204 accepted",
-      "  POST /webhooks/resend      email.clicked of #1… 204 accepted",
-      "  POST /webhooks/sendgrid    deferred + delivered of #2… 204 accepted",
-      "  POST /webhooks/mailgun     clicked of #2… 204 accepted",
-      "  POST /webhooks/brevo       hard_bounce of #3… 204 accepted",
-      "  POST /webhooks/mailjet     sent of #1… 204 accepted",
+      "  POST /webhooks/amazon-ses  Delivery of #1… 200 accepted",
+      "  POST /webhooks/postmark    Open of #1… 200 accepted",
+      "  POST /webhooks/resend      email.clicked of #1… 200 accepted",
+      "  POST /webhooks/sendgrid    deferred + delivered of #2… 200 accepted",
+      "  POST /webhooks/mailgun     clicked of #2… 200 accepted",
+      "  POST /webhooks/brevo       hard_bounce of #3… 200 accepted",
+      "  POST /webhooks/mailjet     sent of #1… 200 accepted",
       "  POST /webhooks/resend      forged email.clicked of #3 (body changed after signing)… 401 refused",
     ]);
     expect(stdout.text()).toContain(

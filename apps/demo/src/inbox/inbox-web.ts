@@ -72,7 +72,7 @@ function isLoopback(host: string): boolean {
 function route(routes: Routes, request: IncomingMessage, response: ServerResponse): void {
   const { inbox, events } = routes;
   const path = new URL(request.url ?? "/", "http://inbox.invalid").pathname;
-  // The vendor's webhook (core's handler: POST only, signature checked on the raw body, 204 once stored).
+  // The vendor's webhook (core's handler: POST only, signature checked on the raw body, 200 once stored).
   const webhook = routes.webhooks.get(/^\/webhooks\/([a-z-]+)$/.exec(path)?.[1] ?? "");
   if (webhook) {
     webhook(request, response);

@@ -33,7 +33,7 @@ export function sampleTargets(
 
 /**
  * Posts one signed sample event of each vendor, and one forged, to the inbox's webhooks at `inboxUrl` over
- * HTTP, printing a line per post. Rejects when the inbox answered any post otherwise than expected (204 for
+ * HTTP, printing a line per post. Rejects when the inbox answered any post otherwise than expected (200 for
  * the signed ones, 401 for the forged one).
  */
 export async function postSampleEvents(options: {
@@ -66,7 +66,7 @@ export async function postSampleEvents(options: {
     );
     outcomes.push({ post, status });
   }
-  const unexpected = outcomes.find(({ post, status }) => (post.authentic ? status !== 204 : status !== 401));
+  const unexpected = outcomes.find(({ post, status }) => (post.authentic ? status !== 200 : status !== 401));
   if (unexpected) {
     throw new Error(
       `the inbox answered ${unexpected.status} to the ${unexpected.post.authentic ? "signed" : "forged"} ${unexpected.post.vendor} sample`,

@@ -9,7 +9,7 @@ const CERTIFICATE_MAX_BYTES = 16 * 1024;
 /** How long a download (answer and body) may take before it is given up and its connection closed. */
 export const CERTIFICATE_TIMEOUT_MS = 5000;
 /**
- * Downloads of different URLs in flight at once; a post that needs another one fails (500, so SNS retries).
+ * Downloads of different URLs in flight at once; a post that needs another one fails (503, so SNS retries).
  * Posts naming a URL already being downloaded share that download.
  */
 export const MAX_CERTIFICATE_DOWNLOADS = 4;

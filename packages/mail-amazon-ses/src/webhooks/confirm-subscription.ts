@@ -3,7 +3,7 @@ import { isSnsUrl, type SnsMessage } from "./sns-message.js";
 
 /**
  * Confirms a verified SubscriptionConfirmation by GET of its `SubscribeURL`, which must be an https URL on an
- * SNS host; then 200. A failed confirmation throws, so the handler answers 500 and SNS tries again.
+ * SNS host; then 200. A failed confirmation throws, so the handler answers 503 and SNS tries again.
  */
 export async function confirmSubscription(message: SnsMessage, fetcher: typeof fetch): Promise<Response> {
   if (!isSnsUrl(message.SubscribeURL)) {
