@@ -1,6 +1,7 @@
 // `@posse/mail-queue/replay-store`: a webhook ReplayStore in Redis, shared by every process and function that
 // receives a vendor's posts. Loads ioredis only (no BullMQ).
 import { MailError, type ReplayStore } from "@posse/mail-core";
+import { isLoopbackAddress } from "@posse/mail-core/provider";
 import { connect } from "./connection.js";
 
 /** Options of {@link redisReplayStore}. */
@@ -9,6 +10,8 @@ export interface RedisReplayStoreOptions {
   readonly url: string;
   /** Prefix of its keys; default `{posse-mail}:replay:`. */
   readonly prefix?: string;
+  /** Allow `redis://` (no TLS) to a host that is not this machine, on a network you trust; default false, as the queue. */
+  readonly allowPlaintext?: boolean;
 }
 
 /** A {@link ReplayStore} in Redis, with the connection it opened. */
@@ -20,17 +23,25 @@ export interface RedisReplayStore extends ReplayStore {
 /** The default key prefix. */
 export const DEFAULT_REPLAY_PREFIX = "{posse-mail}:replay:";
 
-function checkUrl(url: unknown): string {
-  let protocol: string | undefined;
+/** The URL, when it is `rediss://`, or `redis://` to this machine (or `allowPlaintext`); CONFIG naming `url`, never it. */
+function checkUrl(url: unknown, allowPlaintext: boolean): string {
+  let parsed: URL | undefined;
   try {
-    protocol = typeof url === "string" ? new URL(url).protocol : undefined;
+    parsed = typeof url === "string" ? new URL(url) : undefined;
   } catch {
-    protocol = undefined;
+    parsed = undefined;
   }
-  if (protocol !== "redis:" && protocol !== "rediss:") {
+  if (parsed?.protocol !== "redis:" && parsed?.protocol !== "rediss:") {
     throw new MailError("CONFIG", "redisReplayStore: url must be a redis:// or rediss:// URL", {
       field: "url",
     });
+  }
+  if (parsed.protocol === "redis:" && !isLoopbackAddress(parsed.hostname) && !allowPlaintext) {
+    throw new MailError(
+      "CONFIG",
+      "redisReplayStore: url is redis:// to another machine, so its password would cross the network in clear text; use rediss://, or pass allowPlaintext: true on a network you trust",
+      { field: "url" },
+    );
   }
   return url as string;
 }
@@ -42,7 +53,7 @@ function checkUrl(url: unknown): string {
  * Redis cannot be reached a claim rejects after a few reconnects, and the webhook asks the vendor to post again.
  */
 export function redisReplayStore(options: RedisReplayStoreOptions): RedisReplayStore {
-  const url = checkUrl(options?.url);
+  const url = checkUrl(options?.url, options?.allowPlaintext === true);
   const prefix = options.prefix ?? DEFAULT_REPLAY_PREFIX;
   if (typeof prefix !== "string") {
     throw new MailError("CONFIG", "redisReplayStore: prefix must be a string", { field: "prefix" });

@@ -107,6 +107,20 @@ describe("redisReplayStore", () => {
     }
   });
 
+  it("refuses redis:// to another machine unless allowPlaintext, as the queue does", () => {
+    const remote = "redis://:hunter2@10.20.30.40:6379";
+    expect(() => redisReplayStore({ url: remote })).toThrow(
+      expect.objectContaining({
+        code: "CONFIG",
+        field: "url",
+        message: expect.not.stringContaining("hunter2"),
+      }),
+    );
+    const allowed = redisReplayStore({ url: remote, allowPlaintext: true });
+    stores.push(allowed);
+    expect(typeof allowed.claim).toBe("function");
+  });
+
   it("loads ioredis but no module of BullMQ", async () => {
     const entry = fileURLToPath(new URL("../dist/replay-store.js", import.meta.url));
     const report = await sdkLoadReport({ entry });
