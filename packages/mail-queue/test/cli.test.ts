@@ -1,16 +1,16 @@
 // The posse-mail-worker CLI in a real child process, against the stub vendor in another one.
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { startRedis, type TestRedis } from "@posse/test-tools";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMailQueue, type MailQueue } from "../src/index.js";
 import { BIN, PRELOAD, startStub } from "./process/soak.js";
-import { startRedis, type TestRedis } from "./support/redis-server.js";
 
 let redis: TestRedis;
 beforeAll(async () => {
   redis = await startRedis();
 });
-afterAll(() => redis.stop());
+afterAll(() => redis?.stop());
 
 interface Cli {
   readonly child: ChildProcess;

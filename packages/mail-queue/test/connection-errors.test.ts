@@ -5,8 +5,8 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { closedPort } from "@posse/mail-core/testing";
+import { startRedis, type TestRedis } from "@posse/test-tools";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startRedis, type TestRedis } from "./support/redis-server.js";
 
 const PASSWORD = "right-pw-7d41";
 const WRONG = "wrong-pw-5c2e";
@@ -17,7 +17,7 @@ let redis: TestRedis;
 beforeAll(async () => {
   redis = await startRedis({ password: PASSWORD });
 });
-afterAll(() => redis.stop());
+afterAll(() => redis?.stop());
 
 interface Run {
   readonly stdout: string;
