@@ -29,7 +29,10 @@ interface Run {
   readonly exitAfterCloseMs: number;
 }
 
-/** Runs `script` on `url`; kills it when it still runs `graceMs` after "closed" (or 15 s in all). */
+/**
+ * Runs `script` on `url`; kills it when it still runs `graceMs` after "closed", or 25 s in all (a guard
+ * against a hang only: starting Node and loading BullMQ took over 5 s at load 10).
+ */
 async function run(script: string, url: string, graceMs = 4000): Promise<Run> {
   const child = spawn(process.execPath, [script, url], {
     env: { PATH: process.env.PATH ?? "" },
@@ -43,7 +46,7 @@ async function run(script: string, url: string, graceMs = 4000): Promise<Run> {
     killed = true;
     child.kill("SIGKILL");
   };
-  let timer = setTimeout(kill, 15_000);
+  let timer = setTimeout(kill, 25_000);
   child.stdout!.on("data", (chunk) => {
     stdout += chunk;
     if (!closedAt && /^closed/m.test(stdout)) {

@@ -160,6 +160,7 @@ describe("enqueue without Redis", () => {
     expect(JSON.stringify({ ...error, message: error.message, cause: String(error.cause) })).not.toMatch(
       /hunter2|secret plans/,
     );
-    expect(Date.now() - started).toBeLessThan(3000);
+    // 500 ms asked for, 10 s the default: under 5 s tells them apart with room for a busy machine.
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 });
