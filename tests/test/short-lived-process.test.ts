@@ -68,19 +68,25 @@ async function runScript(script: string, stubUrl: string) {
   return { code, stdout: stdout.trim(), stderr };
 }
 
+const PIPE_WAIT = { timeout: 10_000 };
+
 describe.each(["send-once.mjs", "send-once.cjs"])("a short-lived %s script", (script) => {
   it("stays alive through the retry wait and exits 0 once the second request is accepted", async () => {
     const stub = await startStub("503-then-200");
     const result = await runScript(script, stub.url);
     expect(result).toEqual({ code: 0, stdout: "SENT b7bc2f4a-e38e-4336-af7d-e6c392c2f817", stderr: "" });
-    // The stub logs each request before answering it; its pipe may still be delivering the last line.
-    await vi.waitFor(() => expect(stub.requests).toEqual(["POST /email", "POST /email"]));
+    // The stub logs each request before answering it; its pipe may still be delivering the last line (up to
+    // 10 s, not vi.waitFor's 1 s: a busy machine can hold this process back that long).
+    await vi.waitFor(() => expect(stub.requests).toEqual(["POST /email", "POST /email"]), PIPE_WAIT);
   }, 30_000);
 
   it("rejects with UNAVAILABLE after MAIL_RETRY_ATTEMPTS requests and can exit 1", async () => {
     const stub = await startStub("always-503");
     const result = await runScript(script, stub.url);
     expect(result).toEqual({ code: 1, stdout: "FAILED UNAVAILABLE", stderr: "" });
-    await vi.waitFor(() => expect(stub.requests).toEqual(["POST /email", "POST /email", "POST /email"]));
+    await vi.waitFor(
+      () => expect(stub.requests).toEqual(["POST /email", "POST /email", "POST /email"]),
+      PIPE_WAIT,
+    );
   }, 30_000);
 });

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { locateSystemTool, startRedis, type TestRedis } from "@posse/test-tools";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalInbox } from "../src/inbox/local-inbox.js";
@@ -7,9 +8,10 @@ import { runDemo } from "../src/run-demo.js";
 import { postSampleEvents, sampleTargets } from "../src/webhooks/post-samples.js";
 import { hostileMessage } from "./fixtures.js";
 import { collector } from "./helpers.js";
-import { startRedis, type TestRedis } from "./redis-server.js";
 
-const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+// CHROMIUM_PATH, else `chromium` on PATH, as npm test's preflight checks; without either this file fails at
+// once, naming the command that installs it.
+const executablePath = locateSystemTool("Chromium", process.env);
 const resultsDir = fileURLToPath(new URL("../test-results/", import.meta.url));
 
 let inbox: LocalInbox;

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { startRedis } from "@posse/test-tools";
 import { describe, expect, it } from "vitest";
 import { envWithoutMail } from "./helpers.js";
-import { startRedis } from "./redis-server.js";
 
 // The commands the docs show, run exactly as written: through a shell and npm, from the repository root.
 const root = fileURLToPath(new URL("../../../", import.meta.url));

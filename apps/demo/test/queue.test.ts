@@ -2,13 +2,13 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { MailError } from "@posse/mail-core";
 import { defineProvider, registerProvider } from "@posse/mail-core/provider";
+import { startRedis, type TestRedis } from "@posse/test-tools";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/cli.js";
 import type { LocalInbox } from "../src/inbox/local-inbox.js";
 import { runDemo } from "../src/run-demo.js";
 import { fakeOutbox, registerFakeProviders } from "./fake-providers.js";
 import { collector, envWithoutMail } from "./helpers.js";
-import { startRedis, type TestRedis } from "./redis-server.js";
 
 // demo --queue against a real redis-server on a free loopback port, with a password the demo must not print.
 const PASSWORD = "s3cret-redis-pw";

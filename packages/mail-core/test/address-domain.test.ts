@@ -32,7 +32,7 @@ describe("isValidAddress domains", () => {
       }),
       { numRuns: 5000 },
     );
-  });
+  }, 30_000); // 5000 generated cases: under 0.5 s at load 14, 1.8 s seen at load 20; nothing asserts on time
 
   it.each(["ann@example.com", "ann@bücher.de", "ann@例え.jp", "ann@a-b.c-d.io"])("%s is valid", (address) =>
     expect(isValidAddress(address)).toBe(true),

@@ -87,5 +87,5 @@ describe("ipFamily and isLoopbackIp answer as node:net", () => {
       }),
       { numRuns: 5000 },
     );
-  });
+  }, 30_000); // 5000 generated cases: under 0.5 s at load 14, 1.8 s seen at load 20; nothing asserts on time
 });

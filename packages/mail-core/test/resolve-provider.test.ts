@@ -608,7 +608,7 @@ describe("one registry shared by every copy of the core", () => {
       cjsIds: [...ORDER, "early_mail", "late_mail"],
       detected: "early_mail",
     });
-  });
+  }, 30_000); // a Node process loading both builds of the core: seconds on a busy 2-core machine
 
   it('uses the Map stored under Symbol.for("@posse/mail-core/registry") in this process', () => {
     registerProvider(thirdParty("keyed_mail", ["KEYED"]));

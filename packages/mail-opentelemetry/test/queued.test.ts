@@ -5,12 +5,12 @@ import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { createMailer } from "@posse/mail-core";
 import { defineProvider } from "@posse/mail-core/provider";
 import { createMailQueue, createMailWorker } from "@posse/mail-queue";
+import { startRedis, type TestRedis } from "@posse/test-tools";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mailTelemetry, queueTraceContext } from "../src/index.js";
 import { createTelemetry, sendAndAttempts } from "./support/harness.js";
-import { startRedis } from "./support/redis.js";
 
-let redis: Awaited<ReturnType<typeof startRedis>>;
+let redis: TestRedis;
 beforeAll(async () => {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());

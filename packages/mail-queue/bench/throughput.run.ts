@@ -7,12 +7,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
+import { startRedis } from "@posse/test-tools";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { expect, it } from "vitest";
 import { createMailQueue } from "../src/index.js";
 import { BIN, PRELOAD, startStub } from "../test/process/soak.js";
-import { startRedis } from "../test/support/redis-server.js";
 
 const MESSAGES = Number(process.env.THROUGHPUT_MESSAGES ?? 20_000);
 const CONCURRENCIES = (process.env.THROUGHPUT_CONCURRENCY ?? "10,50").split(",").map(Number);

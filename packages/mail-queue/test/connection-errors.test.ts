@@ -5,8 +5,8 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { closedPort } from "@posse/mail-core/testing";
+import { startRedis, type TestRedis } from "@posse/test-tools";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startRedis, type TestRedis } from "./support/redis-server.js";
 
 const PASSWORD = "right-pw-7d41";
 const WRONG = "wrong-pw-5c2e";
@@ -17,7 +17,7 @@ let redis: TestRedis;
 beforeAll(async () => {
   redis = await startRedis({ password: PASSWORD });
 });
-afterAll(() => redis.stop());
+afterAll(() => redis?.stop());
 
 interface Run {
   readonly stdout: string;
@@ -29,7 +29,10 @@ interface Run {
   readonly exitAfterCloseMs: number;
 }
 
-/** Runs `script` on `url`; kills it when it still runs `graceMs` after "closed" (or 15 s in all). */
+/**
+ * Runs `script` on `url`; kills it when it still runs `graceMs` after "closed", or 25 s in all (a guard
+ * against a hang only: starting Node and loading BullMQ took over 5 s at load 10).
+ */
 async function run(script: string, url: string, graceMs = 4000): Promise<Run> {
   const child = spawn(process.execPath, [script, url], {
     env: { PATH: process.env.PATH ?? "" },
@@ -43,7 +46,7 @@ async function run(script: string, url: string, graceMs = 4000): Promise<Run> {
     killed = true;
     child.kill("SIGKILL");
   };
-  let timer = setTimeout(kill, 15_000);
+  let timer = setTimeout(kill, 25_000);
   child.stdout!.on("data", (chunk) => {
     stdout += chunk;
     if (!closedAt && /^closed/m.test(stdout)) {

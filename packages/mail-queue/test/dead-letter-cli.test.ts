@@ -8,10 +8,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { MailError, type Mailer, type MailMessage } from "@posse/mail-core";
+import { startRedis, type TestRedis } from "@posse/test-tools";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobIdForKey } from "../src/index.js";
 import { fixture, settled } from "./support/queue-fixture.js";
-import { startRedis, type TestRedis } from "./support/redis-server.js";
 
 const README = fileURLToPath(new URL("../README.md", import.meta.url));
 const BIN = fileURLToPath(new URL("../bin/posse-mail-queue.js", import.meta.url));

@@ -1,8 +1,8 @@
 import { MailError, type Mailer } from "@posse/mail-core";
+import { startRedis, type TestRedis } from "@posse/test-tools";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { failureText, readFailure } from "../src/dead-letter.js";
 import { fixture, settled } from "./support/queue-fixture.js";
-import { startRedis, type TestRedis } from "./support/redis-server.js";
 
 let redis: TestRedis;
 beforeAll(async () => {

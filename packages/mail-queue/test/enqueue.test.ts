@@ -1,15 +1,15 @@
 import { MailError } from "@posse/mail-core";
+import { startRedis, type TestRedis } from "@posse/test-tools";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { jobIdForKey } from "../src/index.js";
 import { type Fixture, fixture, settled } from "./support/queue-fixture.js";
-import { startRedis, type TestRedis } from "./support/redis-server.js";
 
 let redis: TestRedis;
 let f: Fixture;
 beforeAll(async () => {
   redis = await startRedis();
 });
-afterAll(() => redis.stop());
+afterAll(() => redis?.stop());
 afterEach(() => f.closeAll());
 
 const message = { to: "ann@example.com", subject: "Hi", text: "Hello" };
@@ -160,6 +160,7 @@ describe("enqueue without Redis", () => {
     expect(JSON.stringify({ ...error, message: error.message, cause: String(error.cause) })).not.toMatch(
       /hunter2|secret plans/,
     );
-    expect(Date.now() - started).toBeLessThan(3000);
+    // 500 ms asked for, 10 s the default: under 5 s tells them apart with room for a busy machine.
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 });

@@ -1,15 +1,15 @@
 import { MailError } from "@posse/mail-core";
 import { defineProvider, registerProvider } from "@posse/mail-core/provider";
+import { startRedis, type TestRedis } from "@posse/test-tools";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMailQueue, createMailWorkerFromEnv, workerOptionsFromEnv } from "../src/index.js";
 import { settled } from "./support/queue-fixture.js";
-import { startRedis, type TestRedis } from "./support/redis-server.js";
 
 let redis: TestRedis;
 beforeAll(async () => {
   redis = await startRedis();
 });
-afterAll(() => redis.stop());
+afterAll(() => redis?.stop());
 
 describe("workerOptionsFromEnv", () => {
   it("reads MAIL_QUEUE_* into worker options", () => {

@@ -1,13 +1,13 @@
+import { startRedis, type TestRedis } from "@posse/test-tools";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Fixture, fixture, settled } from "./support/queue-fixture.js";
-import { startRedis, type TestRedis } from "./support/redis-server.js";
 
 let redis: TestRedis;
 let f: Fixture;
 beforeAll(async () => {
   redis = await startRedis();
 });
-afterAll(() => redis.stop());
+afterAll(() => redis?.stop());
 afterEach(() => f.closeAll());
 
 const message = { to: "ann@example.com", subject: "Hi", text: "Hello" };

@@ -4,10 +4,10 @@
 import { fileURLToPath } from "node:url";
 import { createWebhookHandler, dedupeEvents, MailError, type MailEvent } from "@posse/mail-core";
 import { sdkLoadReport } from "@posse/mail-core/testing";
+import { startRedis, type TestRedis } from "@posse/test-tools";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_REPLAY_PREFIX, type RedisReplayStore, redisReplayStore } from "../src/replay-store.js";
-import { startRedis, type TestRedis } from "./support/redis-server.js";
 
 let redis: TestRedis;
 let client: Redis;

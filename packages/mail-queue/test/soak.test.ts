@@ -1,8 +1,9 @@
 // Real worker processes (the posse-mail-worker CLI), SIGKILLed mid-run and restarted, against a stub
 // vendor in its own process. SOAK_MESSAGES / SOAK_WORKERS / SOAK_KILLS / SOAK_RATE size it (`npm run bench`).
+
+import { startRedis, type TestRedis } from "@posse/test-tools";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeReport, runSoak } from "./process/soak.js";
-import { startRedis, type TestRedis } from "./support/redis-server.js";
 
 const messages = Number(process.env.SOAK_MESSAGES ?? 400);
 const workers = Number(process.env.SOAK_WORKERS ?? 3);
@@ -15,7 +16,7 @@ let redis: TestRedis;
 beforeAll(async () => {
   redis = await startRedis();
 });
-afterAll(() => redis.stop());
+afterAll(() => redis?.stop());
 
 describe("workers killed with SIGKILL mid-run", () => {
   it(

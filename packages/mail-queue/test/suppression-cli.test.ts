@@ -4,9 +4,9 @@ import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { createSuppressionList } from "@posse/mail-core";
+import { startRedis, type TestRedis } from "@posse/test-tools";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redisSuppressionStore } from "../src/suppression.js";
-import { startRedis, type TestRedis } from "./support/redis-server.js";
 
 const BIN = fileURLToPath(new URL("../bin/posse-mail-suppression.js", import.meta.url));
 

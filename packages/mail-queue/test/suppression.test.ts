@@ -10,10 +10,10 @@ import {
   type SuppressionStore,
 } from "@posse/mail-core";
 import { memoryProvider } from "@posse/mail-core/testing";
+import { startRedis, type TestRedis } from "@posse/test-tools";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type RedisSuppressionStore, redisSuppressionStore } from "../src/suppression.js";
 import { type Fixture, fixture, settled } from "./support/queue-fixture.js";
-import { startRedis, type TestRedis } from "./support/redis-server.js";
 
 let redis: TestRedis;
 const opened: RedisSuppressionStore[] = [];

@@ -1,16 +1,16 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createTestMailer } from "@posse/mail-core/testing";
+import { startRedis, type TestRedis } from "@posse/test-tools";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { TraceContextCarrier } from "../src/index.js";
 import { type Fixture, fixture, settled } from "./support/queue-fixture.js";
-import { startRedis, type TestRedis } from "./support/redis-server.js";
 
 let redis: TestRedis;
 let f: Fixture;
 beforeAll(async () => {
   redis = await startRedis();
 });
-afterAll(() => redis.stop());
+afterAll(() => redis?.stop());
 afterEach(() => f.closeAll());
 
 const message = { to: "ann@example.com", subject: "Hi", text: "Hello" };

@@ -1,10 +1,11 @@
 // The posse-mail-worker CLI's log in real child processes: one line per job outcome (text by default,
 // JSON lines with MAIL_QUEUE_LOG_FORMAT=json), throttled connection errors, never a secret or the message.
+
+import { startRedis, type TestRedis } from "@posse/test-tools";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMailQueue } from "../src/index.js";
 import { startStub } from "./process/soak.js";
 import { startCli, until } from "./support/cli-process.js";
-import { startRedis, type TestRedis } from "./support/redis-server.js";
 
 const PASSWORD = "queue-pw-81c3";
 const TOKEN = "pm-token-3f9a7c";

@@ -1,15 +1,15 @@
 import { createMailer, MailError, type NormalizedMessage } from "@posse/mail-core";
 import { memoryProvider } from "@posse/mail-core/testing";
+import { startRedis, type TestRedis } from "@posse/test-tools";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Fixture, fixture, settled } from "./support/queue-fixture.js";
-import { startRedis, type TestRedis } from "./support/redis-server.js";
 
 let redis: TestRedis;
 let f: Fixture;
 beforeAll(async () => {
   redis = await startRedis();
 });
-afterAll(() => redis.stop());
+afterAll(() => redis?.stop());
 afterEach(() => f.closeAll());
 
 const message = { to: "ann@example.com", subject: "Hi", text: "Hello" };
@@ -104,9 +104,10 @@ describe("a worker", () => {
     const during = starts.filter((t) => t > limitedAt && t < limitedAt + 900);
     expect(during.length).toBeLessThanOrEqual(1);
     expect(starts.at(-1)! - limitedAt).toBeGreaterThanOrEqual(900);
+    // Both workers were ready before the jobs were queued, so a pause holding only the 429's worker would
+    // show above as the other's sends during it. Which worker sends which job is BullMQ's scheduling: on a
+    // busy machine one drained the queue before the other woke (load 25), so neither is required to send.
     expect(a.sent.length + b.sent.length).toBe(6);
-    expect(a.sent.length).toBeGreaterThan(0);
-    expect(b.sent.length).toBeGreaterThan(0);
   });
 
   it("dead-letters a permanent error at once with the redacted MailError, and redrive sends it again", async () => {

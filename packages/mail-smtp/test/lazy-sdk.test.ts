@@ -13,5 +13,5 @@ describe.each(["index.js", "index.cjs"])("dist/%s", (file) => {
     const report = await sdkLoadReport({ entry, providerId: "smtp", config });
     expect(report.afterImport.filter((url) => url.includes(SDK))).toEqual([]);
     expect(report.afterCreate.some((url) => url.includes(SDK))).toBe(true);
-  }, 30_000); // a fresh Node process loads the whole SDK: generous on a busy CI machine
+  });
 });

@@ -67,7 +67,7 @@ describe("smtp connections", () => {
     expect(server.maxOpenConnections()).toBeGreaterThan(1);
     expect(server.maxOpenConnections()).toBeLessThanOrEqual(DEFAULT_MAX_CONNECTIONS);
     expect(server.connections.length).toBe(server.maxOpenConnections());
-  }, 30_000);
+  });
 
   it("keeps to the configured maxConnections", async () => {
     const server = await plainServer();

@@ -1,0 +1,8 @@
+export { startRedis } from "./redis-server.js";
+export {
+  debianInstall,
+  findOnPath,
+  locateSystemTool,
+  missingSystemTools,
+  SYSTEM_TOOLS,
+} from "./system-tools.js";
