@@ -1,7 +1,8 @@
-import { MailError } from "@posse/mail-core";
+import { isMailError, MailError } from "@posse/mail-core";
 import type { MailTransport, ProviderContext } from "@posse/mail-core/provider";
 import type { SMTPPoolOptions, SMTPSentMessageInfo } from "nodemailer";
 import type { SmtpConfig } from "./config.js";
+import { connectionSlots } from "./connection-slots.js";
 import { fromSmtpError, partlyRejected } from "./map-error.js";
 import { toNodemailerMessage } from "./map-message.js";
 import { checkPlaintextAuth } from "./plaintext-auth.js";
@@ -49,10 +50,10 @@ export async function createTransport(config: SmtpConfig, context: ProviderConte
   checkPlaintextAuth(config);
   const nodemailer = await import("nodemailer");
   const sockets = trackSockets(context.timeoutMs);
-  const transporter = nodemailer.createTransport({
-    ...transportOptions(config, context),
-    getSocket: sockets.getSocket,
-  });
+  const options = transportOptions(config, context);
+  const transporter = nodemailer.createTransport({ ...options, getSocket: sockets.getSocket });
+  // One slot per pooled connection: a send that holds one has its connection, so its request can start.
+  const slots = connectionSlots(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS);
   // Sends and verifies under way: close() lets them finish before it closes the connections.
   const running = new Set<Promise<unknown>>();
   let closing: Promise<void> | undefined;
@@ -65,7 +66,8 @@ export async function createTransport(config: SmtpConfig, context: ProviderConte
     try {
       return await work;
     } catch (error) {
-      throw fromSmtpError(error);
+      // The caller's own refusals (an abort, a `requestStarting` that said "do not send") pass unchanged.
+      throw isMailError(error) ? error : fromSmtpError(error);
     } finally {
       running.delete(work);
       release();
@@ -73,9 +75,18 @@ export async function createTransport(config: SmtpConfig, context: ProviderConte
   }
 
   return {
-    async send(message, { signal }) {
+    announcesRequests: true,
+    async send(message, { signal, requestStarting }) {
       const mail = toNodemailerMessage(message);
-      const info = (await run(() => transporter.sendMail({ ...mail, signal }))) as SMTPSentMessageInfo;
+      const info = await run(async () => {
+        const release = await slots.acquire(signal);
+        try {
+          await requestStarting?.();
+          return (await transporter.sendMail({ ...mail, signal })) as SMTPSentMessageInfo;
+        } finally {
+          release();
+        }
+      });
       const rejected = info.rejected ?? [];
       if (rejected.length > 0) {
         throw partlyRejected(rejected.map(String), (info.accepted ?? []).map(String), info.rejectedErrors);
