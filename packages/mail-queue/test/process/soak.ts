@@ -8,6 +8,8 @@ import { createMailQueue, type MailJobInfo } from "../../src/index.js";
 export const BIN = fileURLToPath(new URL("../../bin/posse-mail-worker.js", import.meta.url));
 export const PRELOAD = fileURLToPath(new URL("./preload-stub-endpoint.mjs", import.meta.url));
 const STUB = fileURLToPath(new URL("./stub-vendor.mjs", import.meta.url));
+const STUB_SMTP = fileURLToPath(new URL("./stub-smtp.mjs", import.meta.url));
+const PRELOAD_SMTP = fileURLToPath(new URL("./preload-smtp-provider.mjs", import.meta.url));
 
 export interface SoakOptions {
   readonly redisUrl: string;
@@ -19,6 +21,8 @@ export interface SoakOptions {
   /** Whether the stub absorbs a second send with the same key (and the workers are told so). */
   readonly honourKeys: boolean;
   readonly timeoutMs: number;
+  /** The stub's protocol: Postmark over HTTP (default), or plain SMTP through @posse/mail-smtp's pool. */
+  readonly vendor?: "postmark" | "smtp";
 }
 
 export interface SoakReport {
@@ -69,26 +73,57 @@ export async function startStub(
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
+/** A running stub vendor: `url` serves GET /stats; `env` and `preload` point a worker at it. */
+interface Stub {
+  readonly url: string;
+  readonly child: ChildProcess;
+  readonly env: Record<string, string>;
+  readonly preload: string;
+}
+
+/** Starts the SMTP stub in its own process; workers reach it through 5 pooled connections each. */
+async function startSmtpStub(): Promise<Stub> {
+  const child = spawn(process.execPath, [STUB_SMTP], { stdio: ["ignore", "pipe", "inherit"] });
+  const [line] = (await once(child.stdout!, "data")) as [Buffer];
+  const { port, statsPort } = JSON.parse(line.toString().split("\n")[0]!) as {
+    port: number;
+    statsPort: number;
+  };
+  const env = {
+    MAIL_PROVIDER: "smtp",
+    SMTP_HOST: "127.0.0.1",
+    SMTP_PORT: String(port),
+    SMTP_ENABLE_STARTTLS: "false",
+    SMTP_MAX_CONNECTIONS: "5",
+  };
+  return { url: `http://127.0.0.1:${statsPort}`, child, env, preload: PRELOAD_SMTP };
+}
+
+async function startVendor(options: SoakOptions): Promise<Stub> {
+  if (options.vendor === "smtp") return startSmtpStub();
+  const stub = await startStub(options.honourKeys);
+  const env = { MAIL_PROVIDER: "postmark", POSTMARK_API_TOKEN: "stub-token", STUB_VENDOR_URL: stub.url };
+  return { ...stub, env, preload: PRELOAD };
+}
+
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const name = `soak-${process.pid}-${Date.now()}`;
-  const stub = await startStub(options.honourKeys);
+  const stub = await startVendor(options);
   const env = {
     ...process.env,
-    MAIL_PROVIDER: "postmark",
-    POSTMARK_API_TOKEN: "stub-token",
+    ...stub.env,
     MAIL_FROM_ADDRESS: "app@example.com",
-    STUB_VENDOR_URL: stub.url,
     MAIL_QUEUE_URL: options.redisUrl,
     MAIL_QUEUE_NAME: name,
     MAIL_QUEUE_CONCURRENCY: "10",
     MAIL_QUEUE_RATE_LIMIT: String(options.ratePerSecond),
     MAIL_QUEUE_LOCK_DURATION_MS: "2000",
     MAIL_QUEUE_STALLED_INTERVAL_MS: "1000",
-    ...(options.honourKeys ? { MAIL_QUEUE_IDEMPOTENT_PROVIDERS: "postmark" } : {}),
+    ...(options.honourKeys ? { MAIL_QUEUE_IDEMPOTENT_PROVIDERS: stub.env.MAIL_PROVIDER } : {}),
   };
   const workers = new Set<ChildProcess>();
   const startWorker = () => {
-    const child = spawn(process.execPath, ["--import", PRELOAD, BIN], {
+    const child = spawn(process.execPath, ["--import", stub.preload, BIN], {
       env,
       stdio: ["ignore", "ignore", "inherit"],
     });
