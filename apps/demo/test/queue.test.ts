@@ -94,6 +94,42 @@ describe("demo --queue with a real Redis", () => {
     expect(page).not.toContain(PASSWORD);
   });
 
+  it("serves bull-board for the demo's queue at /queues on the inbox server, read-only", async () => {
+    const run = await runDemo({ env: {}, out: collector(), queue: redis.url });
+    opened.push(run.inbox!);
+    const page = await fetch(`${run.inbox!.web.url}queues`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    // bull-board's page, its assets under the base path it was given.
+    const html = await page.text();
+    expect(html).toContain("<title>Bull Dashboard</title>");
+    expect(html).toContain('<base href="/queues/" />');
+    const script = /<script[^>]* src="(static\/js\/main\.[^"]+\.js)"/.exec(html)?.[1];
+    const asset = await fetch(`${run.inbox!.web.url}queues/${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get("content-type")).toMatch(/javascript/);
+    await asset.arrayBuffer();
+    // Its API reads the demo's queue: this run's three jobs among the completed, the queue read-only.
+    const api = await fetch(
+      `${run.inbox!.web.url}queues/api/queues?activeQueue=posse-mail-demo&status=completed`,
+    );
+    expect(api.status).toBe(200);
+    const { queues } = (await api.json()) as {
+      queues: { name: string; readOnlyMode: boolean; jobs: { id: string }[] }[];
+    };
+    expect(queues.map((queue) => [queue.name, queue.readOnlyMode])).toEqual([["posse-mail-demo", true]]);
+    expect(queues[0]!.jobs.map((job) => job.id)).toEqual(
+      expect.arrayContaining(run.jobs!.map((job) => job.id)),
+    );
+  });
+
+  it("without --queue, /queues is the inbox's 404", async () => {
+    const run = await runDemo({ env: {}, out: collector() });
+    opened.push(run.inbox!);
+    const page = await fetch(`${run.inbox!.web.url}queues`);
+    expect(page.status).toBe(404);
+  });
+
   it("with a provider configured, the worker sends through it (no inbox)", async () => {
     fakeOutbox.clear();
     const out = collector();

@@ -23,17 +23,29 @@ export function createScratchDir(): string {
   return dir;
 }
 
-/** One `npm install` of every tarball at once, plus the @types/node the workspace uses. */
-export async function installTarballs(dir: string, tarballs: readonly string[]): Promise<void> {
-  const rootManifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
-    devDependencies: Record<string, string>;
+// Third-party packages the docs' snippets import, at the versions the demo uses them (docs/queue.md's
+// bull-board dashboard): installed beside the tarballs so those snippets type-check against the real thing.
+const SNIPPET_PACKAGES = ["@bull-board/api", "@bull-board/express"];
+
+function manifestVersions(path: string, names: readonly string[]): string[] {
+  const manifest = JSON.parse(readFileSync(join(ROOT, path), "utf8")) as {
+    dependencies?: Record<string, string>;
+    devDependencies?: Record<string, string>;
   };
-  const typesNode = `@types/node@${rootManifest.devDependencies["@types/node"]}`;
-  const result = await run(
-    "npm",
-    ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", ...tarballs, typesNode],
-    { cwd: dir, env: cleanEnv(), timeoutMs: 180_000 },
-  );
+  const versions = { ...manifest.dependencies, ...manifest.devDependencies };
+  return names.map((name) => `${name}@${versions[name]}`);
+}
+
+/** One `npm install` of every tarball at once, plus the @types/node the workspace uses and the snippets' packages. */
+export async function installTarballs(dir: string, tarballs: readonly string[]): Promise<void> {
+  const [typesNode] = manifestVersions("package.json", ["@types/node"]);
+  const snippetPackages = manifestVersions("apps/demo/package.json", SNIPPET_PACKAGES);
+  const flags = ["--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"];
+  const result = await run("npm", ["install", ...flags, ...tarballs, typesNode!, ...snippetPackages], {
+    cwd: dir,
+    env: cleanEnv(),
+    timeoutMs: 180_000,
+  });
   if (result.code !== 0) throw new Error(`npm install failed (${result.code}):\n${result.stderr}`);
 }
 

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createJobBoard, type JobBoard } from "../queue/job-board.js";
+import { isDashboardPath } from "../queue/queue-dashboard.js";
 import { createEventStore, type EventStore } from "../webhooks/event-store.js";
 import type { NodeListener } from "../webhooks/webhook-endpoints.js";
 import { PAGE_CSP, renderList, renderMessage, renderNotFound } from "./inbox-html.js";
@@ -80,6 +81,16 @@ function route(routes: Routes, request: IncomingMessage, response: ServerRespons
   }
   if (request.method !== "GET" && request.method !== "HEAD") {
     send(response, 405, "Method not allowed", { Allow: "GET, HEAD", "Content-Type": "text/plain" });
+    return;
+  }
+  if (isDashboardPath(path)) {
+    // bull-board for the queue (`demo --queue`); read-only, so GET and HEAD are all it serves here.
+    routes.jobs
+      .dashboard()
+      .then((dashboard) =>
+        dashboard ? dashboard(request, response) : send(response, 404, renderNotFound("The queue dashboard")),
+      )
+      .catch(() => response.destroy());
     return;
   }
   if (path === "/") {
