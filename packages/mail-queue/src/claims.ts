@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./connection.js";
 import type { MailJobResult } from "./job-data.js";
 
 /** What a worker finds before it sends a job. */
@@ -16,7 +16,7 @@ const SENDING = "sending";
  * stopped mid-send; one that finds a receipt completes without sending again. A worker that stops before
  * the request leaves no marker, so the job is simply sent by the next run.
  */
-export function createClaims(redis: Redis, keyPrefix: string, keepMs: number) {
+export function createClaims(redis: RedisClient, keyPrefix: string, keepMs: number) {
   const key = (jobId: string) => `${keyPrefix}:posse-claim:${jobId}`;
   return {
     /** What an earlier run left: a receipt, a send it did not finish (when re-sending is not safe), or nothing. */

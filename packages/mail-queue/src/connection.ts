@@ -1,6 +1,6 @@
 import { MailError } from "@posse/mail-core";
 import { isLoopbackAddress } from "@posse/mail-core/provider";
-import { Redis } from "ioredis";
+import { Cluster, Redis } from "ioredis";
 
 /** Where a queue lives: its Redis server, its name and the prefix of its keys. */
 export interface QueueLocation {
@@ -15,6 +15,11 @@ export interface QueueLocation {
    * network you trust; default false: the password and every message would cross it in clear text.
    */
   readonly allowPlaintext?: boolean;
+  /**
+   * The url names one node of a Redis Cluster (`MAIL_QUEUE_CLUSTER=true`): ioredis finds the others and
+   * follows the slots. Keep the prefix a hash tag (the default is one) so a queue's keys share a slot.
+   */
+  readonly cluster?: boolean;
 }
 
 /** The default queue name. */
@@ -52,13 +57,16 @@ export function resolveLocation(location: QueueLocation): Required<Omit<QueueLoc
   if (prefix.length === 0 || prefix.includes(":")) {
     throw new MailError("CONFIG", "the queue prefix (MAIL_QUEUE_PREFIX) must be non-empty and without ':'");
   }
-  return { url, name, prefix };
+  return { url, name, prefix, cluster: location.cluster === true };
 }
+
+/** A connection to one Redis server, or to a Redis Cluster. */
+export type RedisClient = Redis | Cluster;
 
 /** The Redis connections of one queue or worker: their errors kept, never printed, all closed together. */
 export interface Connections {
   /** The connection handed to BullMQ; its duplicates (a worker's blocking connection) are tracked too. */
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** The latest connection error as its code only (`WRONGPASS`, `ECONNREFUSED`, …): no host, no password. */
   lastError(): string | undefined;
   /** Quits the connections that are up (at most `QUIT_WAIT_MS` each), then disconnects every one; idempotent. */
@@ -83,7 +91,7 @@ export function connectionErrorCode(error: unknown): string {
 }
 
 /** Sends QUIT to a connection that is up and waits for its answer a while; drops the connection in any case. */
-async function end(client: Redis): Promise<void> {
+async function end(client: RedisClient): Promise<void> {
   if (client.status === "ready") {
     let timer: NodeJS.Timeout | undefined;
     const waited = new Promise<void>((resolve) => {
@@ -102,22 +110,40 @@ async function end(client: Redis): Promise<void> {
  * Every connection (and every duplicate BullMQ makes of it) gets an error listener that keeps the error's
  * code, so ioredis never prints an unhandled error event, and is ended by `close`.
  */
-export function connect(url: string, role: "producer" | "worker"): Connections {
-  const clients: Redis[] = [];
+/** A Cluster client from the URL of one of its nodes: its credentials and TLS apply to every node. */
+function clusterClient(url: string, maxRetriesPerRequest: number | null): Cluster {
+  const parsed = new URL(url);
+  const node = { host: parsed.hostname.replace(/^\[|\]$/g, ""), port: Number(parsed.port || 6379) };
+  return new Cluster([node], {
+    enableOfflineQueue: true,
+    redisOptions: {
+      maxRetriesPerRequest,
+      ...(parsed.username && { username: decodeURIComponent(parsed.username) }),
+      ...(parsed.password && { password: decodeURIComponent(parsed.password) }),
+      ...(parsed.protocol === "rediss:" && { tls: { servername: node.host } }),
+    },
+  });
+}
+
+export function connect(url: string, role: "producer" | "worker", cluster = false): Connections {
+  const clients: RedisClient[] = [];
   let last: string | undefined;
   let closing: Promise<void> | undefined;
-  const track = (client: Redis): Redis => {
+  const track = <C extends RedisClient>(client: C): C => {
     clients.push(client);
     if (closing) void end(client); // made after close: BullMQ duplicating while it shuts down
     client.on("error", (error: unknown) => {
       last = connectionErrorCode(error);
     });
-    const duplicate = client.duplicate.bind(client);
-    client.duplicate = (override) => track(duplicate(override));
+    const duplicate = client.duplicate.bind(client) as (...args: unknown[]) => C;
+    (client as { duplicate: unknown }).duplicate = (...args: unknown[]) => track(duplicate(...args));
     return client;
   };
+  const maxRetriesPerRequest = role === "worker" ? null : 3;
   const redis = track(
-    new Redis(url, { maxRetriesPerRequest: role === "worker" ? null : 3, enableOfflineQueue: true }),
+    cluster
+      ? clusterClient(url, maxRetriesPerRequest)
+      : new Redis(url, { maxRetriesPerRequest, enableOfflineQueue: true }),
   );
   return {
     redis,

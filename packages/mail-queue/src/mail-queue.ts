@@ -118,7 +118,7 @@ export function createMailQueue(options: MailQueueOptions): MailQueue {
     options.keepDeadLettersSeconds === undefined
       ? false
       : { age: positiveInteger(options.keepDeadLettersSeconds, 1, "keepDeadLettersSeconds") };
-  const connections = connect(location.url, "producer");
+  const connections = connect(location.url, "producer", location.cluster);
   const { redis } = connections;
   const queue = closeOnThrow(
     connections,

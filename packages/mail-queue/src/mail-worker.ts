@@ -140,7 +140,7 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
   const random = options.random ?? Math.random;
   const rateLimitedDelayMs = options.rateLimitedDelayMs ?? 1000;
   const keyPrefix = `${location.prefix}:${location.name}`;
-  const connections = connect(location.url, "worker");
+  const connections = connect(location.url, "worker", location.cluster);
   const { redis } = connections;
   const queue = closeOnThrow(
     connections,

@@ -20,6 +20,7 @@ async function main(): Promise<number> {
     url,
     ...(name === undefined ? {} : { name }),
     ...(prefix === undefined ? {} : { prefix }),
+    ...(process.env.MAIL_QUEUE_CLUSTER === "true" ? { cluster: true } : {}),
   });
   try {
     const { lines, code } = await deadLetterCommand(queue, args);

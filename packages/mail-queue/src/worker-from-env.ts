@@ -27,6 +27,7 @@ export const QUEUE_ENV = [
   "MAIL_QUEUE_SHUTDOWN_TIMEOUT_MS",
   "MAIL_QUEUE_LOG_FORMAT",
   "MAIL_QUEUE_ALLOW_PLAINTEXT",
+  "MAIL_QUEUE_CLUSTER",
   "MAIL_QUEUE_ERROR_LOG_INTERVAL_MS",
 ] as const;
 
@@ -75,6 +76,7 @@ export function workerOptionsFromEnv(env: EnvSource = process.env): {
       ...optional("name", read(env, "MAIL_QUEUE_NAME")),
       ...optional("prefix", read(env, "MAIL_QUEUE_PREFIX")),
       ...optional("allowPlaintext", read(env, "MAIL_QUEUE_ALLOW_PLAINTEXT") === "true" ? true : undefined),
+      ...optional("cluster", read(env, "MAIL_QUEUE_CLUSTER") === "true" ? true : undefined),
       ...optional("concurrency", wholeNumber(env, "MAIL_QUEUE_CONCURRENCY")),
       ...optional("rateLimit", max === undefined ? undefined : { max, durationMs: windowMs ?? 1000 }),
       ...optional("onUnknownOutcome", policy as UnknownOutcomePolicy | undefined),
