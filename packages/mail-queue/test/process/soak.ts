@@ -38,6 +38,8 @@ export interface SoakReport {
   readonly deadButSent: number;
   /** Dead letters as outcome-unknown whose request never reached the stub (marked too early). */
   readonly deadNeverRequested: number;
+  /** SMTP only: transactions begun (MAIL FROM) and dropped before DATA, i.e. requests under way at a kill. */
+  readonly abandonedTransactions?: number;
   readonly kills: number;
   readonly busiestSecond: number;
   readonly seconds: number;
@@ -174,6 +176,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       accepted: [string, string | null, number][];
       absorbed: number;
       received: string[];
+      abandoned?: number;
     };
     const requested = new Set(stats.received);
     const acceptedCount = new Map<string, number>();
@@ -197,6 +200,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       deadNeverRequested: deadLetters.filter(
         (info) => info.error?.outcomeUnknown === true && !requested.has(`m-${info.idempotencyKey?.slice(5)}`),
       ).length,
+      ...(stats.abandoned === undefined ? {} : { abandonedTransactions: stats.abandoned }),
       kills,
       busiestSecond: busiestWindow(
         stats.accepted.map(([, , at]) => at),
@@ -222,10 +226,14 @@ export function describeReport(label: string, report: SoakReport, ratePerSecond:
     byCode.set(code, (byCode.get(code) ?? 0) + 1);
   }
   const codes = [...byCode].map(([code, count]) => `${code} ×${count}`).join(", ") || "none";
+  const abandoned =
+    report.abandonedTransactions === undefined
+      ? ""
+      : `; ${report.abandonedTransactions} SMTP transactions dropped between MAIL FROM and DATA`;
   return (
     `${label}: ${report.messages} messages, ${report.kills} SIGKILLs, ${report.accepted} accepted, ` +
     `${report.duplicates} duplicates, ${report.absorbed} re-sends absorbed, ${report.deadLetters.length} dead-lettered ` +
-    `(${codes}; ${report.deadButSent} of them accepted by the vendor, ${report.deadNeverRequested} never requested), ${report.lost.length} lost; busiest 1 s window ` +
+    `(${codes}; ${report.deadButSent} of them accepted by the vendor, ${report.deadNeverRequested} never requested${abandoned}), ${report.lost.length} lost; busiest 1 s window ` +
     `${report.busiestSecond} sends (limit ${ratePerSecond} per fixed 1 s window); ${report.perSecond} messages/s over ${report.seconds.toFixed(1)} s`
   );
 }

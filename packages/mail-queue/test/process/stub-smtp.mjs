@@ -1,13 +1,17 @@
 // An SMTP vendor stub, run in its own process: plain SMTP on 127.0.0.1 (no AUTH, no STARTTLS) that answers
 // the end of DATA after 5-30 ms and records the acceptance. A message "reached the server" once the first
 // bytes of its DATA arrived (its Subject header is read from them). GET /stats on a second, HTTP port
-// returns { accepted: [[subject, key, ms]], absorbed: 0, received: [subject] }, like stub-vendor.mjs.
+// returns { accepted: [[subject, key, ms]], absorbed: 0, received: [subject] }, like stub-vendor.mjs, and
+// `abandoned`: transactions a client began (MAIL FROM) and dropped before DATA (a worker killed mid-request).
 // Prints {"port":SMTP,"statsPort":HTTP} on its first stdout line.
 import { createServer } from "node:http";
 import { SMTPServer } from "smtp-server";
 
 const accepted = [];
 const received = [];
+// Sessions with a transaction begun (MAIL FROM) whose DATA has not started; counted when the client drops.
+const begun = new Set();
+let abandoned = 0;
 
 const header = (text, name) => new RegExp(`^${name}: *(.*)$`, "mi").exec(text)?.[1]?.trim() ?? null;
 
@@ -15,7 +19,15 @@ const smtp = new SMTPServer({
   authOptional: true,
   disabledCommands: ["STARTTLS", "AUTH"],
   logger: false,
-  onData(stream, _session, callback) {
+  onMailFrom(_address, session, callback) {
+    begun.add(session.id);
+    callback();
+  },
+  onClose(session) {
+    if (begun.delete(session.id)) abandoned += 1;
+  },
+  onData(stream, session, callback) {
+    begun.delete(session.id);
     let head = "";
     let subject = null;
     stream.on("data", (chunk) => {
@@ -40,7 +52,7 @@ smtp.on("error", () => {});
 const stats = createServer((request, response) => {
   if (request.method === "GET" && request.url === "/stats") {
     response.writeHead(200, { "content-type": "application/json" });
-    response.end(JSON.stringify({ accepted, absorbed: 0, received }));
+    response.end(JSON.stringify({ accepted, absorbed: 0, received, abandoned }));
     return;
   }
   response.writeHead(404).end();
