@@ -23,6 +23,7 @@ const READ_ELSEWHERE: readonly (readonly string[])[] = [
     "MAIL_QUEUE_LOG_FORMAT",
     "MAIL_QUEUE_ERROR_LOG_INTERVAL_MS",
     "MAIL_QUEUE_ALLOW_PLAINTEXT",
+    "MAIL_QUEUE_CLUSTER",
     // The Amazon SES webhook.
     "MAIL_SES_SNS_TOPIC_ARNS",
   ],
