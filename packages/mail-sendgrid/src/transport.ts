@@ -7,6 +7,7 @@ import {
 } from "@posse/mail-core/provider";
 import type { ClientResponse } from "@sendgrid/mail";
 import type { SendgridConfig } from "./config.js";
+import { ipEndpointProxyAgent } from "./ip-endpoint-agent.js";
 import { fromSendgridError } from "./map-error.js";
 import { type SendgridBody, toSendgridBody } from "./map-message.js";
 
@@ -43,11 +44,13 @@ export async function createTransport(
   // of any size (maxContentLength: Infinity); axios stops at the cap and destroys the socket. SendGrid's
   // API answers where it is asked: a redirect is not followed (as core's requestCapped does not), which
   // also spares every send axios's follow-redirects wrapper around node:http.
+  const httpsAgent = ipEndpointProxyAgent(baseUrl);
   service.client.setDefaultRequest({
     baseUrl,
     timeout: context.timeoutMs,
     maxContentLength: MAX_RESPONSE_BYTES,
     maxRedirects: 0,
+    ...(httpsAgent === undefined ? {} : { httpsAgent }),
   });
   const defaults = service.client.defaultRequest;
 
@@ -96,6 +99,9 @@ export async function createTransport(
       } catch (error) {
         throw fromSendgridError(error, context.now);
       }
+    },
+    close() {
+      httpsAgent?.destroy();
     },
   };
 }
