@@ -2,6 +2,7 @@ export { captureRequest, captureSends, carries } from "./capture.js";
 export { describeProviderConformance } from "./conformance.js";
 export { RETRY_BUDGETS, STATUS_CASES, type StatusCase } from "./error-matrix.js";
 export { FIELD_CASES, type FieldCase } from "./field-cases.js";
+export { describeLiveSend, liveSendVariables } from "./live-send.js";
 export { type ResettingServer, startResettingServer } from "./loopback.js";
 export { readMailbox, readMailboxList } from "./read-mailbox.js";
 export type { CapturedRequest, CarriedAddresses, ProviderConformance, SdkCheck } from "./spec.js";
