@@ -27,10 +27,22 @@ function runLeg(major) {
   console.log(`--- test matrix: Node ${version}: turbo run test`);
   const started = Date.now();
   // --only: the build is done and its dist shared by every leg; --force: a test result cached by turbo
-  // (whose hash does not include the Node version) must not stand in for this leg's run.
+  // (whose hash does not include the Node version) must not stand in for this leg's run; --continue: one
+  // package's failure does not stop the others, so a leg reports every failure at once.
   const run = spawnSync(
     "npx",
-    ["-y", PNPM, "exec", "turbo", "run", "test", "--only", "--force", "--output-logs=errors-only"],
+    [
+      "-y",
+      PNPM,
+      "exec",
+      "turbo",
+      "run",
+      "test",
+      "--only",
+      "--force",
+      "--continue",
+      "--output-logs=errors-only",
+    ],
     { env, stdio: "inherit" },
   );
   const seconds = Math.round((Date.now() - started) / 1000);
