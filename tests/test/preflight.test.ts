@@ -89,7 +89,7 @@ const preflight = (env: Record<string, string>) =>
   run(process.execPath, [join(ROOT, "scripts", "preflight.mjs")], ROOT, env);
 
 describe("npm test's preflight", () => {
-  it("stops npm test before install, build or any test when redis-server and Chromium are missing", () => {
+  it("stops npm test before install, build or any test when redis-server, redis-cli and Chromium are missing", () => {
     const root = scratchRoot();
     const bin = binDir();
     const result = run(join(bin, "npm"), ["test", "--silent"], root, { PATH: bin });
@@ -98,9 +98,10 @@ describe("npm test's preflight", () => {
       [
         "npm test needs programs this machine lacks:",
         "  - redis-server is not on PATH: the queue, OpenTelemetry and `demo --queue` tests each start one",
+        "  - redis-cli is not on PATH: the queue's cluster test joins its redis-servers with it",
         "  - chromium is not on PATH and CHROMIUM_PATH is not set: the demo's browser test drives it",
         "Install on Debian with:",
-        "  sudo apt-get install redis-server chromium",
+        "  sudo apt-get install redis-server redis-tools chromium",
         "No test was run.",
       ].join("\n"),
     );
@@ -108,9 +109,9 @@ describe("npm test's preflight", () => {
     expect(existsSync(join(root, "check-ran"))).toBe(false);
   });
 
-  it("lets npm test go on to install, build and test when both are on PATH", () => {
+  it("lets npm test go on to install, build and test when all three are on PATH", () => {
     const root = scratchRoot();
-    const bin = binDir(["redis-server", "chromium"]);
+    const bin = binDir(["redis-server", "redis-cli", "chromium"]);
     const result = run(join(bin, "npm"), ["test", "--silent"], root, { PATH: bin });
     expect(result).toEqual({ code: 0, stderr: "" });
     expect(existsSync(join(root, "setup-ran"))).toBe(true);
@@ -118,7 +119,7 @@ describe("npm test's preflight", () => {
   });
 
   it("names only what is missing: redis-server alone", () => {
-    const result = preflight({ PATH: binDir(["chromium"]) });
+    const result = preflight({ PATH: binDir(["redis-cli", "chromium"]) });
     expect(result).toEqual({
       code: 1,
       stderr: [
@@ -133,11 +134,14 @@ describe("npm test's preflight", () => {
   });
 
   it("takes Chromium from CHROMIUM_PATH instead of PATH, and says when that is not an executable file", () => {
-    const bin = binDir(["redis-server"]);
+    const bin = binDir(["redis-server", "redis-cli"]);
     const elsewhere = executable(join(tempDir(), "chrome"));
     expect(preflight({ PATH: bin, CHROMIUM_PATH: elsewhere })).toEqual({ code: 0, stderr: "" });
     const wrong = join(tempDir(), "no-chrome-here");
-    const result = preflight({ PATH: binDir(["redis-server", "chromium"]), CHROMIUM_PATH: wrong });
+    const result = preflight({
+      PATH: binDir(["redis-server", "redis-cli", "chromium"]),
+      CHROMIUM_PATH: wrong,
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
       `  - CHROMIUM_PATH=${wrong} is not an executable file: the demo's browser test drives it\n`,
@@ -145,7 +149,7 @@ describe("npm test's preflight", () => {
   });
 
   it("does not take a program on PATH that is not executable", () => {
-    const bin = binDir(["chromium"]);
+    const bin = binDir(["redis-cli", "chromium"]);
     writeFileSync(join(bin, "redis-server"), "not a program");
     expect(preflight({ PATH: bin }).stderr).toContain("  - redis-server is not on PATH:");
   });

@@ -2,11 +2,11 @@
 // the default prefix `{posse-mail}`, the hash tag that keeps each queue's keys (and its workers' markers)
 // in one slot, as Lua scripts on a cluster need: enqueue, dedup, workers, the global rate limit, dead letters.
 import { MailError, type Mailer } from "@posse/mail-core";
+import { startRedisCluster, type TestRedisCluster } from "@posse/test-tools";
 import { Cluster } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { busiestWindow } from "./process/soak.js";
 import { type Fixture, fixture, settled } from "./support/queue-fixture.js";
-import { startRedisCluster, type TestRedisCluster } from "./support/redis-cluster.js";
 
 let cluster: TestRedisCluster;
 let f: Fixture;

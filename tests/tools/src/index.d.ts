@@ -29,7 +29,16 @@ export interface TestRedis {
   stop(): Promise<void>;
 }
 
-/** redis-server and Chromium. */
+/** A running 3-master Redis Cluster of the test's own. */
+export interface TestRedisCluster {
+  /** `redis://127.0.0.1:<port>` of the first node: a client finds the others from it. */
+  readonly url: string;
+  readonly ports: readonly number[];
+  /** Kills every node and resolves once all have exited. */
+  stop(): Promise<void>;
+}
+
+/** redis-server, redis-cli and Chromium. */
 export declare const SYSTEM_TOOLS: readonly SystemTool[];
 /** `sudo apt-get install <packages>`. */
 export declare function debianInstall(packages: readonly string[]): string;
@@ -41,3 +50,5 @@ export declare function missingSystemTools(env: Env): MissingTool[];
 export declare function locateSystemTool(name: string, env: Env): string;
 /** Starts redis-server on a free loopback port (`requirepass` when a password is given) once it is ready. */
 export declare function startRedis(options?: { readonly password?: string }): Promise<TestRedis>;
+/** Starts 3 cluster-enabled redis-servers on free loopback ports, joins them, and resolves once all are ok. */
+export declare function startRedisCluster(): Promise<TestRedisCluster>;

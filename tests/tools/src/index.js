@@ -1,3 +1,4 @@
+export { startRedisCluster } from "./redis-cluster.js";
 export { startRedis } from "./redis-server.js";
 export {
   debianInstall,

@@ -43,6 +43,15 @@ export const SYSTEM_TOOLS = [
     },
   },
   {
+    name: "redis-cli",
+    usedBy: "the queue's cluster test joins its redis-servers with it",
+    debianPackage: "redis-tools",
+    locate(env) {
+      const path = findOnPath("redis-cli", env);
+      return path === undefined ? { problem: "redis-cli is not on PATH" } : { path };
+    },
+  },
+  {
     name: "Chromium",
     usedBy: "the demo's browser test drives it",
     debianPackage: "chromium",
