@@ -1,5 +1,4 @@
-import { type Clock, systemClock } from "@posse/mail-core";
-import { limitResponseBody, readCappedText } from "@posse/mail-core/provider";
+import { type Clock, limitResponseBody, readCappedText, systemClock } from "@posse/mail-core/webhooks";
 import { certificatePublicKey } from "./certificate-key.js";
 
 /** Certificates kept, by URL: SNS signs with one per region at a time, so a handful is plenty. */

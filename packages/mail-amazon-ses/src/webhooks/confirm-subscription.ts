@@ -1,4 +1,4 @@
-import { WebhookError } from "@posse/mail-core/provider";
+import { WebhookError } from "@posse/mail-core/webhooks";
 import { isSnsUrl, type SnsMessage } from "./sns-message.js";
 
 /**
