@@ -17,31 +17,43 @@ const WEBHOOKS: Record<string, { pkg: string; factory: string }> = {
 export const WEBHOOK_VENDORS = Object.keys(WEBHOOKS);
 
 /**
- * A Worker whose fetch handler is core's handler around `sample.vendor`'s webhook, with the sample's secrets.
- * It answers as the handler does, adding `x-events` (the events handed to `onEvents` by that post). For SES,
- * the signing certificate's SNS URL is fetched from `certificateStandIn` (a loopback server) instead.
+ * What a vendor's webhook Worker is built from: its source, and the env bindings it runs with. Postmark's
+ * credentials are bindings (`POSTMARK_WEBHOOK_USERNAME` / `_PASSWORD`, read through the Worker's `env`, as
+ * docs/webhooks.md shows); the other vendors' secrets are options in the source.
  */
-export function webhookWorker(sample: SignedSample, certificateStandIn?: string): string {
+export function webhookWorker(
+  sample: SignedSample,
+  certificateStandIn?: string,
+): { source: string; bindings: Record<string, string> } {
   const { pkg, factory } = WEBHOOKS[sample.vendor]!;
   const { certificate: _, certificateUrl, ...options } = sample.options;
+  let bindings: Record<string, string> = {};
+  if (sample.vendor === "postmark") {
+    const { username, password } = options.basic as { username: string; password: string };
+    bindings = { POSTMARK_WEBHOOK_USERNAME: username, POSTMARK_WEBHOOK_PASSWORD: password };
+    delete options.basic;
+  }
   const fetchOption =
     certificateUrl === undefined
       ? ""
       : `fetch: (url, init) =>
-    String(url) === ${JSON.stringify(certificateUrl)}
-      ? fetch(${JSON.stringify(certificateStandIn)}, init)
-      : Promise.resolve(new Response("not the certificate", { status: 404 })),`;
-  return `import { createWebhookHandler } from "@posse/mail-core/webhooks";
+      String(url) === ${JSON.stringify(certificateUrl)}
+        ? fetch(${JSON.stringify(certificateStandIn)}, init)
+        : Promise.resolve(new Response("not the certificate", { status: 404 })),`;
+  // The handler is made once, on the first request (the Worker's env is known from then on), and answers as
+  // core's handler does, with `x-events` added: the events that post handed to `onEvents`.
+  const source = `import { createWebhookHandler } from "@posse/mail-core/webhooks";
 import { ${factory} } from "${pkg}/webhooks";
 
 const received = [];
-const handler = createWebhookHandler(
-  ${factory}({ ...${JSON.stringify(options)}, env: {}, ${fetchOption} }),
-  { onEvents: (events) => void received.push(...events.map((event) => \`\${event.type} \${event.messageId}\`)) },
-);
+let handler;
 
 export default {
-  async fetch(request) {
+  async fetch(request, env) {
+    handler ??= createWebhookHandler(
+      ${factory}({ ...${JSON.stringify(options)}, env, ${fetchOption} }),
+      { onEvents: (events) => void received.push(...events.map((event) => \`\${event.type} \${event.messageId}\`)) },
+    );
     const answer = await handler(request);
     const headers = new Headers(answer.headers);
     headers.set("x-events", JSON.stringify(received.splice(0)));
@@ -49,6 +61,7 @@ export default {
   },
 };
 `;
+  return { source, bindings };
 }
 
 /**

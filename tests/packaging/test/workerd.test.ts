@@ -98,13 +98,12 @@ const DELIVERED: Record<string, string> = {
 describe.each(WEBHOOK_VENDORS)("the %s webhook as a Worker in workerd", (vendor) => {
   it("bundles with no Node built-in, accepts a signed post and refuses a forged one", async () => {
     const sample = signedSamples().find((candidate) => candidate.vendor === vendor)!;
-    const bundle = await bundleWorker(webhookWorker(sample, `${standIn.url}/sns-certificate.pem`), {
-      nodeBuiltins: false,
-    });
+    const { source, bindings } = webhookWorker(sample, `${standIn.url}/sns-certificate.pem`);
+    const bundle = await bundleWorker(source, { nodeBuiltins: false });
     expect(bundle.imports).toEqual([]);
     const certificateFetches = standIn.requests.length;
 
-    const answers = await withWorker(startWorker(bundle), async ({ url }) => {
+    const answers = await withWorker(startWorker(bundle, bindings), async ({ url }) => {
       const post = async ({ headers, body }: { headers: Record<string, string>; body: string }) => {
         const answer = await fetch(`${url}/webhooks/${vendor}`, { method: "POST", headers, body });
         return { status: answer.status, events: JSON.parse(answer.headers.get("x-events") ?? "null") };
