@@ -41,7 +41,7 @@ function notNeutral(importer: string, target: string) {
  * The whole core is one built module, `dist/core`: every class and the provider registry exist once.
  * The entries bundle none of it: `index` (the application's API) and `provider` (the provider author's)
  * re-export their names from it, and `testing/index` imports it too, bundling only the testing kit's own
- * files (same classes, same registry, ESM and CommonJS alike). An application's import reads two files.
+ * files (same classes, same registry, ESM and CommonJS alike). An application's import reads three files (with dist/neutral-core below).
  * `src/core.ts` re-exports both surfaces; the surfaces it reaches are loaded in a namespace of their own,
  * so that there they are bundled rather than pointed back at `dist/core`.
  * The modules `src/neutral-core.ts` lists (no Node built-in below them) are the one exception: built once
