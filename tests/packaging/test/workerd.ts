@@ -1,11 +1,12 @@
-// One Worker under Cloudflare's workerd (`@cloudflare/workerd-linux-64` from the npm registry): bundled with
+// One Worker under Cloudflare's workerd (the `workerd` package from the npm registry, which installs the binary
+// for this machine's platform): bundled with
 // esbuild from the built workspace packages as a Workers bundler does (the `workerd`, `worker` and `browser`
 // conditions), served on 127.0.0.1 at a port workerd picks (0) and reports on its control fd, and allowed to
 // reach loopback addresses only.
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { builtinModules } from "node:module";
+import { builtinModules, createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -13,9 +14,10 @@ import type { Readable } from "node:stream";
 import { build, type Plugin } from "esbuild";
 
 const PACKAGING = join(import.meta.dirname, "..");
-const WORKERD = join(PACKAGING, "node_modules", "@cloudflare", "workerd-linux-64", "bin", "workerd");
-/** The compatibility date the Workers run with; `nodejs_compat` is on by default from 2026-08-04. */
-export const COMPATIBILITY_DATE = "2026-12-01";
+const workerdPackage = createRequire(import.meta.url)("workerd") as { default: string; compatibilityDate: string };
+const WORKERD = workerdPackage.default;
+/** The newest compatibility date this workerd supports; `nodejs_compat` is on by default from 2026-08-04. */
+export const COMPATIBILITY_DATE = workerdPackage.compatibilityDate;
 
 const BUILTIN = new RegExp(`^(node:)?(${builtinModules.map((name) => name.replace("/", "\\/")).join("|")})$`);
 
