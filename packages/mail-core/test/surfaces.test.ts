@@ -94,6 +94,8 @@ const APPLICATION: Surface = {
     "SendEndEvent",
     "SendErrorEvent",
     "SendEvent",
+    "SendManyOptions",
+    "SendManyResult",
     "SendOptions",
     "SendReceipt",
     "SendStartEvent",
