@@ -46,7 +46,7 @@ async function batchRequest(link: ProviderLink, messages: NormalizedMessage[], c
 }
 
 /** Sends one batch as one attempt (timeout, abort, `beforeRequest` with every index) and settles each entry. */
-async function sendBatch(link: ProviderLink, batch: readonly Entry[], shared: BatchContext): Promise<void> {
+async function dispatch(link: ProviderLink, batch: readonly Entry[], shared: BatchContext): Promise<void> {
   const { settings, beforeRequest } = shared;
   const indexes = batch.map((entry) => entry.index);
   try {
@@ -90,7 +90,7 @@ export function batchSender(link: ProviderLink, shared: BatchContext): BatchSend
   const size = batchSize(link.transport);
   const queue: Entry[] = [];
   let pumping = false;
-  const send = (batch: readonly Entry[]) => sendBatch(link, batch, shared).finally(shared.slots.release);
+  const send = (batch: readonly Entry[]) => dispatch(link, batch, shared).finally(shared.slots.release);
   const pump = () => {
     if (pumping || queue.length === 0) return;
     pumping = true;

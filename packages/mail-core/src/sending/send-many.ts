@@ -59,6 +59,18 @@ function routeFor(run: ManyRun, index: number): SendRoute {
   };
 }
 
+/**
+ * The path and options the message at `index` is sent with. Without a batch sender, as `send` sends it:
+ * no more messages are under way than `concurrency`, so none waits for a request slot.
+ */
+function alone(run: ManyRun, index: number): { path: SendPath; sendOptions: SendOptions } {
+  const { sender, sendOptions } = run;
+  if (run.batchers.size > 0) return { path: { ...sender.path, route: routeFor(run, index) }, sendOptions };
+  const { beforeRequest } = run.options;
+  if (beforeRequest === undefined) return { path: sender.path, sendOptions };
+  return { path: sender.path, sendOptions: { ...sendOptions, beforeRequest: () => beforeRequest([index]) } };
+}
+
 /** Sends the message at `index` as `send` would, its failure a result. */
 async function sendOne(
   run: ManyRun,
@@ -68,10 +80,10 @@ async function sendOne(
   const { sender, options } = run;
   const { signal } = options;
   if (signal?.aborted) return { ok: false, error: abortedError(undefined, signal.reason) };
-  const path = { ...sender.path, route: routeFor(run, index) };
+  const { path, sendOptions } = alone(run, index);
   try {
     const receipt = await sender.inFlight.run(() =>
-      sendMessage(path, sender.from, messages[index]!, run.sendOptions),
+      sendMessage(path, sender.from, messages[index]!, sendOptions),
     );
     return { ok: true, receipt };
   } catch (error) {
