@@ -262,6 +262,16 @@ describe("sendMany over a batch call", () => {
     );
   });
 
+  it("fails each message of a batch whose beforeRequest rejected with that error, nothing sent", async () => {
+    const provider = batchProvider("acme");
+    const { mailer } = await mailerOf(provider.setup);
+    const refusal = new MailError("UNKNOWN", "not now", { retryable: false, outcomeUnknown: true });
+    const results = await mailer.sendMany(messages(2), { beforeRequest: () => Promise.reject(refusal) });
+    expect(outcomes(results)).toEqual(["UNKNOWN: not now", "UNKNOWN: not now"]);
+    expect(results[0]).toMatchObject({ ok: false, error: { provider: "acme" } });
+    expect(provider.requests).toEqual([]);
+  });
+
   it("takes 100 messages per request when the transport names no maxBatchSize", async () => {
     const provider = batchProvider("acme");
     const { mailer, clock } = await mailerOf(provider.setup);
