@@ -22,7 +22,8 @@ export interface ManySender {
   readonly inFlight: InFlight;
 }
 
-function checkedConcurrency(options: SendManyOptions): number {
+/** The options' `concurrency` (default 8), once `concurrency` and `attempts` are checked; `CONFIG` if not usable. */
+function concurrencyOf(options: SendManyOptions): number {
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new MailError("CONFIG", "concurrency must be a whole number of at least 1", {
@@ -63,7 +64,7 @@ function routeFor(run: ManyRun, index: number): SendRoute {
  * The path and options the message at `index` is sent with. Without a batch sender, as `send` sends it:
  * no more messages are under way than `concurrency`, so none waits for a request slot.
  */
-function alone(run: ManyRun, index: number): { path: SendPath; sendOptions: SendOptions } {
+function pathFor(run: ManyRun, index: number): { path: SendPath; sendOptions: SendOptions } {
   const { sender, sendOptions } = run;
   if (run.batchers.size > 0) return { path: { ...sender.path, route: routeFor(run, index) }, sendOptions };
   const { beforeRequest } = run.options;
@@ -80,7 +81,7 @@ async function sendOne(
   const { sender, options } = run;
   const { signal } = options;
   if (signal?.aborted) return { ok: false, error: abortedError(undefined, signal.reason) };
-  const { path, sendOptions } = alone(run, index);
+  const { path, sendOptions } = pathFor(run, index);
   try {
     const receipt = await sender.inFlight.run(() =>
       sendMessage(path, sender.from, messages[index]!, sendOptions),
@@ -102,7 +103,7 @@ export async function sendMany(
   options: SendManyOptions = {},
 ): Promise<SendManyResult[]> {
   if (!Array.isArray(messages)) throw new MailError("CONFIG", "sendMany takes an array of messages");
-  const concurrency = checkedConcurrency(options);
+  const concurrency = concurrencyOf(options);
   const slots = requestSlots(concurrency);
   const shared = {
     slots,
