@@ -2,12 +2,15 @@
 // Postmark documents it (https://postmarkapp.com/developer/user-guide/send-email-with-api/batch-emails): a
 // JSON array of the messages /email takes, answered 200 with one entry per message, in order.
 import { type MailMessage, normalizeMessage } from "@posse/mail-core";
-import { type MailTransport, parseAddress } from "@posse/mail-core/provider";
+import { MAX_RESPONSE_BYTES, type MailTransport, parseAddress } from "@posse/mail-core/provider";
 import {
   type CapturedRequest,
   CONTRACT_FROM,
   captureJsonRequest,
+  endlessAnswer,
   findSecret,
+  type LoopbackVendor,
+  startLoopbackVendor,
 } from "@posse/mail-core/testing";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
@@ -19,10 +22,6 @@ const API = "https://api.postmarkapp.com";
 const TOKEN = "pm-batch-SECRET-77a0";
 const server = setupServer();
 const IDS = ["0a1b2c3d-0000-4000-8000-000000000001", "0a1b2c3d-0000-4000-8000-000000000002"];
-
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
 
 const transport = (config: Record<string, unknown> = {}) =>
   postmarkProvider.create({ serverToken: TOKEN, ...config }, { timeoutMs: 5000, now: Date.now }) as Promise<
@@ -57,6 +56,11 @@ const accepted = (id: string, to: string) => ({
 });
 
 describe("postmark batch", () => {
+  // MSW patches node:http while it listens: only in this block, so that the socket tests below are real.
+  beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+  afterEach(() => server.resetHandlers());
+  afterAll(() => server.close());
+
   it("takes Postmark's documented 500 messages a request", async () => {
     expect((await transport()).maxBatchSize).toBe(500);
   });
@@ -220,5 +224,29 @@ describe("postmark batch", () => {
       const bytes = 2 + group.reduce((sum, e) => sum + e.bytes + 1, -1);
       expect(bytes).toBeLessThanOrEqual(POSTMARK_MAX_BATCH_BYTES);
     }
+  });
+});
+
+describe("postmark batch over a real socket", () => {
+  let vendor: LoopbackVendor | undefined;
+  afterEach(async () => {
+    await vendor?.close();
+    vendor = undefined;
+  });
+
+  it("stops reading an endless 200 and gives every message UNKNOWN with its status", async () => {
+    vendor = await startLoopbackVendor(endlessAnswer(200, '[{"MessageID":"'));
+    const results = await (await transport({ endpoint: vendor.url })).sendBatch(threeMessages, context());
+    await vendor.closed;
+    // The limit plus what loopback socket buffers and stream queues hold when the reader stops.
+    expect(vendor.stats.written).toBeLessThan(MAX_RESPONSE_BYTES + 12 * 1024 * 1024);
+    expect(results).toHaveLength(3);
+    for (const result of results)
+      expect(result).toMatchObject({
+        code: "UNKNOWN",
+        provider: "postmark",
+        status: 200,
+        outcomeUnknown: true,
+      });
   });
 });

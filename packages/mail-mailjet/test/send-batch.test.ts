@@ -1,0 +1,243 @@
+// The transport's batch path: MSW stands in for https://api.mailjet.com and checks POST /v3.1/send with
+// several `Messages[]` as Mailjet documents it (https://dev.mailjet.com/reference/email/send-emails/): one
+// answer entry per message, in order, with its own Status; one failed message does not stop the others.
+import { type MailMessage, normalizeMessage } from "@posse/mail-core";
+import { MAX_RESPONSE_BYTES, type MailTransport, parseAddress } from "@posse/mail-core/provider";
+import {
+  type CapturedRequest,
+  CONTRACT_FROM,
+  captureJsonRequest,
+  endlessAnswer,
+  findSecret,
+  type LoopbackVendor,
+  startLoopbackVendor,
+} from "@posse/mail-core/testing";
+import { HttpResponse, http } from "msw";
+import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { mailjetProvider } from "../src/index.js";
+
+const API = "https://api.mailjet.com";
+const API_KEY = "mj-public-batch-5f1c";
+const API_SECRET = "mj-private-batch-SECRET-3c9d";
+const BASIC = `Basic ${Buffer.from(`${API_KEY}:${API_SECRET}`).toString("base64")}`;
+const SECRETS = [API_SECRET, BASIC.slice("Basic ".length)];
+// 64-bit ids beyond Number.MAX_SAFE_INTEGER, as raw JSON: each must survive parsing digit for digit.
+const IDS = ["1152921504606846977", "1152921504606846979"];
+const server = setupServer();
+
+const transport = (config: Record<string, unknown> = {}) =>
+  mailjetProvider.create(
+    { apiKey: API_KEY, apiSecret: API_SECRET, ...config },
+    { timeoutMs: 5000, now: Date.now },
+  ) as Promise<Required<MailTransport>>;
+const normalized = (messages: MailMessage[]) =>
+  messages.map((message) => normalizeMessage(message, parseAddress(CONTRACT_FROM, "from")));
+const context = () => ({ signal: new AbortController().signal, attempt: 1 });
+const threeMessages = normalized([
+  { to: "ann@example.com", subject: "One", text: "Hi Ann", idempotencyKey: "order-1" },
+  { to: "Bob <bob@example.com>", subject: "Two", html: "<p>Hi Bob</p>", tags: ["welcome"] },
+  { to: "carol@example.com", subject: "Three", text: "Hi Carol", metadata: { user: "3" } },
+]);
+
+const accepted = (id: string, email: string) =>
+  `{"Status":"success","CustomID":"","To":[{"Email":"${email}","MessageUUID":"u-${id}","MessageID":${id},"MessageHref":"https://api.mailjet.com/v3/REST/message/${id}"}],"Cc":[],"Bcc":[]}`;
+const refused = JSON.stringify({
+  Status: "error",
+  Errors: [
+    {
+      ErrorIdentifier: "f987008f-251a-4dff-8ffc-40f1583ad7bc",
+      ErrorCode: "mj-0013",
+      StatusCode: 400,
+      ErrorMessage: '"bob@example" is an invalid email address.',
+      ErrorRelatedTo: ["To[0].Email"],
+    },
+  ],
+});
+const answer = (...entries: string[]) => `{"Messages":[${entries.join(",")}]}`;
+
+function answerBatch(status: number, body: string, headers: Record<string, string> = {}) {
+  const captured: CapturedRequest[] = [];
+  server.use(
+    http.post(`${API}/v3.1/send`, async ({ request }) => {
+      captured.push(await captureJsonRequest(request));
+      return new HttpResponse(body, { status, headers: { "Content-Type": "application/json", ...headers } });
+    }),
+  );
+  return captured;
+}
+
+describe("mailjet batch", () => {
+  // MSW patches node:http while it listens: only in this block, so that the socket tests below are real.
+  beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+  afterEach(() => server.resetHandlers());
+  afterAll(() => server.close());
+
+  it("takes Mailjet's documented 50 messages a request", async () => {
+    expect((await transport()).maxBatchSize).toBe(50);
+  });
+
+  it("sends three messages as one POST /v3.1/send with three Messages[]", async () => {
+    const captured = answerBatch(
+      200,
+      answer(accepted(IDS[0]!, "ann@example.com"), accepted(IDS[1]!, "bob@example.com"), accepted("7", "c")),
+    );
+    const results = await (await transport()).sendBatch(threeMessages, context());
+    expect(results).toEqual([{ messageId: IDS[0] }, { messageId: IDS[1] }, { messageId: "7" }]);
+    expect(captured).toHaveLength(1);
+    expect(captured[0]!.url).toBe(`${API}/v3.1/send`);
+    expect(captured[0]!.headers.get("authorization")).toBe(BASIC);
+    expect(captured[0]!.body).toEqual({
+      Messages: [
+        {
+          From: { Email: "possy@posseparty.example", Name: "Possy" },
+          To: [{ Email: "ann@example.com" }],
+          Subject: "One",
+          TextPart: "Hi Ann",
+          Headers: { "X-Idempotency-Key": "order-1" },
+          CustomID: "order-1",
+        },
+        {
+          From: { Email: "possy@posseparty.example", Name: "Possy" },
+          To: [{ Email: "bob@example.com", Name: "Bob" }],
+          Subject: "Two",
+          HTMLPart: "<p>Hi Bob</p>",
+          CustomCampaign: "welcome",
+        },
+        {
+          From: { Email: "possy@posseparty.example", Name: "Possy" },
+          To: [{ Email: "carol@example.com" }],
+          Subject: "Three",
+          TextPart: "Hi Carol",
+          EventPayload: '{"user":"3"}',
+        },
+      ],
+    });
+  });
+
+  it.each([400, 200])(
+    "gives each message its own outcome when Mailjet refuses one of three (HTTP %i)",
+    async (status) => {
+      answerBatch(status, answer(accepted(IDS[0]!, "ann@example.com"), refused, accepted(IDS[1]!, "c")));
+      const results = await (await transport()).sendBatch(threeMessages, context());
+      expect(results[0]).toEqual({ messageId: IDS[0] });
+      expect(results[1]).toMatchObject({
+        name: "MailError",
+        code: "REJECTED",
+        provider: "mailjet",
+        status: 400,
+        retryable: false,
+        outcomeUnknown: false,
+      });
+      expect((results[1] as Error).message).toBe(
+        'mailjet answered HTTP 400: "bob@example" is an invalid email address. (mj-0013; related to To[0].Email)',
+      );
+      expect(results[2]).toEqual({ messageId: IDS[1] });
+    },
+  );
+
+  it("gives a message it cannot carry its UNSUPPORTED error and leaves it out of the request", async () => {
+    const captured = answerBatch(200, answer(accepted(IDS[0]!, "a"), accepted(IDS[1]!, "c")));
+    const messages = normalized([
+      { to: "ann@example.com", subject: "One", text: "Hi" },
+      { to: "bob@example.com", subject: "Two", text: "Hi", tags: ["a", "b"] },
+      { to: "carol@example.com", subject: "Three", text: "Hi" },
+    ]);
+    const results = await (await transport()).sendBatch(messages, context());
+    expect(results[0]).toEqual({ messageId: IDS[0] });
+    expect(results[1]).toMatchObject({ code: "UNSUPPORTED", field: "tags", provider: "mailjet" });
+    expect(results[2]).toEqual({ messageId: IDS[1] });
+    const sent = (captured[0]!.body as { Messages: { To: { Email: string }[] }[] }).Messages;
+    expect(sent.map((message) => message.To[0]!.Email)).toEqual(["ann@example.com", "carol@example.com"]);
+  });
+
+  const global = (status: number, text: string) =>
+    JSON.stringify({ ErrorIdentifier: "e-1", ErrorCode: "mj-0002", StatusCode: status, ErrorMessage: text });
+  const failures: [string, number, string, Record<string, string>, Record<string, unknown>][] = [
+    [
+      "a bad key pair",
+      401,
+      global(401, "API key authentication/authorization failure."),
+      {},
+      { code: "AUTH" },
+    ],
+    [
+      "the rate limit",
+      429,
+      global(429, "Too many requests."),
+      { "Retry-After": "7" },
+      { code: "RATE_LIMITED", retryable: true, retryAfterMs: 7000 },
+    ],
+    ["an outage", 500, global(500, "Internal Server Error"), {}, { code: "UNAVAILABLE", retryable: true }],
+    ["a malformed request", 400, global(400, "Malformed JSON."), {}, { code: "REJECTED", retryable: false }],
+    [
+      "a 200 that is not one entry per message",
+      200,
+      answer(accepted(IDS[0]!, "ann@example.com")),
+      {},
+      { code: "UNKNOWN", outcomeUnknown: true },
+    ],
+    [
+      "a 200 page",
+      200,
+      "<html>Welcome to the hotel Wi-Fi</html>",
+      {},
+      { code: "UNKNOWN", outcomeUnknown: true },
+    ],
+  ];
+
+  it.each(failures)(
+    "gives every message the error of %s (HTTP %i)",
+    async (_, status, body, headers, error) => {
+      answerBatch(status, body, headers);
+      const results = await (await transport()).sendBatch(threeMessages, context());
+      expect(results).toHaveLength(3);
+      for (const result of results) {
+        expect(result).toMatchObject({ name: "MailError", provider: "mailjet", status, ...error });
+        expect(findSecret(result, SECRETS)).toBeUndefined();
+      }
+    },
+  );
+
+  it("follows no redirect: a 307 is an error of unknown outcome for every message", async () => {
+    let redirected = 0;
+    server.use(
+      http.post(
+        `${API}/v3.1/send`,
+        () =>
+          new HttpResponse(null, { status: 307, headers: { Location: "https://elsewhere.test/v3.1/send" } }),
+      ),
+      http.post("https://elsewhere.test/v3.1/send", () => {
+        redirected += 1;
+        return HttpResponse.json({});
+      }),
+    );
+    const results = await (await transport()).sendBatch(threeMessages, context());
+    expect(redirected).toBe(0);
+    for (const result of results) expect(result).toMatchObject({ status: 307, outcomeUnknown: true });
+  });
+});
+
+describe("mailjet batch over a real socket", () => {
+  let vendor: LoopbackVendor | undefined;
+  afterEach(async () => {
+    await vendor?.close();
+    vendor = undefined;
+  });
+
+  it("stops reading an endless 200 and gives every message UNKNOWN with its status", async () => {
+    vendor = await startLoopbackVendor(endlessAnswer(200, '{"Messages":[{"Status":"'));
+    const results = await (await transport({ endpoint: vendor.url })).sendBatch(threeMessages, context());
+    await vendor.closed;
+    // The limit plus what loopback socket buffers and stream queues hold when the reader stops.
+    expect(vendor.stats.written).toBeLessThan(MAX_RESPONSE_BYTES + 12 * 1024 * 1024);
+    expect(results).toHaveLength(3);
+    for (const result of results)
+      expect(result).toMatchObject({
+        code: "UNKNOWN",
+        provider: "mailjet",
+        status: 200,
+        outcomeUnknown: true,
+      });
+  });
+});
