@@ -11,6 +11,7 @@ import {
   findSecret,
   type LoopbackVendor,
   startLoopbackVendor,
+  type VendorAnswer,
 } from "@posse/mail-core/testing";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
@@ -55,6 +56,16 @@ const refused = JSON.stringify({
   ],
 });
 const answer = (...entries: string[]) => `{"Messages":[${entries.join(",")}]}`;
+
+/** A vendor answer with `status`, `body` (JSON unless a string) and `headers`. */
+function answering(status: number, body: unknown, headers: Record<string, string> = {}): VendorAnswer {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  const type = typeof body === "string" && !body.startsWith("{") ? "text/html" : "application/json";
+  return (response) => {
+    response.writeHead(status, { "content-type": type, ...headers });
+    response.end(text);
+  };
+}
 
 function answerBatch(status: number, body: string, headers: Record<string, string> = {}) {
   const captured: CapturedRequest[] = [];
@@ -150,6 +161,13 @@ describe("mailjet batch", () => {
     const sent = (captured[0]!.body as { Messages: { To: { Email: string }[] }[] }).Messages;
     expect(sent.map((message) => message.To[0]!.Email)).toEqual(["ann@example.com", "carol@example.com"]);
   });
+});
+
+describe("mailjet batch over a real socket", () => {
+  const vendors: LoopbackVendor[] = [];
+  afterEach(async () => {
+    await Promise.all(vendors.splice(0).map((vendor) => vendor.close()));
+  });
 
   const global = (status: number, text: string) =>
     JSON.stringify({ ErrorIdentifier: "e-1", ErrorCode: "mj-0002", StatusCode: status, ErrorMessage: text });
@@ -189,8 +207,9 @@ describe("mailjet batch", () => {
   it.each(failures)(
     "gives every message the error of %s (HTTP %i)",
     async (_, status, body, headers, error) => {
-      answerBatch(status, body, headers);
-      const results = await (await transport()).sendBatch(threeMessages, context());
+      const vendor = await startLoopbackVendor(answering(status, body, headers));
+      vendors.push(vendor);
+      const results = await (await transport({ endpoint: vendor.url })).sendBatch(threeMessages, context());
       expect(results).toHaveLength(3);
       for (const result of results) {
         expect(result).toMatchObject({ name: "MailError", provider: "mailjet", status, ...error });
@@ -200,33 +219,27 @@ describe("mailjet batch", () => {
   );
 
   it("follows no redirect: a 307 is an error of unknown outcome for every message", async () => {
-    let redirected = 0;
-    server.use(
-      http.post(
-        `${API}/v3.1/send`,
-        () =>
-          new HttpResponse(null, { status: 307, headers: { Location: "https://elsewhere.test/v3.1/send" } }),
-      ),
-      http.post("https://elsewhere.test/v3.1/send", () => {
-        redirected += 1;
-        return HttpResponse.json({});
-      }),
-    );
-    const results = await (await transport()).sendBatch(threeMessages, context());
-    expect(redirected).toBe(0);
-    for (const result of results) expect(result).toMatchObject({ status: 307, outcomeUnknown: true });
-  });
-});
-
-describe("mailjet batch over a real socket", () => {
-  let vendor: LoopbackVendor | undefined;
-  afterEach(async () => {
-    await vendor?.close();
-    vendor = undefined;
+    const target = await startLoopbackVendor(answering(200, {}));
+    const vendor = await startLoopbackVendor((response) => {
+      response.writeHead(307, { location: `${target.url}/v3.1/send` });
+      response.end();
+    });
+    vendors.push(target, vendor);
+    const results = await (await transport({ endpoint: vendor.url })).sendBatch(threeMessages, context());
+    expect(target.stats.requests).toBe(0);
+    expect(results).toHaveLength(3);
+    for (const result of results)
+      expect(result).toMatchObject({
+        name: "MailError",
+        provider: "mailjet",
+        status: 307,
+        outcomeUnknown: true,
+      });
   });
 
   it("stops reading an endless 200 and gives every message UNKNOWN with its status", async () => {
-    vendor = await startLoopbackVendor(endlessAnswer(200, '{"Messages":[{"Status":"'));
+    const vendor = await startLoopbackVendor(endlessAnswer(200, '{"Messages":[{"Status":"'));
+    vendors.push(vendor);
     const results = await (await transport({ endpoint: vendor.url })).sendBatch(threeMessages, context());
     await vendor.closed;
     // The limit plus what loopback socket buffers and stream queues hold when the reader stops.
