@@ -1,6 +1,7 @@
 import type { EnvCheck } from "../configuration/check-env.js";
 import type { ConfigSchema } from "../configuration/config-schema.js";
 import type { EnvValues, EnvVar } from "../configuration/env-values.js";
+import type { MailError } from "../errors/mail-error.js";
 import type { NormalizedMessage } from "../message/message.js";
 
 /** What the core hands a provider when it creates a transport. */
@@ -34,6 +35,21 @@ export interface SendResult {
 export interface MailTransport {
   /** Sends one message; throws a `MailError` on failure. */
   send(message: NormalizedMessage, context: RequestContext): Promise<SendResult>;
+  /**
+   * Sends several messages in one vendor request; one entry per message, in order: its `SendResult`, or
+   * the `MailError` for it alone. Throws for a failure of the whole request. Optional.
+   */
+  sendBatch?(
+    messages: readonly NormalizedMessage[],
+    context: RequestContext,
+  ): Promise<ReadonlyArray<SendResult | MailError>>;
+  /** Most messages `sendBatch` takes in one request (the vendor's limit). Default 100. */
+  readonly maxBatchSize?: number;
+  /**
+   * Whether `sendBatch` can carry this message as `send` would (its idempotency key included); the others
+   * go through `send`. Without it, a message with an `idempotencyKey` goes through `send`, the rest in batches.
+   */
+  canBatch?(message: NormalizedMessage): boolean;
   /** Checks credentials and connectivity with the vendor's cheapest authenticated call. */
   verify(context: RequestContext): Promise<void>;
   /** Releases connections; optional. */
