@@ -3,6 +3,7 @@ import type { NormalizedMessage } from "../message/message.js";
 import type { RequestContext, SendResult } from "../providers/define-provider.js";
 import { batchSize } from "./batch-plan.js";
 import type { MailerSettings } from "./mailer-settings.js";
+import { nextTurn } from "./next-turn.js";
 import type { RequestSlots } from "./request-slots.js";
 import { type ProviderLink, runAttempt, toMailError } from "./send-attempt.js";
 
@@ -81,24 +82,25 @@ async function sendBatch(link: ProviderLink, batch: readonly Entry[], shared: Ba
 }
 
 /**
- * A batch sender for `link`. An added attempt waits for a request slot, then for the clock's next turn
- * (so the attempts added meanwhile join it), then goes out with up to `size` others.
+ * A batch sender for `link`. An added attempt waits for a request slot, then for the event loop's next
+ * turn (so the attempts added meanwhile join it), then goes out with up to `size` others; what is left
+ * goes out at once in the slots free then, and the rest waits for the next slot.
  */
 export function batchSender(link: ProviderLink, shared: BatchContext): BatchSender {
   const size = batchSize(link.transport);
   const queue: Entry[] = [];
   let pumping = false;
+  const send = (batch: readonly Entry[]) => sendBatch(link, batch, shared).finally(shared.slots.release);
   const pump = () => {
     if (pumping || queue.length === 0) return;
     pumping = true;
     shared.slots
       .acquire()
-      .then(() => shared.settings.clock.sleep(0))
-      .catch(() => {})
+      .then(nextTurn)
       .then(() => {
         pumping = false;
-        const batch = queue.splice(0, size);
-        sendBatch(link, batch, shared).finally(shared.slots.release);
+        send(queue.splice(0, size));
+        while (queue.length > 0 && shared.slots.tryAcquire()) send(queue.splice(0, size));
         pump();
       });
   };

@@ -2,6 +2,8 @@
 export interface RequestSlots {
   /** Resolves once a slot is free and taken; waiters are served first come, first served. */
   acquire(): Promise<void>;
+  /** Takes a slot if one is free now (none is while any waits); false otherwise. */
+  tryAcquire(): boolean;
   /** Frees a slot taken by `acquire`, handing it to the next waiter if there is one. */
   release(): void;
   /** Runs `request` in a slot, freeing it when the request settles. */
@@ -19,6 +21,11 @@ export function requestSlots(limit: number): RequestSlots {
         return Promise.resolve();
       }
       return new Promise<void>((resolve) => waiting.push(resolve));
+    },
+    tryAcquire() {
+      if (free === 0) return false;
+      free -= 1;
+      return true;
     },
     release() {
       const next = waiting.shift();
