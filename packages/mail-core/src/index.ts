@@ -58,6 +58,8 @@ export type {
   MailerOptions,
   ProviderSetup,
   ProviderSetups,
+  SendManyOptions,
+  SendManyResult,
   SendOptions,
   SendReceipt,
 } from "./sending/mailer.js";

@@ -93,6 +93,8 @@ const APPLICATION: Surface = {
     "SendEndEvent",
     "SendErrorEvent",
     "SendEvent",
+    "SendManyOptions",
+    "SendManyResult",
     "SendOptions",
     "SendReceipt",
     "SendStartEvent",

@@ -117,6 +117,27 @@ describe("createTestMailer", () => {
     ]);
   });
 
+  it("sendMany sends through the memory provider's batch call, failNext failing the next message alone", async () => {
+    const mailer = await createTestMailer();
+    mailer.failNext(new MailError("REJECTED", "no"));
+    const results = await mailer.sendMany(
+      ["ann", "bob", "cy"].map((name) => ({
+        ...minimalMessage,
+        to: `${name}@example.com`,
+        idempotencyKey: name,
+      })),
+    );
+    expect(results).toEqual([
+      { ok: false, error: expect.objectContaining({ code: "REJECTED", message: "no", provider: "memory" }) },
+      { ok: true, receipt: { provider: "memory", messageId: "memory-1" } },
+      { ok: true, receipt: { provider: "memory", messageId: "memory-2" } },
+    ]);
+    expect(mailer.sent.map((message) => [message.to[0]!.address, message.idempotencyKey])).toEqual([
+      ["bob@example.com", "bob"],
+      ["cy@example.com", "cy"],
+    ]);
+  });
+
   it("reset forgets sent messages, queued failures and the rule", async () => {
     const mailer = await createTestMailer();
     await mailer.send(minimalMessage);

@@ -35,14 +35,20 @@ export interface SendResult {
 export interface MailTransport {
   /** Sends one message; throws a `MailError` on failure. */
   send(message: NormalizedMessage, context: RequestContext): Promise<SendResult>;
-  /** Sends several messages in one vendor request; one entry per message, in order: its SendResult or the MailError for it alone. */
+  /**
+   * Sends several messages in one vendor request; one entry per message, in order: its `SendResult`, or
+   * the `MailError` for it alone. Throws for a failure of the whole request. Optional.
+   */
   sendBatch?(
     messages: readonly NormalizedMessage[],
     context: RequestContext,
   ): Promise<ReadonlyArray<SendResult | MailError>>;
-  /** Most messages sendBatch takes in one request (the vendor's limit). */
+  /** Most messages `sendBatch` takes in one request (the vendor's limit). Default 100. */
   readonly maxBatchSize?: number;
-  /** Whether sendBatch can carry this message as `send` would (else the core sends it with `send`); all when absent. */
+  /**
+   * Whether `sendBatch` can carry this message as `send` would (its idempotency key included); the others
+   * go through `send`. Without it, a message with an `idempotencyKey` goes through `send`, the rest in batches.
+   */
   canBatch?(message: NormalizedMessage): boolean;
   /** Checks credentials and connectivity with the vendor's cheapest authenticated call. */
   verify(context: RequestContext): Promise<void>;

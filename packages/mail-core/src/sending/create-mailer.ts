@@ -7,6 +7,7 @@ import { trackInFlight } from "./in-flight.js";
 import type { CreateMailerOptions, Mailer, ProviderSetup } from "./mailer.js";
 import { mailerSettings } from "./mailer-settings.js";
 import { openLinks, verifyLinks } from "./provider-links.js";
+import { sendMany } from "./send-many.js";
 import { sendMessage } from "./send-message.js";
 import { suppressionCheck } from "./suppression-check.js";
 
@@ -42,6 +43,7 @@ export async function createMailer<Config, const Configs extends readonly unknow
     providers: links.map((link) => link.id),
     from,
     send: (input, sendOptions = {}) => inFlight.run(() => sendMessage(path, from, input, sendOptions)),
+    sendMany: (messages, manyOptions) => sendMany({ path, from, inFlight }, messages, manyOptions),
     verify: (verifyOptions = {}) => inFlight.run(() => verifyLinks(links, settings, verifyOptions.signal)),
     resetCooldowns: () => path.cooldowns.clear(),
     close: inFlight.close,

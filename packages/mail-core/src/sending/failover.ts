@@ -6,7 +6,7 @@ import type { SendStartEvent } from "./events.js";
 import type { SendOptions, SendReceipt } from "./mailer.js";
 import type { MailerSettings } from "./mailer-settings.js";
 import type { ProviderLink } from "./send-attempt.js";
-import { sendThrough } from "./send-through.js";
+import { type SendRoute, sendThrough } from "./send-through.js";
 
 /** What a mailer's sends go through: its providers, its settings and their cool-downs. */
 export interface SendPath {
@@ -15,6 +15,8 @@ export interface SendPath {
   readonly cooldowns: Cooldowns;
   /** The suppression check, when the mailer has one. */
   readonly suppression: SuppressionCheck | undefined;
+  /** How each attempt's request is made, when not one `send` per attempt (`sendMany` sets it per message). */
+  readonly route?: SendRoute;
 }
 
 // The next provider would refuse the message just the same, or the caller asked to stop. A send-time
@@ -58,7 +60,15 @@ export async function deliver(
   const { settings, cooldowns } = path;
   const attempts = checkedAttempts(sendOptions, settings);
   const { signal, beforeRequest } = sendOptions;
-  const run = { message, started: settings.clock.now(), signal, attempts, event, beforeRequest };
+  const run = {
+    message,
+    started: settings.clock.now(),
+    signal,
+    attempts,
+    event,
+    beforeRequest,
+    route: path.route,
+  };
   const errors: MailError[] = [];
   for (let failover = 0; failover < order.length; failover++) {
     const link = order[failover]!;

@@ -1,3 +1,4 @@
+import type { MailError } from "../errors/mail-error.js";
 import type { AddressInput, MailAddress } from "../message/address.js";
 import type { MailMessage } from "../message/message.js";
 import type { ProviderDefinition } from "../providers/define-provider.js";
@@ -68,6 +69,26 @@ export interface SendOptions {
   readonly beforeRequest?: () => Promise<void>;
 }
 
+/** Options of `sendMany`. */
+export interface SendManyOptions {
+  /** Cancels what is not yet sent: those messages get `ABORTED` results at once. */
+  readonly signal?: AbortSignal;
+  /** Most requests to each provider for each message, overriding `retry.attempts` (as in {@link SendOptions}). */
+  readonly attempts?: number;
+  /** Requests in flight at once (a batch request counts as one). Default 8. */
+  readonly concurrency?: number;
+  /**
+   * Awaited before each request goes to a vendor, with the indexes (in `messages`) of the messages it
+   * carries; a rejection fails that attempt of each of them, nothing sent (a queue marks them possibly accepted).
+   */
+  readonly beforeRequest?: (indexes: readonly number[]) => Promise<void>;
+}
+
+/** One message's outcome in `sendMany`, at the message's index: its receipt, or the error `send` would reject with. */
+export type SendManyResult =
+  | { readonly ok: true; readonly receipt: SendReceipt }
+  | { readonly ok: false; readonly error: MailError };
+
 /** What a successful send returns. */
 export interface SendReceipt {
   /** The provider that accepted the message. */
@@ -88,6 +109,12 @@ export interface Mailer {
   readonly from: MailAddress;
   /** Validates and sends a message; rejects with a `MailError`. */
   send(message: MailMessage, options?: SendOptions): Promise<SendReceipt>;
+  /**
+   * Sends each message as `send` would (validation, suppression, retries, failover, hooks), batching them
+   * into the vendor's batch requests where the provider has one; resolves with one result per message, in
+   * order, and never rejects for a message's failure (only for invalid `options`, with `CONFIG`).
+   */
+  sendMany(messages: readonly MailMessage[], options?: SendManyOptions): Promise<SendManyResult[]>;
   /** Checks every provider's credentials and connection; rejects with the first `MailError`. */
   verify(options?: SendOptions): Promise<void>;
   /** Forgets which providers failed recently. */

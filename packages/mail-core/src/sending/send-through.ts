@@ -1,6 +1,6 @@
 import { MailError } from "../errors/mail-error.js";
 import { attachmentBytes, type NormalizedMessage } from "../message/message.js";
-import type { RequestContext } from "../providers/define-provider.js";
+import type { RequestContext, SendResult } from "../providers/define-provider.js";
 import { emit, type SendStartEvent } from "./events.js";
 import type { SendReceipt } from "./mailer.js";
 import type { MailerSettings } from "./mailer-settings.js";
@@ -21,7 +21,16 @@ export interface SendRun {
   readonly event: SendStartEvent | undefined;
   /** The caller's `beforeRequest`. */
   readonly beforeRequest: (() => Promise<void>) | undefined;
+  /** How each attempt's request is made, when not by {@link sendAttempt} (`sendMany` batches them). */
+  readonly route: SendRoute | undefined;
 }
+
+/** Makes attempt number `attempt` of sending `message` through `link`; rejects with a redacted `MailError`. */
+export type SendRoute = (
+  link: ProviderLink,
+  message: NormalizedMessage,
+  attempt: number,
+) => Promise<SendResult>;
 
 // A 2xx that is not the vendor's success (a captive portal, a wrong URL) reaches here without an id.
 function noMessageIdError(provider: string): MailError {
@@ -36,6 +45,23 @@ function noMessageIdError(provider: string): MailError {
 async function sendRequest(link: ProviderLink, message: NormalizedMessage, context: RequestContext) {
   if (!link.transport.announcesRequests) await context.requestStarting?.();
   return link.transport.send(message, context);
+}
+
+/** One attempt of `message` through `link` alone, under the run's signal and the mailer's timeout. */
+export function sendAttempt(
+  link: ProviderLink,
+  message: NormalizedMessage,
+  attempt: number,
+  run: Pick<SendRun, "signal" | "beforeRequest">,
+  settings: MailerSettings,
+): Promise<SendResult> {
+  return runAttempt(link, (context) => sendRequest(link, message, context), {
+    attempt,
+    beforeRequest: run.beforeRequest,
+    timeoutMs: settings.timeoutMs,
+    signal: run.signal,
+    clock: settings.clock,
+  });
 }
 
 function refuseOversizedAttachments(link: ProviderLink, message: NormalizedMessage): void {
@@ -67,13 +93,9 @@ export async function sendThrough(
     if (base) emit(hooks.onSend, base);
     const attemptStarted = clock.now();
     try {
-      const result = await runAttempt(link, (context) => sendRequest(link, message, context), {
-        attempt,
-        beforeRequest: run.beforeRequest,
-        timeoutMs: settings.timeoutMs,
-        signal,
-        clock,
-      });
+      const result = await (run.route
+        ? run.route(link, message, attempt)
+        : sendAttempt(link, message, attempt, run, settings));
       if (typeof result?.messageId !== "string" || result.messageId.trim() === "") {
         throw noMessageIdError(link.id);
       }

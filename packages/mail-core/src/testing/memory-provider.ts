@@ -1,4 +1,4 @@
-import type { MailError } from "../errors/mail-error.js";
+import { isMailError, type MailError } from "../errors/mail-error.js";
 import type { NormalizedMessage } from "../message/message.js";
 import { defineProvider, type ProviderDefinition } from "../providers/define-provider.js";
 import { createMailer } from "../sending/create-mailer.js";
@@ -17,7 +17,7 @@ export interface MemoryConfig {
   readonly id?: string;
 }
 
-/** A provider that keeps messages in an array: for tests of apps that send e-mail. */
+/** A provider that keeps messages in an array (its batch call too): for tests of apps that send e-mail. */
 export function memoryProvider(id = "memory"): ProviderDefinition<MemoryConfig> {
   return defineProvider<MemoryConfig>({
     id,
@@ -26,14 +26,24 @@ export function memoryProvider(id = "memory"): ProviderDefinition<MemoryConfig> 
     configFromEnv: () => ({ outbox: [] }),
     create(config) {
       let count = 0;
+      const deliver = (message: NormalizedMessage, attempt: number) => {
+        const error = config.failWith?.(message, attempt);
+        if (error) return error;
+        config.outbox.push(message);
+        count += 1;
+        return { messageId: `${id}-${count}` };
+      };
       return {
         async send(message, context) {
-          const error = config.failWith?.(message, context.attempt);
-          if (error) throw error;
-          config.outbox.push(message);
-          count += 1;
-          return { messageId: `${id}-${count}` };
+          const result = deliver(message, context.attempt);
+          if (isMailError(result)) throw result;
+          return result;
         },
+        // A batch call as a vendor's: one answer per message, so `sendMany` takes its batch path in tests.
+        async sendBatch(messages, context) {
+          return messages.map((message) => deliver(message, context.attempt));
+        },
+        canBatch: () => true,
         async verify() {},
       };
     },
@@ -44,7 +54,7 @@ export function memoryProvider(id = "memory"): ProviderDefinition<MemoryConfig> 
 export interface TestMailer extends Mailer {
   /** Every delivered message, normalized, in order. */
   readonly sent: readonly NormalizedMessage[];
-  /** Makes the next `times` send attempts (default 1) fail with `error`. */
+  /** Makes the next `times` send attempts (default 1) fail with `error`; in `sendMany`, the next messages'. */
   failNext(error: MailError, times?: number): void;
   /** Makes every attempt fail while `rule` returns an error. */
   failWhen(rule: FailureRule | undefined): void;
