@@ -302,22 +302,23 @@ describe("sendMany over a batch call", () => {
     expect(provider.requests).toHaveLength(1);
   });
 
-  it("sends a message with an idempotency key alone unless canBatch says the batch carries it", async () => {
+  it("batches each message with its own idempotency key, and sends alone what canBatch refuses", async () => {
     const keyed = (n: number) =>
       messages(n).map((message, i) => (i % 2 ? { ...message, idempotencyKey: `key-${i}` } : message));
-    const plain = batchProvider("acme");
-    const first = await mailerOf(plain.setup);
-    const results = await settled(first.clock, first.mailer.sendMany(keyed(4)));
-    expect(outcomes(results)).toEqual(["ok:acme", "ok:acme", "ok:acme", "ok:acme"]);
-    expect(
-      plain.requests.map((request) => `${request.kind}:${request.subjects}:${request.keys}`).sort(),
-    ).toEqual(["batch:m0,m2:,", "send:m1:key-1", "send:m3:key-3"]);
-    const carrying = batchProvider("acme", { canBatch: () => true });
-    const second = await mailerOf(carrying.setup);
-    await settled(second.clock, second.mailer.sendMany(keyed(4)));
+    const carrying = batchProvider("acme");
+    const first = await mailerOf(carrying.setup);
+    await settled(first.clock, first.mailer.sendMany(keyed(4)));
     expect(carrying.requests.map((request) => [request.kind, request.keys])).toEqual([
       ["batch", [undefined, "key-1", undefined, "key-3"]],
     ]);
+    // A vendor whose batch takes one key per request: its canBatch sends the keyed messages alone.
+    const oneKey = batchProvider("acme", { canBatch: (message) => message.idempotencyKey === undefined });
+    const second = await mailerOf(oneKey.setup);
+    const results = await settled(second.clock, second.mailer.sendMany(keyed(4)));
+    expect(outcomes(results)).toEqual(["ok:acme", "ok:acme", "ok:acme", "ok:acme"]);
+    expect(
+      oneKey.requests.map((request) => `${request.kind}:${request.subjects}:${request.keys}`).sort(),
+    ).toEqual(["batch:m0,m2:,", "send:m1:key-1", "send:m3:key-3"]);
   });
 
   it("fails over only the message the batch refused, to the next provider's own send", async () => {

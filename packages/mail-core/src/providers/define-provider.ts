@@ -37,7 +37,8 @@ export interface MailTransport {
   send(message: NormalizedMessage, context: RequestContext): Promise<SendResult>;
   /**
    * Sends several messages in one vendor request; one entry per message, in order: its `SendResult`, or
-   * the `MailError` for it alone. Throws for a failure of the whole request. Optional.
+   * the `MailError` for it alone. Throws for a failure of the whole request. Each message keeps its own
+   * `idempotencyKey` (one key for the whole batch would lose the others'). Optional.
    */
   sendBatch?(
     messages: readonly NormalizedMessage[],
@@ -45,10 +46,7 @@ export interface MailTransport {
   ): Promise<ReadonlyArray<SendResult | MailError>>;
   /** Most messages `sendBatch` takes in one request (the vendor's limit). Default 100. */
   readonly maxBatchSize?: number;
-  /**
-   * Whether `sendBatch` can carry this message as `send` would (its idempotency key included); the others
-   * go through `send`. Without it, a message with an `idempotencyKey` goes through `send`, the rest in batches.
-   */
+  /** Whether `sendBatch` can carry this message as `send` would (its idempotency key included); the others go through `send`. All when absent. */
   canBatch?(message: NormalizedMessage): boolean;
   /** Checks credentials and connectivity with the vendor's cheapest authenticated call. */
   verify(context: RequestContext): Promise<void>;

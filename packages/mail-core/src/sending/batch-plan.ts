@@ -11,11 +11,8 @@ export function batchSize(transport: MailTransport): number {
   return max !== undefined && Number.isInteger(max) && max >= 1 ? max : DEFAULT_MAX_BATCH_SIZE;
 }
 
-/**
- * Whether the transport's batch request may carry this message: as its `canBatch` says, or, without one,
- * only a message with no idempotency key (a batch carrying one key for many messages would lose the others').
- */
+/** Whether the transport's batch request may carry this message: as its `canBatch` says, all without one. */
 export function goesInBatch(transport: MailTransport, message: NormalizedMessage): boolean {
   if (transport.sendBatch === undefined) return false;
-  return transport.canBatch ? transport.canBatch(message) : message.idempotencyKey === undefined;
+  return transport.canBatch === undefined || transport.canBatch(message);
 }

@@ -43,7 +43,6 @@ export function memoryProvider(id = "memory"): ProviderDefinition<MemoryConfig> 
         async sendBatch(messages, context) {
           return messages.map((message) => deliver(message, context.attempt));
         },
-        canBatch: () => true,
         async verify() {},
       };
     },
