@@ -46,7 +46,8 @@ function outcomesOf(
 
 /**
  * The transport's `sendBatch`: every message Mailjet can carry goes in one `Messages[]`, a message it cannot
- * (`UNSUPPORTED`) gets its error without a request, and a failed request gives its error to each message.
+ * (`UNSUPPORTED`) gets its error without a request. A failed request that carried every message throws its
+ * error; otherwise each message it carried gets that error.
  * `parse` is the SDK's json-bigint parser, which keeps the 64-bit MessageIDs digit for digit.
  */
 export function mailjetBatchSender(
@@ -70,6 +71,8 @@ export function mailjetBatchSender(
       (response) => outcomesOf(response, entries.length, parse),
       (error: MailError) => error,
     );
+    // One request for every message, failed as a whole: the core takes that as a throw.
+    if (!Array.isArray(answer) && entries.length === messages.length) throw answer;
     entries.forEach((entry, i) => {
       outcomes[entry.index] = Array.isArray(answer) ? answer[i]! : answer;
     });

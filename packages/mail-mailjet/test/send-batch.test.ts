@@ -7,6 +7,7 @@ import {
   type CapturedRequest,
   CONTRACT_FROM,
   captureJsonRequest,
+  createContractMailer,
   endlessAnswer,
   findSecret,
   type LoopbackVendor,
@@ -161,6 +162,23 @@ describe("mailjet batch", () => {
     const sent = (captured[0]!.body as { Messages: { To: { Email: string }[] }[] }).Messages;
     expect(sent.map((message) => message.To[0]!.Email)).toEqual(["ann@example.com", "carol@example.com"]);
   });
+
+  it("sends through mailer.sendMany in one request, keyed messages included, with a result each", async () => {
+    const captured = answerBatch(
+      200,
+      answer(accepted(IDS[0]!, "ann@example.com"), refused, accepted(IDS[1]!, "c")),
+    );
+    const mailer = await createContractMailer(mailjetProvider, { apiKey: API_KEY, apiSecret: API_SECRET });
+    const results = await mailer.sendMany([
+      { to: "ann@example.com", subject: "One", text: "Hi", idempotencyKey: "order-1" },
+      { to: "bob@example.com", subject: "Two", text: "Hi", idempotencyKey: "order-2" },
+      { to: "carol@example.com", subject: "Three", text: "Hi" },
+    ]);
+    expect(captured).toHaveLength(1);
+    expect(results[0]).toEqual({ ok: true, receipt: { provider: "mailjet", messageId: IDS[0] } });
+    expect(results[1]).toMatchObject({ ok: false, error: { code: "REJECTED", provider: "mailjet" } });
+    expect(results[2]).toEqual({ ok: true, receipt: { provider: "mailjet", messageId: IDS[1] } });
+  });
 });
 
 describe("mailjet batch over a real socket", () => {
@@ -204,53 +222,63 @@ describe("mailjet batch over a real socket", () => {
     ],
   ];
 
-  it.each(failures)(
-    "gives every message the error of %s (HTTP %i)",
-    async (_, status, body, headers, error) => {
-      const vendor = await startLoopbackVendor(answering(status, body, headers));
-      vendors.push(vendor);
-      const results = await (await transport({ endpoint: vendor.url })).sendBatch(threeMessages, context());
-      expect(results).toHaveLength(3);
-      for (const result of results) {
-        expect(result).toMatchObject({ name: "MailError", provider: "mailjet", status, ...error });
-        expect(findSecret(result, SECRETS)).toBeUndefined();
-      }
-    },
-  );
+  it.each(failures)("rejects with the error of %s (HTTP %i)", async (_, status, body, headers, expected) => {
+    const vendor = await startLoopbackVendor(answering(status, body, headers));
+    vendors.push(vendor);
+    const error = await (await transport({ endpoint: vendor.url }))
+      .sendBatch(threeMessages, context())
+      .catch((e) => e);
+    expect(error).toMatchObject({ name: "MailError", provider: "mailjet", status, ...expected });
+    expect(findSecret(error, SECRETS)).toBeUndefined();
+  });
 
-  it("follows no redirect: a 307 is an error of unknown outcome for every message", async () => {
+  it("keeps a refused message's own error when the request carrying the others fails", async () => {
+    const vendor = await startLoopbackVendor(answering(503, "<html>Service Unavailable</html>"));
+    vendors.push(vendor);
+    const [refused] = normalized([{ to: "bob@example.com", subject: "Two", text: "Hi", tags: ["a", "b"] }]);
+    const messages = [threeMessages[0]!, refused!, threeMessages[2]!];
+    const results = await (await transport({ endpoint: vendor.url })).sendBatch(messages, context());
+    expect(results.map((result) => (result as { code?: string }).code)).toEqual([
+      "UNAVAILABLE",
+      "UNSUPPORTED",
+      "UNAVAILABLE",
+    ]);
+    expect(results[1]).toMatchObject({ field: "tags", provider: "mailjet" });
+  });
+
+  it("follows no redirect: a 307 rejects with an error of unknown outcome", async () => {
     const target = await startLoopbackVendor(answering(200, {}));
     const vendor = await startLoopbackVendor((response) => {
       response.writeHead(307, { location: `${target.url}/v3.1/send` });
       response.end();
     });
     vendors.push(target, vendor);
-    const results = await (await transport({ endpoint: vendor.url })).sendBatch(threeMessages, context());
+    const error = await (await transport({ endpoint: vendor.url }))
+      .sendBatch(threeMessages, context())
+      .catch((e) => e);
     expect(target.stats.requests).toBe(0);
-    expect(results).toHaveLength(3);
-    for (const result of results)
-      expect(result).toMatchObject({
-        name: "MailError",
-        provider: "mailjet",
-        status: 307,
-        outcomeUnknown: true,
-      });
+    expect(error).toMatchObject({
+      name: "MailError",
+      provider: "mailjet",
+      status: 307,
+      outcomeUnknown: true,
+    });
   });
 
-  it("stops reading an endless 200 and gives every message UNKNOWN with its status", async () => {
+  it("stops reading an endless 200 and rejects with UNKNOWN and its status", async () => {
     const vendor = await startLoopbackVendor(endlessAnswer(200, '{"Messages":[{"Status":"'));
     vendors.push(vendor);
-    const results = await (await transport({ endpoint: vendor.url })).sendBatch(threeMessages, context());
+    const error = await (await transport({ endpoint: vendor.url }))
+      .sendBatch(threeMessages, context())
+      .catch((e) => e);
     await vendor.closed;
     // The limit plus what loopback socket buffers and stream queues hold when the reader stops.
     expect(vendor.stats.written).toBeLessThan(MAX_RESPONSE_BYTES + 12 * 1024 * 1024);
-    expect(results).toHaveLength(3);
-    for (const result of results)
-      expect(result).toMatchObject({
-        code: "UNKNOWN",
-        provider: "mailjet",
-        status: 200,
-        outcomeUnknown: true,
-      });
+    expect(error).toMatchObject({
+      code: "UNKNOWN",
+      provider: "mailjet",
+      status: 200,
+      outcomeUnknown: true,
+    });
   });
 });

@@ -65,8 +65,8 @@ export function splitBySize(entries: readonly Entry[]): Entry[][] {
 
 /**
  * The transport's `sendBatch`: every message Postmark can carry goes in `POST /email/batch` (more than one
- * request only past 50 MB), a message it cannot (`UNSUPPORTED`) gets its error without a request, and a
- * failed request gives its error to each of its messages.
+ * request only past 50 MB), a message it cannot (`UNSUPPORTED`) gets its error without a request. A failed
+ * request that carried every message throws its error; otherwise each message it carried gets that error.
  */
 export function postmarkBatchSender(
   toEmail: (message: NormalizedMessage) => Message,
@@ -84,7 +84,8 @@ export function postmarkBatchSender(
         outcomes[index] = error;
       }
     });
-    for (const group of splitBySize(entries)) {
+    const groups = splitBySize(entries);
+    for (const group of groups) {
       const answer = await post(
         group.map((entry) => entry.email),
         signal,
@@ -92,6 +93,8 @@ export function postmarkBatchSender(
         (body) => outcomesOf(body, group.length),
         (error: MailError) => error,
       );
+      // One request for every message, failed as a whole: the core takes that as a throw.
+      if (!Array.isArray(answer) && groups.length === 1 && group.length === messages.length) throw answer;
       group.forEach((entry, i) => {
         outcomes[entry.index] = Array.isArray(answer) ? answer[i]! : answer;
       });

@@ -77,7 +77,8 @@ function outcomesOf(body: unknown, count: number, status: number | undefined): O
 /**
  * The transport's `sendBatch`: the messages `canBatch` takes go in one `POST /emails/batch` (the SDK's
  * `batch.send`, permissive, so that one invalid email does not fail the others); a message it cannot carry
- * gets an error without a request, and a failed request gives its error to each of its messages.
+ * gets an error without a request. A failed request that carried every message throws its error; otherwise
+ * each message it carried gets that error.
  */
 export function resendBatchSender(
   client: Resend,
@@ -106,6 +107,8 @@ export function resendBatchSender(
     const answer = error
       ? fromResendError(error, headers, exchange)
       : outcomesOf(data, entries.length, exchange.status);
+    // One request for every message, failed as a whole: the core takes that as a throw.
+    if (!Array.isArray(answer) && entries.length === messages.length) throw answer;
     entries.forEach((entry, i) => {
       outcomes[entry.index] = Array.isArray(answer) ? answer[i]! : answer;
     });

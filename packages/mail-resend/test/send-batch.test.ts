@@ -8,6 +8,7 @@ import {
   type CapturedRequest,
   CONTRACT_FROM,
   captureJsonRequest,
+  createContractMailer,
   endlessAnswer,
   findSecret,
   type LoopbackVendor,
@@ -167,6 +168,43 @@ describe("resend batch", () => {
       "carol@example.com",
     ]);
   });
+
+  it("sends through mailer.sendMany: the batch for most, /emails for one with an attachment, a result each", async () => {
+    const batched = answerBatch(200, {
+      data: [{ id: IDS[0] }, { id: IDS[1] }],
+      errors: [{ index: 1, message: "Invalid `to` field." }],
+    });
+    const alone: unknown[] = [];
+    server.use(
+      http.post(`${API}/emails`, async ({ request }) => {
+        alone.push(await request.json());
+        return HttpResponse.json({ id: "alone-1" });
+      }),
+    );
+    const mailer = await createContractMailer(resendProvider, { apiKey: API_KEY });
+    const results = await mailer.sendMany([
+      { to: "ann@example.com", subject: "One", text: "Hi" },
+      { to: "bob@example.com", subject: "Two", text: "Hi" },
+      {
+        to: "dan@example.com",
+        subject: "Att",
+        text: "Hi",
+        attachments: [{ filename: "a.txt", content: "a" }],
+      },
+      { to: "carol@example.com", subject: "Three", text: "Hi" },
+    ]);
+    expect(batched).toHaveLength(1);
+    expect((batched[0]!.body as { subject: string }[]).map((email) => email.subject)).toEqual([
+      "One",
+      "Two",
+      "Three",
+    ]);
+    expect(alone).toHaveLength(1);
+    expect(results[0]).toEqual({ ok: true, receipt: { provider: "resend", messageId: IDS[0] } });
+    expect(results[1]).toMatchObject({ ok: false, error: { code: "REJECTED", provider: "resend" } });
+    expect(results[2]).toEqual({ ok: true, receipt: { provider: "resend", messageId: "alone-1" } });
+    expect(results[3]).toEqual({ ok: true, receipt: { provider: "resend", messageId: IDS[1] } });
+  });
 });
 
 describe("resend batch over a real socket", () => {
@@ -220,53 +258,65 @@ describe("resend batch over a real socket", () => {
     ],
   ];
 
-  it.each(failures)(
-    "gives every email the error of %s (HTTP %i)",
-    async (_, status, body, headers, error) => {
-      const vendor = await startLoopbackVendor(answering(status, body, headers));
-      vendors.push(vendor);
-      const results = await (await transport({ endpoint: vendor.url })).sendBatch(threeMessages, context());
-      expect(results).toHaveLength(3);
-      for (const result of results) {
-        expect(result).toMatchObject({ name: "MailError", provider: "resend", status, ...error });
-        expect(findSecret(result, [API_KEY])).toBeUndefined();
-      }
-    },
-  );
+  it.each(failures)("rejects with the error of %s (HTTP %i)", async (_, status, body, headers, expected) => {
+    const vendor = await startLoopbackVendor(answering(status, body, headers));
+    vendors.push(vendor);
+    const error = await (await transport({ endpoint: vendor.url }))
+      .sendBatch(threeMessages, context())
+      .catch((e) => e);
+    expect(error).toMatchObject({ name: "MailError", provider: "resend", status, ...expected });
+    expect(findSecret(error, [API_KEY])).toBeUndefined();
+  });
 
-  it("stops reading an endless 200 and gives every email UNKNOWN with its status", async () => {
+  it("stops reading an endless 200 and rejects with UNKNOWN and its status", async () => {
     const vendor = await startLoopbackVendor(endlessAnswer(200, '{"data":[{"id":"'));
     vendors.push(vendor);
-    const results = await (await transport({ endpoint: vendor.url })).sendBatch(threeMessages, context());
+    const error = await (await transport({ endpoint: vendor.url }))
+      .sendBatch(threeMessages, context())
+      .catch((e) => e);
     await vendor.closed;
     // The limit plus what loopback socket buffers and stream queues hold when the reader stops.
     expect(vendor.stats.written).toBeLessThan(MAX_RESPONSE_BYTES + 12 * 1024 * 1024);
-    expect(results).toHaveLength(3);
-    for (const result of results)
-      expect(result).toMatchObject({
-        code: "UNKNOWN",
-        provider: "resend",
-        status: 200,
-        outcomeUnknown: true,
-      });
+    expect(error).toMatchObject({ code: "UNKNOWN", provider: "resend", status: 200, outcomeUnknown: true });
   });
 
-  it("follows no redirect: a 307 is an error of unknown outcome for every email", async () => {
+  it("keeps a refused message's own error when the request carrying the others fails", async () => {
+    const vendor = await startLoopbackVendor(answering(503, "<html>Service Unavailable</html>"));
+    vendors.push(vendor);
+    const [refused] = normalized([
+      {
+        to: "bob@example.com",
+        subject: "Two",
+        text: "Hi",
+        attachments: [{ filename: "a.txt", content: "a" }],
+      },
+    ]);
+    const messages = [threeMessages[0]!, refused!, threeMessages[2]!];
+    const results = await (await transport({ endpoint: vendor.url })).sendBatch(messages, context());
+    expect(results.map((result) => (result as { code?: string }).code)).toEqual([
+      "UNAVAILABLE",
+      "UNSUPPORTED",
+      "UNAVAILABLE",
+    ]);
+    expect(results[1]).toMatchObject({ field: "attachments", provider: "resend" });
+  });
+
+  it("follows no redirect: a 307 rejects with an error of unknown outcome", async () => {
     const target = await startLoopbackVendor(answering(200, { data: [] }));
     const vendor = await startLoopbackVendor((response) => {
       response.writeHead(307, { location: `${target.url}/emails/batch` });
       response.end();
     });
     vendors.push(target, vendor);
-    const results = await (await transport({ endpoint: vendor.url })).sendBatch(threeMessages, context());
+    const error = await (await transport({ endpoint: vendor.url }))
+      .sendBatch(threeMessages, context())
+      .catch((e) => e);
     expect(target.stats.requests).toBe(0);
-    expect(results).toHaveLength(3);
-    for (const result of results)
-      expect(result).toMatchObject({
-        code: "UNKNOWN",
-        provider: "resend",
-        status: 307,
-        outcomeUnknown: true,
-      });
+    expect(error).toMatchObject({
+      code: "UNKNOWN",
+      provider: "resend",
+      status: 307,
+      outcomeUnknown: true,
+    });
   });
 });
