@@ -179,6 +179,31 @@ describe("mailjet batch", () => {
     expect(results[1]).toMatchObject({ ok: false, error: { code: "REJECTED", provider: "mailjet" } });
     expect(results[2]).toEqual({ ok: true, receipt: { provider: "mailjet", messageId: IDS[1] } });
   });
+
+  it("gives every message the RATE_LIMITED of a 429 to the whole batch, through mailer.sendMany", async () => {
+    const captured = answerBatch(
+      429,
+      JSON.stringify({
+        ErrorIdentifier: "e-1",
+        ErrorCode: "mj-0003",
+        StatusCode: 429,
+        ErrorMessage: "Too many requests.",
+      }),
+      { "Retry-After": "7" },
+    );
+    const mailer = await createContractMailer(mailjetProvider, { apiKey: API_KEY, apiSecret: API_SECRET });
+    const results = await mailer.sendMany([
+      { to: "ann@example.com", subject: "One", text: "Hi" },
+      { to: "carol@example.com", subject: "Two", text: "Hi" },
+    ]);
+    expect(captured).toHaveLength(1);
+    for (const result of results) {
+      expect(result).toMatchObject({
+        ok: false,
+        error: { code: "RATE_LIMITED", provider: "mailjet", status: 429, retryAfterMs: 7000 },
+      });
+    }
+  });
 });
 
 describe("mailjet batch over a real socket", () => {

@@ -195,6 +195,26 @@ describe("postmark batch", () => {
     expect(results[1]).toMatchObject({ ok: false, error: { code: "REJECTED", provider: "postmark" } });
     expect(results[2]).toEqual({ ok: true, receipt: { provider: "postmark", messageId: IDS[1] } });
   });
+
+  it("gives every message the RATE_LIMITED of a 429 to the whole batch, through mailer.sendMany", async () => {
+    const captured = answerBatch(
+      429,
+      { ErrorCode: 429, Message: "Rate limit exceeded." },
+      { "Retry-After": "7" },
+    );
+    const mailer = await createContractMailer(postmarkProvider, { serverToken: TOKEN });
+    const results = await mailer.sendMany([
+      { to: "ann@example.com", subject: "One", text: "Hi" },
+      { to: "carol@example.com", subject: "Two", text: "Hi" },
+    ]);
+    expect(captured).toHaveLength(1);
+    for (const result of results) {
+      expect(result).toMatchObject({
+        ok: false,
+        error: { code: "RATE_LIMITED", provider: "postmark", status: 429, retryAfterMs: 7000 },
+      });
+    }
+  });
 });
 
 describe("postmark batch over a real socket", () => {

@@ -169,16 +169,16 @@ describe("resend batch", () => {
     ]);
   });
 
-  it("sends through mailer.sendMany: the batch for most, /emails for one with an attachment, a result each", async () => {
+  it("sends through mailer.sendMany: the batch for most, /emails for an attachment or a key, a result each", async () => {
     const batched = answerBatch(200, {
       data: [{ id: IDS[0] }, { id: IDS[1] }],
       errors: [{ index: 1, message: "Invalid `to` field." }],
     });
-    const alone: unknown[] = [];
+    const alone: CapturedRequest[] = [];
     server.use(
       http.post(`${API}/emails`, async ({ request }) => {
-        alone.push(await request.json());
-        return HttpResponse.json({ id: "alone-1" });
+        alone.push(await captureJsonRequest(request));
+        return HttpResponse.json({ id: `alone-${alone.length}` });
       }),
     );
     const mailer = await createContractMailer(resendProvider, { apiKey: API_KEY });
@@ -192,6 +192,7 @@ describe("resend batch", () => {
         attachments: [{ filename: "a.txt", content: "a" }],
       },
       { to: "carol@example.com", subject: "Three", text: "Hi" },
+      { to: "erin@example.com", subject: "Keyed", text: "Hi", idempotencyKey: "order-5" },
     ]);
     expect(batched).toHaveLength(1);
     expect((batched[0]!.body as { subject: string }[]).map((email) => email.subject)).toEqual([
@@ -199,11 +200,37 @@ describe("resend batch", () => {
       "Two",
       "Three",
     ]);
-    expect(alone).toHaveLength(1);
+    expect(alone.map((request) => (request.body as { subject: string }).subject).sort()).toEqual([
+      "Att",
+      "Keyed",
+    ]);
+    const keyed = alone.find((request) => (request.body as { subject: string }).subject === "Keyed");
+    expect(keyed!.headers.get("idempotency-key")).toBe("order-5");
     expect(results[0]).toEqual({ ok: true, receipt: { provider: "resend", messageId: IDS[0] } });
     expect(results[1]).toMatchObject({ ok: false, error: { code: "REJECTED", provider: "resend" } });
-    expect(results[2]).toEqual({ ok: true, receipt: { provider: "resend", messageId: "alone-1" } });
+    expect(results[2]).toMatchObject({ ok: true, receipt: { provider: "resend" } });
+    expect(results[4]).toMatchObject({ ok: true, receipt: { provider: "resend" } });
     expect(results[3]).toEqual({ ok: true, receipt: { provider: "resend", messageId: IDS[1] } });
+  });
+
+  it("gives every message the RATE_LIMITED of a 429 to the whole batch, through mailer.sendMany", async () => {
+    const captured = answerBatch(
+      429,
+      { statusCode: 429, name: "rate_limit_exceeded", message: "Too many requests." },
+      { "Retry-After": "7" },
+    );
+    const mailer = await createContractMailer(resendProvider, { apiKey: API_KEY });
+    const results = await mailer.sendMany([
+      { to: "ann@example.com", subject: "One", text: "Hi" },
+      { to: "carol@example.com", subject: "Two", text: "Hi" },
+    ]);
+    expect(captured).toHaveLength(1);
+    for (const result of results) {
+      expect(result).toMatchObject({
+        ok: false,
+        error: { code: "RATE_LIMITED", provider: "resend", status: 429, retryAfterMs: 7000 },
+      });
+    }
   });
 });
 
