@@ -3,6 +3,7 @@ import {
   answerTooLargeError,
   type CappedAnswer,
   type MailTransport,
+  type RequestContext,
   type SendResult,
 } from "@posse/mail-core/provider";
 import type { SendEmailV3_1 } from "node-mailjet";
@@ -22,7 +23,7 @@ type Outcome = SendResult | MailError;
 /** Sends one v3.1 payload and returns the answer as read; rejects with a `MailError` when none came. */
 export type PostMessages = (
   payload: { Messages: SendEmailV3_1.Message[] },
-  signal: AbortSignal,
+  context: RequestContext,
 ) => Promise<CappedAnswer>;
 
 /**
@@ -55,7 +56,7 @@ export function mailjetBatchSender(
   post: PostMessages,
   parse: (text: string) => unknown,
 ): NonNullable<MailTransport["sendBatch"]> {
-  return async (messages, { signal }) => {
+  return async (messages, context) => {
     const outcomes: Outcome[] = [];
     const entries: { index: number; message: SendEmailV3_1.Message }[] = [];
     messages.forEach((message, index) => {
@@ -67,7 +68,7 @@ export function mailjetBatchSender(
       }
     });
     if (entries.length === 0) return outcomes;
-    const answer = await post({ Messages: entries.map((entry) => entry.message) }, signal).then(
+    const answer = await post({ Messages: entries.map((entry) => entry.message) }, context).then(
       (response) => outcomesOf(response, entries.length, parse),
       (error: MailError) => error,
     );

@@ -79,7 +79,7 @@ export async function createTransport(
     },
     sendBatch: mailjetBatchSender(
       toMailjetMessage,
-      (payload, signal) => call(client.post("send", { version: "v3.1" }), payload, {}, signal),
+      (payload, context) => call(client.post("send", { version: "v3.1" }), payload, {}, context.signal),
       (text) => Mailjet.Request.parseToJSONb(text),
     ),
     maxBatchSize: MAILJET_MAX_BATCH,

@@ -204,6 +204,31 @@ describe("mailjet batch", () => {
       });
     }
   });
+
+  it("runs sendMany's beforeRequest for the batch before it leaves, and sends nothing when it refuses", async () => {
+    const captured = answerBatch(200, answer(accepted(IDS[0]!, "a"), accepted(IDS[1]!, "c")));
+    const mailer = await createContractMailer(mailjetProvider, { apiKey: API_KEY, apiSecret: API_SECRET });
+    const two = [
+      { to: "ann@example.com", subject: "One", text: "Hi" },
+      { to: "carol@example.com", subject: "Two", text: "Hi" },
+    ];
+    const seen: { indexes: number[]; requests: number }[] = [];
+    const sent = await mailer.sendMany(two, {
+      beforeRequest: async (indexes) => {
+        seen.push({ indexes: [...indexes], requests: captured.length });
+      },
+    });
+    expect(seen).toEqual([{ indexes: [0, 1], requests: 0 }]);
+    expect(captured).toHaveLength(1);
+    expect(sent.map((result) => result.ok)).toEqual([true, true]);
+    const refused = await mailer.sendMany(two, {
+      beforeRequest: async () => {
+        throw new Error("not now");
+      },
+    });
+    expect(captured).toHaveLength(1);
+    expect(refused.map((result) => result.ok)).toEqual([false, false]);
+  });
 });
 
 describe("mailjet batch over a real socket", () => {

@@ -1,5 +1,5 @@
 import { isMailError, MailError, type NormalizedMessage } from "@posse/mail-core";
-import type { MailTransport, SendResult } from "@posse/mail-core/provider";
+import type { MailTransport, RequestContext, SendResult } from "@posse/mail-core/provider";
 import type { Message } from "postmark";
 
 // Postmark's batch endpoint takes up to 500 messages and 50 MB of payload, attachments included, and answers
@@ -21,7 +21,7 @@ interface Entry {
 }
 
 /** Sends the emails in one `POST /email/batch` (the SDK's `sendEmailBatch`); rejects with a `MailError`. */
-export type PostBatch = (emails: Message[], signal: AbortSignal) => Promise<unknown>;
+export type PostBatch = (emails: Message[], context: RequestContext) => Promise<unknown>;
 
 function unknownAnswer(detail: string): MailError {
   return new MailError("UNKNOWN", `postmark answered its batch without ${detail}`, {
@@ -72,7 +72,7 @@ export function postmarkBatchSender(
   toEmail: (message: NormalizedMessage) => Message,
   post: PostBatch,
 ): NonNullable<MailTransport["sendBatch"]> {
-  return async (messages, { signal }) => {
+  return async (messages, context) => {
     const outcomes: Outcome[] = [];
     const entries: Entry[] = [];
     messages.forEach((message, index) => {
@@ -88,7 +88,7 @@ export function postmarkBatchSender(
     for (const group of groups) {
       const answer = await post(
         group.map((entry) => entry.email),
-        signal,
+        context,
       ).then(
         (body) => outcomesOf(body, group.length),
         (error: MailError) => error,

@@ -63,7 +63,7 @@ export async function createTransport(
     },
     sendBatch: postmarkBatchSender(
       (message) => toPostmarkEmail(message, config.messageStream),
-      (emails, signal) => call(signal, (client) => client.sendEmailBatch(emails)),
+      (emails, context) => call(context.signal, (client) => client.sendEmailBatch(emails)),
     ),
     maxBatchSize: POSTMARK_MAX_BATCH,
     async verify({ signal }) {

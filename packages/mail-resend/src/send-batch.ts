@@ -1,5 +1,5 @@
 import { isMailError, MailError, type NormalizedMessage } from "@posse/mail-core";
-import type { MailTransport, SendResult } from "@posse/mail-core/provider";
+import type { MailTransport, RequestContext, SendResult } from "@posse/mail-core/provider";
 import type { CreateBatchOptions, Resend } from "resend";
 import { fromResendError } from "./map-error.js";
 import { toResendEmail } from "./map-message.js";
@@ -16,8 +16,8 @@ export const RESEND_MAX_BATCH = 100;
 /** One message's outcome in a batch. */
 type Outcome = SendResult | MailError;
 
-/** The fetch options of one SDK call: its signal and the watch that records the exchange. */
-export type FetchOptions = (signal: AbortSignal, exchange: WatchedExchange) => object;
+/** The fetch options of one SDK call (its signal, the watch that records the exchange, …). */
+export type FetchOptions = (context: RequestContext, exchange: WatchedExchange) => object;
 
 /**
  * Whether the batch carries the message as `emails.send` does: not with attachments (the batch drops them)
@@ -84,7 +84,7 @@ export function resendBatchSender(
   client: Resend,
   fetchOptions: FetchOptions,
 ): NonNullable<MailTransport["sendBatch"]> {
-  return async (messages, { signal }) => {
+  return async (messages, context) => {
     const outcomes: Outcome[] = [];
     const entries: { index: number; email: CreateBatchOptions[number] }[] = [];
     messages.forEach((message, index) => {
@@ -100,7 +100,7 @@ export function resendBatchSender(
     const exchange: WatchedExchange = {};
     const { data, error, headers } = await client.batch.send(
       entries.map((entry) => entry.email),
-      { batchValidation: "permissive", ...fetchOptions(signal, exchange) } as {
+      { batchValidation: "permissive", ...fetchOptions(context, exchange) } as {
         batchValidation: "permissive";
       },
     );

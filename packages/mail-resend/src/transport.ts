@@ -35,7 +35,7 @@ export async function createTransport(
       if (error) throw fromResendError(error, headers, exchange);
       return { messageId: data.id };
     },
-    sendBatch: resendBatchSender(client, fetchOptions),
+    sendBatch: resendBatchSender(client, (context, exchange) => fetchOptions(context.signal, exchange)),
     maxBatchSize: RESEND_MAX_BATCH,
     canBatch,
     async verify({ signal }) {

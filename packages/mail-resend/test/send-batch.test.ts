@@ -232,6 +232,31 @@ describe("resend batch", () => {
       });
     }
   });
+
+  it("runs sendMany's beforeRequest for the batch before it leaves, and sends nothing when it refuses", async () => {
+    const captured = answerBatch(200, { data: [{ id: IDS[0] }, { id: IDS[1] }] });
+    const mailer = await createContractMailer(resendProvider, { apiKey: API_KEY });
+    const two = [
+      { to: "ann@example.com", subject: "One", text: "Hi" },
+      { to: "carol@example.com", subject: "Two", text: "Hi" },
+    ];
+    const seen: { indexes: number[]; requests: number }[] = [];
+    const sent = await mailer.sendMany(two, {
+      beforeRequest: async (indexes) => {
+        seen.push({ indexes: [...indexes], requests: captured.length });
+      },
+    });
+    expect(seen).toEqual([{ indexes: [0, 1], requests: 0 }]);
+    expect(captured).toHaveLength(1);
+    expect(sent.map((result) => result.ok)).toEqual([true, true]);
+    const refused = await mailer.sendMany(two, {
+      beforeRequest: async () => {
+        throw new Error("not now");
+      },
+    });
+    expect(captured).toHaveLength(1);
+    expect(refused.map((result) => result.ok)).toEqual([false, false]);
+  });
 });
 
 describe("resend batch over a real socket", () => {
