@@ -2,11 +2,8 @@
 // error keeps the answer's status (200 in the UNKNOWN; a 503 stays UNAVAILABLE) and reads at most the limit
 // plus socket buffers. The generic checks (size limit named, socket closed, sent once, timeout and abort
 // tearing a trickling answer down) are in the conformance suite (test/contract.test.ts).
-
-import { normalizeMessage } from "@posse/mail-core";
-import { MAX_RESPONSE_BYTES, type MailTransport, parseAddress } from "@posse/mail-core/provider";
+import { MAX_RESPONSE_BYTES } from "@posse/mail-core/provider";
 import {
-  CONTRACT_FROM,
   createContractMailer,
   endlessAnswer,
   type LoopbackVendor,
@@ -46,26 +43,5 @@ describe("postmark response size", () => {
     await streamer.closed;
     expect(error).toMatchObject({ code: "UNAVAILABLE", provider: "postmark", status: 503 });
     expect(streamer.stats.written).toBeLessThan(READ_AT_MOST);
-  });
-
-  it("keeps the status of an endless 200 answer to a batch in every message's UNKNOWN", async () => {
-    streamer = await endlessBody(200);
-    const transport = (await postmarkProvider.create(config(streamer.url), {
-      timeoutMs: 5000,
-      now: Date.now,
-    })) as Required<MailTransport>;
-    const messages = [minimalMessage, minimalMessage].map((m) =>
-      normalizeMessage(m, parseAddress(CONTRACT_FROM, "from")),
-    );
-    const results = await transport.sendBatch(messages, { signal: new AbortController().signal, attempt: 1 });
-    await streamer.closed;
-    expect(results).toHaveLength(2);
-    for (const result of results)
-      expect(result).toMatchObject({
-        code: "UNKNOWN",
-        provider: "postmark",
-        status: 200,
-        outcomeUnknown: true,
-      });
   });
 });
