@@ -1,5 +1,10 @@
 import { isMailError, MailError, type NormalizedMessage } from "@posse/mail-core";
-import type { MailTransport, RequestContext, SendResult } from "@posse/mail-core/provider";
+import {
+  MAX_RESPONSE_BYTES,
+  type MailTransport,
+  type RequestContext,
+  type SendResult,
+} from "@posse/mail-core/provider";
 import type { Message } from "postmark";
 
 // Postmark's batch endpoint takes up to 500 messages and 50 MB of payload, attachments included, and answers
@@ -13,11 +18,21 @@ export const POSTMARK_MAX_BATCH_BYTES = 50 * 1000 * 1000;
 /** One message's outcome in a batch. */
 type Outcome = SendResult | MailError;
 
-/** A message mapped for the batch, with where its outcome goes and the size of its JSON. */
+/** A message mapped for the batch: where its outcome goes, the size of its JSON and most of its answer's. */
 interface Entry {
   readonly index: number;
   readonly email: Message;
   readonly bytes: number;
+  readonly answerBytes: number;
+}
+
+/**
+ * Most bytes of Postmark's answer entry for `email`: its fixed fields (ErrorCode, Message, MessageID,
+ * SubmittedAt) and the recipient lists it echoes, each character counted twice for JSON escapes.
+ */
+function answerBytesOf(email: Message): number {
+  const recipients = `${email.To ?? ""}${email.Cc ?? ""}${email.Bcc ?? ""}`;
+  return 256 + 2 * Buffer.byteLength(recipients);
 }
 
 /** Sends the emails in one `POST /email/batch` (the SDK's `sendEmailBatch`); rejects with a `MailError`. */
@@ -48,24 +63,33 @@ function outcomesOf(answer: unknown, count: number): Outcome[] | MailError {
   return answer.map(outcomeOf);
 }
 
-/** The entries in order, in groups whose JSON stays under Postmark's payload limit. */
+/**
+ * The entries in order, in groups whose JSON stays under Postmark's payload limit and whose answer stays
+ * under the size the provider reads (past it, no message of the group would learn its outcome).
+ */
 export function splitBySize(entries: readonly Entry[]): Entry[][] {
   const groups: Entry[][] = [];
   let bytes = Number.POSITIVE_INFINITY;
+  let answerBytes = 0;
   for (const entry of entries) {
-    if (bytes + entry.bytes > POSTMARK_MAX_BATCH_BYTES) {
+    if (
+      bytes + entry.bytes > POSTMARK_MAX_BATCH_BYTES ||
+      answerBytes + entry.answerBytes > MAX_RESPONSE_BYTES
+    ) {
       groups.push([]);
       bytes = 2; // the array's brackets
+      answerBytes = 2;
     }
     groups.at(-1)!.push(entry);
     bytes += entry.bytes + 1;
+    answerBytes += entry.answerBytes + 1;
   }
   return groups;
 }
 
 /**
  * The transport's `sendBatch`: every message Postmark can carry goes in `POST /email/batch` (more than one
- * request only past 50 MB), a message it cannot (`UNSUPPORTED`) gets its error without a request. A failed
+ * request only past 50 MB, or for an answer past the size read), a message it cannot (`UNSUPPORTED`) gets its error without a request. A failed
  * request that carried every message throws its error; otherwise each message it carried gets that error.
  */
 export function postmarkBatchSender(
@@ -78,7 +102,8 @@ export function postmarkBatchSender(
     messages.forEach((message, index) => {
       try {
         const email = toEmail(message);
-        entries.push({ index, email, bytes: Buffer.byteLength(JSON.stringify(email)) });
+        const bytes = Buffer.byteLength(JSON.stringify(email));
+        entries.push({ index, email, bytes, answerBytes: answerBytesOf(email) });
       } catch (error) {
         if (!isMailError(error)) throw error;
         outcomes[index] = error;

@@ -160,7 +160,7 @@ describe("postmark batch", () => {
   });
 
   it("splits a batch whose JSON passes Postmark's 50 MB into requests under it, in order", () => {
-    const entry = (index: number, bytes: number) => ({ index, email: {} as never, bytes });
+    const entry = (index: number, bytes: number) => ({ index, email: {} as never, bytes, answerBytes: 300 });
     const groups = splitBySize([
       entry(0, 20e6),
       entry(1, 20e6),
@@ -176,6 +176,25 @@ describe("postmark batch", () => {
       const bytes = 2 + group.reduce((sum, e) => sum + e.bytes + 1, -1);
       expect(bytes).toBeLessThanOrEqual(POSTMARK_MAX_BATCH_BYTES);
     }
+  });
+
+  it("splits a batch whose answer would pass the 1 MiB it reads, so every message still gets its receipt", async () => {
+    // Postmark echoes each message's To list in its answer: 500 messages to 50 named recipients pass 1 MiB.
+    const to = Array.from({ length: 50 }, (_, i) => `Recipient Number ${i} <recipient-${i}@example.com>`);
+    const requests: number[] = [];
+    server.use(
+      http.post(`${API}/email/batch`, async ({ request }) => {
+        const emails = (await request.json()) as { To: string }[];
+        requests.push(emails.length);
+        const offset = requests.slice(0, -1).reduce((sum, n) => sum + n, 0);
+        return HttpResponse.json(emails.map((email, i) => accepted(`id-${offset + i}`, email.To)));
+      }),
+    );
+    const messages = normalized(Array.from({ length: 500 }, (_, i) => ({ to, subject: `${i}`, text: "Hi" })));
+    const results = await (await transport()).sendBatch(messages, context());
+    expect(requests.length).toBeGreaterThan(1);
+    expect(requests.reduce((sum, n) => sum + n, 0)).toBe(500);
+    expect(results).toEqual(messages.map((_, i) => ({ messageId: `id-${i}` })));
   });
 
   it("sends through mailer.sendMany in one request, keyed messages included, with a result each", async () => {
