@@ -166,7 +166,11 @@ describe("mailjet batch", () => {
   it("sends through mailer.sendMany in one request, keyed messages included, with a result each", async () => {
     const captured = answerBatch(
       200,
-      answer(accepted(IDS[0]!, "ann@example.com"), refused, accepted(IDS[1]!, "c")),
+      answer(
+        accepted(IDS[0]!, "ann@example.com"),
+        refused.replace("is an invalid email address.", `is invalid for key ${API_SECRET}.`),
+        accepted(IDS[1]!, "c"),
+      ),
     );
     const mailer = await createContractMailer(mailjetProvider, { apiKey: API_KEY, apiSecret: API_SECRET });
     const results = await mailer.sendMany([
@@ -177,6 +181,8 @@ describe("mailjet batch", () => {
     expect(captured).toHaveLength(1);
     expect(results[0]).toEqual({ ok: true, receipt: { provider: "mailjet", messageId: IDS[0] } });
     expect(results[1]).toMatchObject({ ok: false, error: { code: "REJECTED", provider: "mailjet" } });
+    // Mailjet's text echoed the secret: the core masks it in the message's error.
+    expect(findSecret(results[1], SECRETS)).toBeUndefined();
     expect(results[2]).toEqual({ ok: true, receipt: { provider: "mailjet", messageId: IDS[1] } });
   });
 

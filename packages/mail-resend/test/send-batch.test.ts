@@ -172,7 +172,7 @@ describe("resend batch", () => {
   it("sends through mailer.sendMany: the batch for most, /emails for an attachment or a key, a result each", async () => {
     const batched = answerBatch(200, {
       data: [{ id: IDS[0] }, { id: IDS[1] }],
-      errors: [{ index: 1, message: "Invalid `to` field." }],
+      errors: [{ index: 1, message: `Invalid \`to\` field for key ${API_KEY}.` }],
     });
     const alone: CapturedRequest[] = [];
     server.use(
@@ -208,6 +208,8 @@ describe("resend batch", () => {
     expect(keyed!.headers.get("idempotency-key")).toBe("order-5");
     expect(results[0]).toEqual({ ok: true, receipt: { provider: "resend", messageId: IDS[0] } });
     expect(results[1]).toMatchObject({ ok: false, error: { code: "REJECTED", provider: "resend" } });
+    // Resend's text echoed the key: the core masks it in the message's error.
+    expect(findSecret(results[1], [API_KEY])).toBeUndefined();
     expect(results[2]).toMatchObject({ ok: true, receipt: { provider: "resend" } });
     expect(results[4]).toMatchObject({ ok: true, receipt: { provider: "resend" } });
     expect(results[3]).toEqual({ ok: true, receipt: { provider: "resend", messageId: IDS[1] } });
