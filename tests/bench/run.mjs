@@ -239,6 +239,32 @@ figure(
 
 lap("core");
 
+// Bulk (full run only): 10,000 messages per HTTP provider through sendMany, against the same messages one
+// send at a time, 8 requests in flight, to a stub answering after 50 ms. Every provider at once, each
+// with its own stub: the times are the stub's 50 ms, not CPU, and each process's CPU is its own.
+if (!QUICK) {
+  const bulk = await Promise.all(HTTP_VENDORS.map((vendor) => runChild("send-many.mjs", [vendor.id])));
+  for (const result of bulk) {
+    const { id, count, sendMany, send } = result;
+    for (const [way, run] of Object.entries({ sendMany, send })) {
+      check(
+        run.sent === count && run.carried === count && run.bad === 0,
+        `${id} bulk: ${way} sent ${run.sent} of ${count}; the stub saw ${run.carried} messages (${run.bad} malformed requests)`,
+      );
+    }
+    figure(
+      "Bulk",
+      `${id}: 10,000 messages, sendMany against one send at a time (wall)`,
+      sendMany.wallMs / send.wallMs,
+      1.05,
+      ratio,
+      `requests ${sendMany.requests.toLocaleString("en")} against ${send.requests.toLocaleString("en")}; wall ${ms(sendMany.wallMs)} against ${ms(send.wallMs)}; CPU per message ${us(sendMany.cpuUsPerMessage)} against ${us(send.cpuUsPerMessage)}`,
+      false,
+    );
+  }
+  lap("bulk");
+}
+
 // Cold start: fresh processes, alternating raw and posse-mail.
 const RUNS = QUICK ? 2 : 7;
 for (const vendor of HTTP_VENDORS) {

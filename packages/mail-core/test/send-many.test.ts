@@ -214,6 +214,24 @@ describe("sendMany without a batch call", () => {
     ]);
     expect(provider.requests).toEqual([]);
   });
+
+  it("lets the messages already started finish when the mailer closes meanwhile, and refuses the rest", async () => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const provider = batchProvider("acme", { batch: false, hold: () => held });
+    const { mailer } = await mailerOf(provider.setup);
+    const pending = mailer.sendMany(messages(3), { concurrency: 1 });
+    while (provider.requests.length === 0) await tick();
+    const closed = mailer.close();
+    release();
+    expect(outcomes(await pending)).toEqual([
+      "ok:acme",
+      "ABORTED: the mailer is closed: nothing was sent",
+      "ABORTED: the mailer is closed: nothing was sent",
+    ]);
+    await closed;
+    expect(provider.requests).toHaveLength(1);
+  });
 });
 
 describe("sendMany over a batch call", () => {
