@@ -8,9 +8,10 @@ import {
   CONTRACT_FROM,
   captureJsonRequest,
   createContractMailer,
+  createFakeClock,
   endlessAnswer,
   findSecret,
-  type LoopbackVendor,
+  startHostileVendor,
   startLoopbackVendor,
   type VendorAnswer,
 } from "@posse/mail-core/testing";
@@ -238,7 +239,7 @@ describe("mailjet batch", () => {
 });
 
 describe("mailjet batch over a real socket", () => {
-  const vendors: LoopbackVendor[] = [];
+  const vendors: { close(): Promise<void> }[] = [];
   afterEach(async () => {
     await Promise.all(vendors.splice(0).map((vendor) => vendor.close()));
   });
@@ -319,6 +320,32 @@ describe("mailjet batch over a real socket", () => {
       status: 307,
       outcomeUnknown: true,
     });
+  });
+
+  it("closes a trickling answer's socket when the timeout fires: TIMEOUT for every message of the batch", async () => {
+    const vendor = await startHostileVendor("trickle");
+    vendors.push(vendor);
+    const clock = createFakeClock();
+    const mailer = await createContractMailer(
+      mailjetProvider,
+      { apiKey: API_KEY, apiSecret: API_SECRET, endpoint: vendor.url },
+      { clock, timeoutMs: 5_000 },
+    );
+    const outcome = mailer.sendMany([
+      { to: "ann@example.com", subject: "One", text: "Hi" },
+      { to: "carol@example.com", subject: "Two", text: "Hi" },
+    ]);
+    await vendor.connected();
+    await clock.advance(5_000);
+    const results = await outcome;
+    expect(vendor.connections).toHaveLength(1);
+    for (const result of results) {
+      expect(result).toMatchObject({
+        ok: false,
+        error: { code: "TIMEOUT", provider: "mailjet", outcomeUnknown: true },
+      });
+    }
+    expect(await vendor.allClosed(2_000)).toBe(true);
   });
 
   it("stops reading an endless 200 and rejects with UNKNOWN and its status", async () => {

@@ -9,9 +9,10 @@ import {
   CONTRACT_FROM,
   captureJsonRequest,
   createContractMailer,
+  createFakeClock,
   endlessAnswer,
   findSecret,
-  type LoopbackVendor,
+  startHostileVendor,
   startLoopbackVendor,
   type VendorAnswer,
 } from "@posse/mail-core/testing";
@@ -262,7 +263,7 @@ describe("resend batch", () => {
 });
 
 describe("resend batch over a real socket", () => {
-  const vendors: LoopbackVendor[] = [];
+  const vendors: { close(): Promise<void> }[] = [];
   afterEach(async () => {
     await Promise.all(vendors.splice(0).map((vendor) => vendor.close()));
   });
@@ -320,6 +321,32 @@ describe("resend batch over a real socket", () => {
       .catch((e) => e);
     expect(error).toMatchObject({ name: "MailError", provider: "resend", status, ...expected });
     expect(findSecret(error, [API_KEY])).toBeUndefined();
+  });
+
+  it("closes a trickling answer's socket when the timeout fires: TIMEOUT for every message of the batch", async () => {
+    const vendor = await startHostileVendor("trickle");
+    vendors.push(vendor);
+    const clock = createFakeClock();
+    const mailer = await createContractMailer(
+      resendProvider,
+      { apiKey: API_KEY, endpoint: vendor.url },
+      { clock, timeoutMs: 5_000 },
+    );
+    const outcome = mailer.sendMany([
+      { to: "ann@example.com", subject: "One", text: "Hi" },
+      { to: "carol@example.com", subject: "Two", text: "Hi" },
+    ]);
+    await vendor.connected();
+    await clock.advance(5_000);
+    const results = await outcome;
+    expect(vendor.connections).toHaveLength(1);
+    for (const result of results) {
+      expect(result).toMatchObject({
+        ok: false,
+        error: { code: "TIMEOUT", provider: "resend", outcomeUnknown: true },
+      });
+    }
+    expect(await vendor.allClosed(2_000)).toBe(true);
   });
 
   it("stops reading an endless 200 and rejects with UNKNOWN and its status", async () => {
