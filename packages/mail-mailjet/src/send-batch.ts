@@ -28,7 +28,7 @@ export type PostMessages = (
 
 /**
  * Mailjet's answer to `count` messages: an outcome each when it holds one entry per message (on a 2xx, or
- * the 400 Mailjet answers when some message failed), else one error for all.
+ * on a 400, which carries the entries when some message failed), else one error for all.
  */
 function outcomesOf(
   answer: CappedAnswer,
