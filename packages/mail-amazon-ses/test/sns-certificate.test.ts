@@ -53,7 +53,7 @@ describe("the SNS certificate download", () => {
       "the SNS signing certificate is larger than 16384 bytes",
     );
     expect(seen.pulled).toBeLessThanOrEqual(2 * CHUNK);
-    expect(seen.init).toMatchObject({ redirect: "error" });
+    expect(seen.init).toMatchObject({ redirect: "manual" });
   });
 
   it("reads nothing of an error answer (1 KiB pieces: only the one the stream itself queues)", async () => {
@@ -91,6 +91,24 @@ describe("the SNS certificate download", () => {
       expect(urls).toEqual([URL_PEM, URL_PEM]);
       await clock.advance(CERTIFICATE_TIMEOUT_MS);
       await expect(again).rejects.toThrow("did not arrive within 5 s");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("does not follow a redirect, even to a certificate: the download fails on the 301 itself", async () => {
+    // The first request is answered 301 to a second path; a second request would get the certificate.
+    const server = await startLoopbackVendor((response, stats) => {
+      if (stats.requests === 1) response.writeHead(301, { location: "/moved.pem" }).end();
+      else response.writeHead(200, { "content-type": "application/x-pem-file" }).end(CERTIFICATE);
+    });
+    try {
+      const toLoopback = ((_input: string | URL | Request, init?: RequestInit) =>
+        fetch(`${server.url}/cert.pem`, init)) as typeof fetch;
+      await expect(certificateCache({ fetch: toLoopback })(URL_PEM)).rejects.toThrow(
+        "the SNS signing certificate could not be downloaded (HTTP 301)",
+      );
+      expect(server.stats.requests).toBe(1);
     } finally {
       await server.close();
     }

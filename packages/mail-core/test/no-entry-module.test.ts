@@ -13,7 +13,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 const CORE_ROOT = fileURLToPath(new URL("..", import.meta.url));
 const ENV = { MAIL_PROVIDER: "postmark", POSTMARK_API_TOKEN: "p", MAIL_FROM_ADDRESS: "app@example.com" };
 const NOT_LOOKED_FOR =
-  'MAIL_PROVIDER=postmark: @posse/mail-postmark was not looked for: with no entry module (node -e, node -p, stdin, a REPL) there is no directory to find provider packages from, and none is loaded from the working directory; import "@posse/mail-postmark" yourself before createMailerFromEnv, or run your code from a file';
+  'MAIL_PROVIDER=postmark: @posse/mail-postmark was not looked for: with no entry module (node -e, node -p, stdin, a REPL, a bundled Worker) there is no directory to find provider packages from, and none is loaded from the working directory; import "@posse/mail-postmark" yourself before createMailerFromEnv, or run your code from a file';
 
 let app: string;
 const marker = () => join(app, "postmark-loaded");

@@ -1,6 +1,7 @@
 // What each entry of @posse/mail-core offers, written out: adding, moving or removing an export fails here
 // until the list says so, so every name on a surface is a decision. `.` is an application's API,
-// `./provider` a provider author's, `./testing` the testing kit. Read from the build as a user gets it:
+// `./provider` a provider author's, `./testing` the testing kit, `./webhooks` receiving delivery events
+// and writing a vendor's webhook module with no Node built-in. Read from the build as a user gets it:
 // runtime names from the ESM and CommonJS entries, every name (types too) from their type declarations.
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
@@ -273,10 +274,79 @@ const TESTING: Surface = {
   ],
 };
 
+const WEBHOOKS: Surface = {
+  values: [
+    "DEFAULT_DEDUPE_TTL_MS",
+    "DEFAULT_WEBHOOK_MAX_BODY_BYTES",
+    "DEFAULT_WEBHOOK_RETRY_STATUS",
+    "MailError",
+    "WebhookError",
+    "basicCredentialsOf",
+    "bodyText",
+    "createWebhookHandler",
+    "dedupeEvents",
+    "dedupeKey",
+    "defaultWebhookEnv",
+    "envValue",
+    "fromBase64",
+    "hasBasicCredentials",
+    "hasSharedSecret",
+    "hmacSha256",
+    "isJsonObject",
+    "isMailError",
+    "isWebhookError",
+    "jsonRecords",
+    "limitResponseBody",
+    "memoryReplayStore",
+    "missingWebhookSecret",
+    "optionalString",
+    "parseJsonBody",
+    "positiveOption",
+    "readCappedText",
+    "readLimitedBody",
+    "refuseStaleTimestamp",
+    "resolveSharedSecret",
+    "sharedSecretFromEnv",
+    "sharedSecretWebhook",
+    "systemClock",
+    "timingSafeEqual",
+    "toBase64",
+    "toHex",
+    "toStringRecord",
+    "verifySharedSecret",
+    "warnUnverifiedWebhook",
+  ],
+  types: [
+    "BasicCredentials",
+    "Clock",
+    "DedupeEventsOptions",
+    "EnvSource",
+    "MailBounce",
+    "MailErrorCode",
+    "MailErrorOptions",
+    "MailEvent",
+    "MailEventType",
+    "MemoryReplayStoreOptions",
+    "NumberOption",
+    "ReplayStore",
+    "SharedSecretConfig",
+    "SharedSecretVendor",
+    "SharedSecretWebhookFactoryOptions",
+    "SharedSecretWebhookOptions",
+    "WebhookDefinition",
+    "WebhookErrorStatus",
+    "WebhookHandlerOptions",
+    "WebhookHead",
+    "WebhookParseResult",
+    "WebhookRequest",
+  ],
+};
+
 const ENTRIES = [
   [".", "index", APPLICATION],
   ["./provider", "provider", PROVIDER_AUTHOR],
   ["./testing", "testing/index", TESTING],
+  ["./webhooks", "webhooks/index", WEBHOOKS],
 ] as const;
 
 const dist = (file: string) => fileURLToPath(new URL(`../dist/${file}`, import.meta.url));

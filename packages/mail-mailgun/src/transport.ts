@@ -26,7 +26,9 @@ export async function createTransport(
 ): Promise<MailTransport> {
   const [{ default: Mailgun }, { default: FormData }] = await Promise.all([
     import("mailgun.js"),
-    import("form-data"),
+    // By its path: a bundler for Workers (or a browser) would follow form-data's `browser` field to the
+    // global FormData, which has neither getHeaders() nor getBuffer(). Node, Bun and Deno load this file anyway.
+    import("form-data/lib/form_data.js"),
   ]);
   // form-data, not the global FormData: only it keeps each file part's Content-Type.
   const mailgun = new Mailgun(FormData);

@@ -25,7 +25,9 @@ export async function createTransport(
   config: MailjetConfig,
   _context: ProviderContext,
 ): Promise<MailTransport> {
-  const sdk = await import("node-mailjet");
+  // By its path: a bundler for Workers (or a browser) would follow the `browser` field to mailjet.web.js, an
+  // AMD module that fails with "define is not defined". Node, Bun and Deno load this file anyway.
+  const sdk = await import("node-mailjet/mailjet.node.js");
   // CommonJS whose module.exports is the class itself: at run time `default` is the class, though the
   // typings (`export default`) describe it one level down.
   const Mailjet = sdk.default as unknown as typeof sdk.default.default;

@@ -1,5 +1,4 @@
-import { type Clock, systemClock } from "@posse/mail-core";
-import { limitResponseBody, readCappedText } from "@posse/mail-core/provider";
+import { type Clock, limitResponseBody, readCappedText, systemClock } from "@posse/mail-core/webhooks";
 import { certificatePublicKey } from "./certificate-key.js";
 
 /** Certificates kept, by URL: SNS signs with one per region at a time, so a handful is plenty. */
@@ -22,7 +21,9 @@ export interface CertificateDownloadOptions {
 
 /** The SPKI of the certificate at `url`, read through `signal`; throws when the answer is not one. */
 async function downloadKey(fetcher: typeof fetch, url: string, signal: AbortSignal): Promise<Uint8Array> {
-  const response = await fetcher(url, { redirect: "error", signal });
+  // "manual", not "error" (which workerd refuses unless a compatibility flag is set): a redirect is then an
+  // answer that is not ok (3xx; 0 where it is opaque), so it fails here and is never followed.
+  const response = await fetcher(url, { redirect: "manual", signal });
   if (!response.ok) {
     await response.body?.cancel().catch(() => {});
     throw new Error(`the SNS signing certificate could not be downloaded (HTTP ${response.status})`);

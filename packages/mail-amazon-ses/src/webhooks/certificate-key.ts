@@ -1,4 +1,4 @@
-import { fromBase64 } from "@posse/mail-core/provider";
+import { fromBase64 } from "@posse/mail-core/webhooks";
 
 interface Element {
   readonly tag: number;

@@ -1,5 +1,12 @@
-import { type Clock, type EnvSource, envValue, MailError, systemClock } from "@posse/mail-core";
-import { defaultWebhookEnv, missingWebhookSecret } from "@posse/mail-core/provider";
+import {
+  type Clock,
+  defaultWebhookEnv,
+  type EnvSource,
+  envValue,
+  MailError,
+  missingWebhookSecret,
+  systemClock,
+} from "@posse/mail-core/webhooks";
 
 /** Options of {@link sesWebhook}; when `topicArns` is omitted it comes from `MAIL_SES_SNS_TOPIC_ARNS`. */
 export interface SesWebhookOptions {

@@ -1,4 +1,4 @@
-import { WebhookError } from "@posse/mail-core/provider";
+import { WebhookError } from "@posse/mail-core/webhooks";
 import { isSnsUrl, type SnsMessage } from "./sns-message.js";
 
 /**
@@ -9,7 +9,8 @@ export async function confirmSubscription(message: SnsMessage, fetcher: typeof f
   if (!isSnsUrl(message.SubscribeURL)) {
     throw new WebhookError(403, "the SubscribeURL is not an SNS URL");
   }
-  const response = await fetcher(message.SubscribeURL, { redirect: "error" });
+  // A redirect is not followed: it is an answer that is not ok (see certificate-download.ts).
+  const response = await fetcher(message.SubscribeURL, { redirect: "manual" });
   await response.body?.cancel().catch(() => {});
   if (!response.ok) throw new Error(`SNS refused the subscription confirmation (HTTP ${response.status})`);
   return new Response(null, { status: 200 });

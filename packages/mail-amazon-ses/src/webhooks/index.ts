@@ -1,5 +1,9 @@
-import type { WebhookDefinition } from "@posse/mail-core";
-import { refuseStaleTimestamp, WebhookError, warnUnverifiedWebhook } from "@posse/mail-core/provider";
+import {
+  refuseStaleTimestamp,
+  type WebhookDefinition,
+  WebhookError,
+  warnUnverifiedWebhook,
+} from "@posse/mail-core/webhooks";
 import { certificateCache } from "./certificate-download.js";
 import { resolveSettings, type SesWebhookOptions } from "./config.js";
 import { confirmSubscription } from "./confirm-subscription.js";

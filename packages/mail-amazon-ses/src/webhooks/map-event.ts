@@ -1,5 +1,9 @@
-import type { MailBounce, MailEvent, MailEventType } from "@posse/mail-core";
-import { isJsonObject as isObject } from "@posse/mail-core/provider";
+import {
+  isJsonObject as isObject,
+  type MailBounce,
+  type MailEvent,
+  type MailEventType,
+} from "@posse/mail-core/webhooks";
 
 type Json = Record<string, unknown>;
 

@@ -1,4 +1,4 @@
-import { isJsonObject, parseJsonBody, WebhookError, type WebhookRequest } from "@posse/mail-core/provider";
+import { isJsonObject, parseJsonBody, WebhookError, type WebhookRequest } from "@posse/mail-core/webhooks";
 
 /** The SNS envelope of an HTTP(S) delivery (Notification, SubscriptionConfirmation or UnsubscribeConfirmation). */
 export interface SnsMessage {

@@ -1,4 +1,4 @@
-import { WebhookError } from "@posse/mail-core/provider";
+import { WebhookError } from "@posse/mail-core/webhooks";
 import type { SnsMessage } from "./sns-message.js";
 
 const NOTIFICATION_KEYS = ["Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"] as const;

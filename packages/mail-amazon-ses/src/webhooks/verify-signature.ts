@@ -1,4 +1,4 @@
-import { fromBase64, WebhookError } from "@posse/mail-core/provider";
+import { fromBase64, WebhookError } from "@posse/mail-core/webhooks";
 import { isSnsCertificateUrl, type SnsMessage } from "./sns-message.js";
 import { stringToSign } from "./string-to-sign.js";
 

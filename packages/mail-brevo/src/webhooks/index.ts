@@ -1,10 +1,10 @@
-import type { WebhookDefinition } from "@posse/mail-core";
 import {
   jsonRecords,
   parseJsonBody,
   type SharedSecretWebhookOptions,
   sharedSecretWebhook,
-} from "@posse/mail-core/provider";
+  type WebhookDefinition,
+} from "@posse/mail-core/webhooks";
 import { mapBrevoEvent } from "./map-event.js";
 
 /**

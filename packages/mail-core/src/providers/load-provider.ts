@@ -96,7 +96,7 @@ export function packageProblem(id: string, resolveFrom: readonly string[]): stri
   if (findPackage(builtin.packageName, resolveFrom)) return undefined;
   const name = builtin.packageName;
   if (resolveFrom.length === 0 && entryDirectory() === undefined) {
-    return `${name} was not looked for: with no entry module (node -e, node -p, stdin, a REPL) there is no directory to find provider packages from, and none is loaded from the working directory; import "${name}" yourself before createMailerFromEnv, or run your code from a file`;
+    return `${name} was not looked for: with no entry module (node -e, node -p, stdin, a REPL, a bundled Worker) there is no directory to find provider packages from, and none is loaded from the working directory; import "${name}" yourself before createMailerFromEnv, or run your code from a file`;
   }
   return `${name} is not installed: run \`npm install ${name}\``;
 }

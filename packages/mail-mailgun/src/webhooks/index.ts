@@ -1,20 +1,18 @@
 import {
+  defaultWebhookEnv,
   type EnvSource,
   envValue,
-  memoryReplayStore,
-  type ReplayStore,
-  type WebhookDefinition,
-} from "@posse/mail-core";
-import {
-  defaultWebhookEnv,
   isJsonObject,
+  memoryReplayStore,
   missingWebhookSecret,
   parseJsonBody,
   positiveOption,
+  type ReplayStore,
+  type WebhookDefinition,
   WebhookError,
   type WebhookRequest,
   warnUnverifiedWebhook,
-} from "@posse/mail-core/provider";
+} from "@posse/mail-core/webhooks";
 import { mapMailgunEvent } from "./map-event.js";
 import { verifyMailgunSignature } from "./verify-signature.js";
 

@@ -1,5 +1,11 @@
-import type { MailBounce, MailEvent, MailEventType } from "@posse/mail-core";
-import { isJsonObject, optionalString, toStringRecord } from "@posse/mail-core/provider";
+import {
+  isJsonObject,
+  type MailBounce,
+  type MailEvent,
+  type MailEventType,
+  optionalString,
+  toStringRecord,
+} from "@posse/mail-core/webhooks";
 
 // delivery-status codes Mailgun gives a message it did not try to send: an address on a suppression list
 // (605 bounce, 606 unsubscribe, 607 complaint) or refused for poor list quality (625).

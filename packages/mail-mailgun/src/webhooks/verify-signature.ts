@@ -1,12 +1,12 @@
-import type { ReplayStore } from "@posse/mail-core";
 import {
   hmacSha256,
   isJsonObject,
+  type ReplayStore,
   refuseStaleTimestamp,
   timingSafeEqual,
   toHex,
   WebhookError,
-} from "@posse/mail-core/provider";
+} from "@posse/mail-core/webhooks";
 
 /** What verifying one Mailgun post needs. */
 export interface MailgunSignatureCheck {

@@ -1,5 +1,9 @@
-import type { WebhookDefinition } from "@posse/mail-core";
-import { jsonRecords, type SharedSecretWebhookOptions, sharedSecretWebhook } from "@posse/mail-core/provider";
+import {
+  jsonRecords,
+  type SharedSecretWebhookOptions,
+  sharedSecretWebhook,
+  type WebhookDefinition,
+} from "@posse/mail-core/webhooks";
 import { mapMailjetEvent } from "./map-event.js";
 import { parseExactJson } from "./parse-exact-json.js";
 

@@ -1,4 +1,4 @@
-import { bodyText, WebhookError } from "@posse/mail-core/provider";
+import { bodyText, WebhookError } from "@posse/mail-core/webhooks";
 
 /** A JSON number literal, matched where the scan stands. */
 const NUMBER = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;

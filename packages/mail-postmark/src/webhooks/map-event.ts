@@ -1,5 +1,11 @@
-import type { MailBounce, MailEvent, MailEventType } from "@posse/mail-core";
-import { isJsonObject, optionalString, toStringRecord } from "@posse/mail-core/provider";
+import {
+  isJsonObject,
+  type MailBounce,
+  type MailEvent,
+  type MailEventType,
+  optionalString,
+  toStringRecord,
+} from "@posse/mail-core/webhooks";
 
 type Classified = { readonly type: MailEventType; readonly kind?: MailBounce["kind"] };
 

@@ -1,10 +1,12 @@
-import { type EnvSource, envValue, MailError } from "@posse/mail-core";
 import {
   defaultWebhookEnv,
+  type EnvSource,
+  envValue,
   fromBase64,
+  MailError,
   missingWebhookSecret,
   positiveOption,
-} from "@posse/mail-core/provider";
+} from "@posse/mail-core/webhooks";
 
 /** Options of {@link resendWebhook}; when `secret` is omitted it comes from `RESEND_WEBHOOK_SECRET`. */
 export interface ResendWebhookOptions {

@@ -1,5 +1,4 @@
-import type { WebhookDefinition } from "@posse/mail-core";
-import { warnUnverifiedWebhook } from "@posse/mail-core/provider";
+import { type WebhookDefinition, warnUnverifiedWebhook } from "@posse/mail-core/webhooks";
 import { type ResendWebhookOptions, resolveSettings } from "./config.js";
 import { toMailEvents } from "./map-event.js";
 import { checkSvixHeaders, hmacKey, verifySvixSignature } from "./verify-signature.js";

@@ -1,5 +1,11 @@
-import type { MailBounce, MailEvent, MailEventType } from "@posse/mail-core";
-import { isJsonObject as isObject, parseJsonBody, WebhookError } from "@posse/mail-core/provider";
+import {
+  isJsonObject as isObject,
+  type MailBounce,
+  type MailEvent,
+  type MailEventType,
+  parseJsonBody,
+  WebhookError,
+} from "@posse/mail-core/webhooks";
 
 // Resend's event names (https://resend.com/docs/webhooks/event-types) → the normalized types. email.sent
 // (accepted by Resend), email.scheduled, inbound mail and contact/domain events have no normalized type.

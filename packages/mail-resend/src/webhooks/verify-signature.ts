@@ -4,7 +4,7 @@ import {
   WebhookError,
   type WebhookHead,
   type WebhookRequest,
-} from "@posse/mail-core/provider";
+} from "@posse/mail-core/webhooks";
 
 const encoder = new TextEncoder();
 

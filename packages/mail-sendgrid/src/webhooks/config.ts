@@ -1,10 +1,12 @@
-import { type EnvSource, envValue, MailError } from "@posse/mail-core";
 import {
   defaultWebhookEnv,
+  type EnvSource,
+  envValue,
   fromBase64,
+  MailError,
   missingWebhookSecret,
   positiveOption,
-} from "@posse/mail-core/provider";
+} from "@posse/mail-core/webhooks";
 
 /** Options of {@link sendgridWebhook}; when `publicKey` is omitted it comes from `SENDGRID_WEBHOOK_PUBLIC_KEY`. */
 export interface SendgridWebhookOptions {

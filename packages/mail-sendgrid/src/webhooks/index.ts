@@ -1,5 +1,4 @@
-import type { WebhookDefinition } from "@posse/mail-core";
-import { warnUnverifiedWebhook } from "@posse/mail-core/provider";
+import { type WebhookDefinition, warnUnverifiedWebhook } from "@posse/mail-core/webhooks";
 import { resolveSettings, type SendgridWebhookOptions } from "./config.js";
 import { toMailEvents } from "./map-event.js";
 import { checkEventHeaders, type VerifyKey, verifyEventSignature } from "./verify-signature.js";

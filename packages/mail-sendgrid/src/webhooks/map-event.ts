@@ -1,5 +1,11 @@
-import type { MailBounce, MailEvent, MailEventType } from "@posse/mail-core";
-import { isJsonObject as isObject, parseJsonBody, WebhookError } from "@posse/mail-core/provider";
+import {
+  isJsonObject as isObject,
+  type MailBounce,
+  type MailEvent,
+  type MailEventType,
+  parseJsonBody,
+  WebhookError,
+} from "@posse/mail-core/webhooks";
 
 // SendGrid's event names (Event Webhook reference) → the normalized types. `processed` (accepted by
 // SendGrid), `group_resubscribe` and account events have no normalized type.
