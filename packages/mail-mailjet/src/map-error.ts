@@ -11,7 +11,14 @@ interface MailjetErrorBody {
 
 /** The part of a v3.1 send answer the provider reads. */
 interface SendAnswer {
-  Messages?: { Status?: unknown; Errors?: unknown; To?: { MessageID?: unknown }[] }[];
+  Messages?: AnswerMessage[];
+}
+
+/** One `Messages[]` entry of a v3.1 send answer. */
+interface AnswerMessage {
+  Status?: unknown;
+  Errors?: unknown;
+  To?: { MessageID?: unknown }[];
 }
 
 function describeOne(error: MailjetErrorBody): string | undefined {
@@ -22,15 +29,23 @@ function describeOne(error: MailjetErrorBody): string | undefined {
   return notes ? `${error.ErrorMessage} (${notes})` : error.ErrorMessage;
 }
 
+/** The `Errors[]` of one answer entry, if that message failed. */
+function entryErrors(entry: AnswerMessage | null | undefined): MailjetErrorBody[] | undefined {
+  return entry?.Status === "error" && Array.isArray(entry.Errors) ? entry.Errors : undefined;
+}
+
 /** The per-message `Errors[]` of a v3.1 answer, if the first message failed. */
 function messageErrors(body: unknown): MailjetErrorBody[] | undefined {
-  const first = (body as SendAnswer | null)?.Messages?.[0];
-  return first?.Status === "error" && Array.isArray(first.Errors) ? first.Errors : undefined;
+  return entryErrors((body as SendAnswer | null)?.Messages?.[0]);
+}
+
+function describeErrors(errors: MailjetErrorBody[]): string | undefined {
+  return errors.map(describeOne).filter(Boolean).join("; ") || undefined;
 }
 
 function describe(body: unknown): string | undefined {
   const errors = messageErrors(body);
-  if (errors) return errors.map(describeOne).filter(Boolean).join("; ") || undefined;
+  if (errors) return describeErrors(errors);
   if (body && typeof body === "object") return describeOne(body as MailjetErrorBody);
   return undefined;
 }
@@ -43,15 +58,36 @@ function parse(text: string): unknown {
   }
 }
 
-/** A v3.1 answer whose message has `Status: "error"` as a `REJECTED` MailError. */
-function rejectedMessage(body: unknown): MailError {
-  const status = messageErrors(body)?.[0]?.StatusCode;
+/** A message's `Errors[]` (its entry has `Status: "error"`) as a `REJECTED` MailError. */
+function rejectedEntry(errors: MailjetErrorBody[]): MailError {
+  const status = errors[0]?.StatusCode;
   return httpFailure({
     provider: "mailjet",
     status: typeof status === "number" ? status : 400,
-    detail: describe(body),
+    detail: describeErrors(errors),
     code: "REJECTED",
   });
+}
+
+/** A v3.1 answer whose message has `Status: "error"` as a `REJECTED` MailError. */
+function rejectedMessage(body: unknown): MailError {
+  return rejectedEntry(messageErrors(body) ?? []);
+}
+
+/**
+ * One `Messages[]` entry of a v3.1 answer (parsed by json-bigint, big ids as strings): its receipt, its
+ * `REJECTED` error, or undefined when it is neither.
+ */
+export function messageOutcome(entry: unknown): SendResult | MailError | undefined {
+  const message = entry as AnswerMessage | null | undefined;
+  const errors = entryErrors(message);
+  if (errors) return rejectedEntry(errors);
+  // One id per recipient; the first `To` recipient's is the message's.
+  const id = message?.Status === "success" ? message.To?.[0]?.MessageID : undefined;
+  if ((typeof id === "string" && /^\d+$/.test(id)) || (typeof id === "number" && Number.isSafeInteger(id))) {
+    return { messageId: String(id) };
+  }
+  return undefined;
 }
 
 /**
@@ -78,13 +114,9 @@ export function fromMailjetAnswer(response: CappedAnswer): MailError {
  * page, an empty body) is `UNKNOWN` with an unknown outcome: something answered, Mailjet may not have.
  */
 export function sendResult(response: CappedAnswer, body: unknown): SendResult {
-  if (messageErrors(body)) throw rejectedMessage(body);
-  const first = (body as SendAnswer | null)?.Messages?.[0];
-  // One id per recipient; the first `To` recipient's is the message's.
-  const id = first?.Status === "success" ? first.To?.[0]?.MessageID : undefined;
-  if ((typeof id === "string" && /^\d+$/.test(id)) || (typeof id === "number" && Number.isSafeInteger(id))) {
-    return { messageId: String(id) };
-  }
+  const outcome = messageOutcome((body as SendAnswer | null)?.Messages?.[0]);
+  if (outcome instanceof MailError) throw outcome;
+  if (outcome) return outcome;
   throw notAResult(response, "a send result");
 }
 
@@ -96,7 +128,8 @@ export function checkSenders(response: CappedAnswer): void {
     throw notAResult(response, "a sender list");
 }
 
-function notAResult(response: CappedAnswer, what: string): MailError {
+/** A 2xx answer without `what` as `UNKNOWN` with an unknown outcome: something answered, Mailjet may not have. */
+export function notAResult(response: CappedAnswer, what: string): MailError {
   const type = response.headers.get("content-type") ?? "no content type";
   return new MailError("UNKNOWN", `mailjet answered HTTP ${response.status} (${type}) without ${what}`, {
     provider: "mailjet",

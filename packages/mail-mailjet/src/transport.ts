@@ -9,6 +9,7 @@ import {
 import type { MailjetConfig } from "./config.js";
 import { checkSenders, fromMailjetAnswer, sendResult } from "./map-error.js";
 import { toMailjetMessage } from "./map-message.js";
+import { MAILJET_MAX_BATCH, mailjetBatchSender } from "./send-batch.js";
 
 // The SDK builds URLs as Request.protocol (a static "https://") + host + version + path, so the endpoint
 // becomes a scheme-less host (with any proxy path), leaving the SDK's global protocol untouched. Plain http
@@ -78,6 +79,12 @@ export async function createTransport(
       // json-bigint (the SDK's parser) keeps the 64-bit MessageID digit for digit; JSON.parse would round it.
       return sendResult(answer, Mailjet.Request.parseToJSONb(answer.text));
     },
+    sendBatch: mailjetBatchSender(
+      toMailjetMessage,
+      (payload, context) => call(client.post("send", { version: "v3.1" }), payload, {}, context.signal),
+      (text) => Mailjet.Request.parseToJSONb(text),
+    ),
+    maxBatchSize: MAILJET_MAX_BATCH,
     async verify({ signal }) {
       const answer = await call(client.get("sender", { version: "v3" }), undefined, { Limit: "1" }, signal);
       if (!answer.ok) throw fromMailjetAnswer(answer);

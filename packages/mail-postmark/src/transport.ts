@@ -8,6 +8,7 @@ import type { Errors } from "postmark";
 import type { PostmarkConfig } from "./config.js";
 import { fromPostmarkError, type SeenExchange } from "./map-error.js";
 import { toPostmarkEmail } from "./map-message.js";
+import { POSTMARK_MAX_BATCH, postmarkBatchSender } from "./send-batch.js";
 
 /** Loads the Postmark SDK and returns a transport over it. */
 export async function createTransport(
@@ -60,6 +61,11 @@ export async function createTransport(
       const result = await call(signal, (client) => client.sendEmail(email));
       return { messageId: result.MessageID };
     },
+    sendBatch: postmarkBatchSender(
+      (message) => toPostmarkEmail(message, config.messageStream),
+      (emails, context) => call(context.signal, (client) => client.sendEmailBatch(emails)),
+    ),
+    maxBatchSize: POSTMARK_MAX_BATCH,
     async verify({ signal }) {
       // GET /server: the cheapest call a server token is allowed to make.
       await call(signal, (client) => client.getServer());

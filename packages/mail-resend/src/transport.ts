@@ -3,6 +3,7 @@ import type { ResendConfig } from "./config.js";
 import { fromResendError } from "./map-error.js";
 import { toResendEmail } from "./map-message.js";
 import { IDENTITY_ONLY, type WatchedExchange, watchingDispatcher } from "./response-watch.js";
+import { canBatch, RESEND_MAX_BATCH, resendBatchSender } from "./send-batch.js";
 
 /**
  * The fetch options of one SDK call (the SDK spreads them into its fetch): the call's signal, a watching
@@ -34,6 +35,9 @@ export async function createTransport(
       if (error) throw fromResendError(error, headers, exchange);
       return { messageId: data.id };
     },
+    sendBatch: resendBatchSender(client, (context, exchange) => fetchOptions(context.signal, exchange)),
+    maxBatchSize: RESEND_MAX_BATCH,
+    canBatch,
     async verify({ signal }) {
       const exchange: WatchedExchange = {};
       const { error, headers } = await client.domains.list(
