@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import { MailError } from "../errors/mail-error.js";
+import { holdUntilStarted, type RequestStarting } from "./request-gate.js";
 import { MAX_RESPONSE_BYTES } from "./response-limit.js";
 
 /** One HTTP request as {@link requestCapped} sends it. */
@@ -14,6 +15,8 @@ export interface CappedRequest {
   readonly signal: AbortSignal;
   /** Largest answer body read, in bytes. Default {@link MAX_RESPONSE_BYTES}. */
   readonly maxBytes?: number;
+  /** Awaited once the connection is ready, before the request's first byte goes out ({@link holdUntilStarted}). */
+  readonly requestStarting?: RequestStarting;
 }
 
 /** A vendor's answer as {@link requestCapped} reads it. */
@@ -138,6 +141,7 @@ export async function requestCapped(url: URL, init: CappedRequest): Promise<Capp
     };
     init.signal.addEventListener("abort", onAbort, { once: true });
     request.on("error", (error) => settle(() => reject(error)));
+    if (init.requestStarting) holdUntilStarted(request, init.requestStarting);
     request.end(body);
   });
 }

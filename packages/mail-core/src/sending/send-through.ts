@@ -1,6 +1,5 @@
 import { MailError } from "../errors/mail-error.js";
 import { attachmentBytes, type NormalizedMessage } from "../message/message.js";
-import type { RequestContext } from "../providers/define-provider.js";
 import { emit, type SendStartEvent } from "./events.js";
 import type { SendReceipt } from "./mailer.js";
 import type { MailerSettings } from "./mailer-settings.js";
@@ -19,7 +18,7 @@ export interface SendRun {
   readonly attempts: number;
   /** The send's start event, when a hook listens. */
   readonly event: SendStartEvent | undefined;
-  /** The caller's `beforeRequest`. */
+  /** The caller's `beforeRequest`, which each attempt's transport awaits as `requestStarting`. */
   readonly beforeRequest: (() => Promise<void>) | undefined;
 }
 
@@ -30,12 +29,6 @@ function noMessageIdError(provider: string): MailError {
     `${provider} answered without a message id, so it may or may not have accepted the message`,
     { provider, retryable: false, outcomeUnknown: true },
   );
-}
-
-/** The transport's send; the core runs `requestStarting` first unless the transport announces its requests. */
-async function sendRequest(link: ProviderLink, message: NormalizedMessage, context: RequestContext) {
-  if (!link.transport.announcesRequests) await context.requestStarting?.();
-  return link.transport.send(message, context);
 }
 
 function refuseOversizedAttachments(link: ProviderLink, message: NormalizedMessage): void {
@@ -67,7 +60,7 @@ export async function sendThrough(
     if (base) emit(hooks.onSend, base);
     const attemptStarted = clock.now();
     try {
-      const result = await runAttempt(link, (context) => sendRequest(link, message, context), {
+      const result = await runAttempt(link, (context) => link.transport.send(message, context), {
         attempt,
         beforeRequest: run.beforeRequest,
         timeoutMs: settings.timeoutMs,

@@ -28,6 +28,7 @@ export function memoryProvider(id = "memory"): ProviderDefinition<MemoryConfig> 
       let count = 0;
       return {
         async send(message, context) {
+          await context.requestStarting();
           const error = config.failWith?.(message, context.attempt);
           if (error) throw error;
           config.outbox.push(message);
