@@ -25,8 +25,11 @@ export interface CappedAnswer {
   readonly status: number;
   /** True for a 2xx status. */
   readonly ok: boolean;
-  /** Response headers, looked up by name in any case. */
-  readonly headers: { get(name: string): string | null };
+  /** Response headers, looked up by name in any case, or each in turn (lower-case names), as `Headers` does. */
+  readonly headers: {
+    get(name: string): string | null;
+    forEach(callback: (value: string, name: string) => void): void;
+  };
   /** The body as UTF-8 text; undefined when it passed the size limit (the socket is then closed). */
   readonly text: string | undefined;
 }
@@ -45,11 +48,15 @@ function nodeHttp() {
 }
 
 function headerReader(headers: IncomingHttpHeaders): CappedAnswer["headers"] {
+  const text = (value: string | string[]) => (Array.isArray(value) ? value.join(", ") : value);
   return {
     get(name) {
       const value = headers[name.toLowerCase()];
-      if (value === undefined) return null;
-      return Array.isArray(value) ? value.join(", ") : value;
+      return value === undefined ? null : text(value);
+    },
+    forEach(callback) {
+      for (const [name, value] of Object.entries(headers))
+        if (value !== undefined) callback(text(value), name);
     },
   };
 }
