@@ -3,11 +3,21 @@
 // rejection sends nothing. requestCapped (node:http) waits for the connection; the fetch dispatcher runs it
 // when fetch hands the request over.
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { createServer as createHttpsServer, Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
+import type { TLSSocket } from "node:tls";
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { MailError } from "../src/index.js";
-import { announcingDispatcher, type FetchDispatcher, requestCapped } from "../src/provider.js";
+import {
+  announcingDispatcher,
+  type FetchDispatcher,
+  holdUntilStarted,
+  requestCapped,
+} from "../src/provider.js";
+import { testTlsFiles } from "../src/testing/index.js";
 
 interface Vendor {
   readonly url: URL;
@@ -112,6 +122,61 @@ describe("requestCapped with requestStarting", () => {
     await expect(refused).rejects.toBe(refusal);
     await ioTurns();
     expect(server.seen).toEqual({ connections: 1, bytes: 0, requests: 0 });
+  });
+});
+
+describe("holdUntilStarted over TLS", () => {
+  it("runs requestStarting once the handshake is done, before the server receives a byte of the request", async () => {
+    const tls = testTlsFiles(fileURLToPath(new URL("../../mail-smtp/test/fixtures", import.meta.url)));
+    let started = false;
+    let requestBytes = 0;
+    const arrivals: boolean[] = [];
+    const server = createHttpsServer({ cert: tls.cert, key: tls.key }, (request, response) => {
+      arrivals.push(started);
+      request.resume();
+      request.on("end", () => response.end("ok"));
+    });
+    server.on("secureConnection", (socket: Socket) =>
+      socket.on("data", (chunk: Buffer) => (requestBytes += chunk.length)),
+    );
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    servers.push(server);
+    const agent = new HttpsAgent({ keepAlive: true, ca: readFileSync(tls.ca) });
+    const protocols: (string | null)[] = [];
+    const bytesWhenStarting: number[] = [];
+    try {
+      for (let i = 0; i < 2; i++) {
+        started = false;
+        await new Promise((resolve, reject) => {
+          const { port } = server.address() as AddressInfo;
+          const request = httpsRequest(
+            { host: "127.0.0.1", port, method: "POST", path: "/", agent },
+            (answer) => {
+              answer.resume();
+              answer.on("end", resolve);
+            },
+          );
+          request.on("error", reject);
+          holdUntilStarted(request, async () => {
+            await ioTurns();
+            protocols.push((request.socket as TLSSocket).getProtocol());
+            bytesWhenStarting.push(requestBytes);
+            started = true;
+          });
+          request.end("hi");
+        });
+      }
+    } finally {
+      agent.destroy();
+    }
+    // "unknown" until the handshake is done.
+    expect(protocols).toEqual([
+      expect.stringMatching(/^TLSv1\.[23]$/),
+      expect.stringMatching(/^TLSv1\.[23]$/),
+    ]);
+    expect(bytesWhenStarting[0]).toBe(0);
+    expect(arrivals).toEqual([true, true]);
   });
 });
 
