@@ -38,7 +38,9 @@ export function createTransport(config: SparkpostConfig, _context: ProviderConte
   }
 
   return {
-    async send(message, { signal }) {
+    async send(message, { signal, requestStarting }) {
+      // The last moment before the request leaves: a queue marks the send as possibly accepted here.
+      await requestStarting();
       const { response, text } = await call("POST", "/transmissions", toTransmission(message), signal);
       if (!response.ok) throw fromErrorAnswer(response, text);
       const id = transmissionId(text);

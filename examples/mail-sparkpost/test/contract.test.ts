@@ -61,6 +61,8 @@ describeProviderConformance({
   definition: sparkpostProvider,
   config: { apiKey: API_KEY },
   withEndpoint: (origin) => ({ apiKey: API_KEY, endpoint: `${origin}/api/v1` }),
+  // It awaits requestStarting just before it calls fetch, so before connecting.
+  startsBeforeConnecting: true,
   env: { SPARKPOST_API_KEY: API_KEY },
   secrets: [API_KEY],
   server,

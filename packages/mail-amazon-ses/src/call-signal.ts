@@ -1,47 +1,39 @@
 /**
- * Carries each call's AbortSignal to the SDK's HTTP handler without the SDK's per-call `abortSignal`
- * option, which makes the SDK resolve its whole middleware stack again on every send (see
- * `command-runner.ts`). The signal rides on the command's input object, which the SDK hands unchanged
- * down its middleware chain; a middleware next to the HTTP handler moves it onto the signed request,
- * and the wrapped handler passes it to the SDK's own handler, which destroys the request on abort.
+ * Carries each call's AbortSignal and `requestStarting` to the HTTP handler without the SDK's per-call
+ * `abortSignal` option, which makes the SDK resolve its whole middleware stack again on every send (see
+ * `command-runner.ts`). The call rides on the command's input object, which the SDK hands unchanged down
+ * its middleware chain; a middleware next to the HTTP handler moves it onto the signed request, where the
+ * handler (`capped-handler.ts`) finds it.
  */
+import type { RequestContext } from "@posse/mail-core/provider";
 
-/** The SDK's HTTP handler, as far as this module uses it. */
-export interface SdkRequestHandler {
-  handle(request: object, options?: Record<string, unknown>): Promise<unknown>;
-  destroy?(): void;
-  updateHttpClientConfig?(key: never, value: never): void;
-  httpHandlerConfigs?(): unknown;
-}
+/** What a request needs of its call. */
+export type Call = Pick<RequestContext, "signal" | "requestStarting">;
 
-const inputSignals = new WeakMap<object, AbortSignal>();
-const requestSignals = new WeakMap<object, AbortSignal>();
+const inputCalls = new WeakMap<object, Call>();
+const requestCalls = new WeakMap<object, Call>();
 
-/** Records the signal of the call whose command takes `input`; returns `input`. */
-export function withCallSignal<Input extends object>(input: Input, signal: AbortSignal): Input {
-  inputSignals.set(input, signal);
+/** Records the call whose command takes `input`; returns `input`. */
+export function withCall<Input extends object>(input: Input, call: Call): Input {
+  inputCalls.set(input, { signal: call.signal, requestStarting: call.requestStarting });
   return input;
 }
 
 /**
- * Hands the call's signal on from the command input to the request about to be sent. Throws when the
- * input carries none: a request the handler could not abort must not go out unnoticed.
+ * Hands the call on from the command input to the request about to be sent. Throws when the input
+ * carries none: a request the handler could not abort, or that would leave unannounced, must not go out.
  */
-export function passCallSignal(input: unknown, request: unknown): void {
-  const signal = typeof input === "object" && input !== null ? inputSignals.get(input) : undefined;
-  if (signal === undefined || typeof request !== "object" || request === null) {
-    throw new Error("amazon_ses: a request reached the HTTP handler without its call's abort signal");
+export function passCall(input: unknown, request: unknown): void {
+  const call = typeof input === "object" && input !== null ? inputCalls.get(input) : undefined;
+  if (call === undefined || typeof request !== "object" || request === null) {
+    throw new Error("amazon_ses: a request reached the HTTP handler without its call");
   }
-  requestSignals.set(request, signal);
+  requestCalls.set(request, call);
 }
 
-/** The SDK's handler, given each request's own call signal as its `abortSignal`. */
-export function signalRequestHandler(inner: SdkRequestHandler): SdkRequestHandler {
-  return {
-    handle: (request, options) =>
-      inner.handle(request, { ...options, abortSignal: requestSignals.get(request) }),
-    destroy: () => inner.destroy?.(),
-    updateHttpClientConfig: (key, value) => inner.updateHttpClientConfig?.(key, value),
-    httpHandlerConfigs: () => inner.httpHandlerConfigs?.() ?? {},
-  };
+/** The call of a request that `passCall` handed on. */
+export function callOf(request: object): Call {
+  const call = requestCalls.get(request);
+  if (call === undefined) throw new Error("amazon_ses: a request reached the HTTP handler without its call");
+  return call;
 }

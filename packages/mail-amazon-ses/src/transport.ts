@@ -1,6 +1,7 @@
-import type { SendEmailCommandOutput } from "@aws-sdk/client-sesv2";
+import type { SESv2ClientConfig, SendEmailCommandOutput } from "@aws-sdk/client-sesv2";
 import type { MailTransport, ProviderContext } from "@posse/mail-core/provider";
-import { type SdkRequestHandler, signalRequestHandler, withCallSignal } from "./call-signal.js";
+import { callOf, withCall } from "./call-signal.js";
+import { cappedHandler } from "./capped-handler.js";
 import { commandRunner } from "./command-runner.js";
 import { type AmazonSesConfig, checkConfig } from "./config.js";
 import { fromSesError } from "./map-error.js";
@@ -10,7 +11,7 @@ import { requestMiddleware } from "./request-middleware.js";
 /** Loads the SES v2 SDK and returns a transport over it. */
 export async function createTransport(
   config: AmazonSesConfig,
-  context: ProviderContext,
+  _context: ProviderContext,
 ): Promise<MailTransport> {
   checkConfig(config);
   const { GetAccountCommand, SendEmailCommand, SESv2Client } = await import("@aws-sdk/client-sesv2");
@@ -28,30 +29,28 @@ export async function createTransport(
       }),
     // The core retries; the SDK must not retry behind its back.
     maxAttempts: 1,
-    requestHandler: { requestTimeout: context.timeoutMs, throwOnRequestTimeout: true },
+    // Core's requestCapped sends what the SDK signed: the call's signal, the answer's size capped, and the
+    // call's requestStarting once the connection is ready (the core enforces the timeout via the signal).
+    requestHandler: cappedHandler(callOf) as NonNullable<SESv2ClientConfig["requestHandler"]>,
   });
-  // Next to the HTTP handler: the guard sees the final URL, the limit sees the raw answer first.
+  // Next to the HTTP handler: the guard sees the final URL, and the call reaches the handler.
   client.middlewareStack.add(requestMiddleware(config.endpoint), {
     step: "deserialize",
     priority: "low",
     name: "posseRequest",
   });
-  // Each call's signal reaches the SDK's handler through the request (see call-signal.ts), not as the
-  // per-call option that would make the SDK rebuild its middleware chain on every send.
-  const sdkConfig = client.config as unknown as { requestHandler: SdkRequestHandler };
-  sdkConfig.requestHandler = signalRequestHandler(sdkConfig.requestHandler);
   const run = commandRunner(client);
   return {
-    async send(message, { signal }) {
-      const input = withCallSignal(toSesEmail(message, config.configurationSetName), signal);
+    async send(message, call) {
+      const input = withCall(toSesEmail(message, config.configurationSetName), call);
       const result = await run<SendEmailCommandOutput>(SendEmailCommand, input).catch((error: unknown) => {
         throw fromSesError(error);
       });
       // Passed on as SES gave it: the core turns a missing or empty id into UNKNOWN, outcome unknown.
       return { messageId: result.MessageId as string };
     },
-    async verify({ signal }) {
-      await run(GetAccountCommand, withCallSignal({}, signal)).catch((error: unknown) => {
+    async verify(call) {
+      await run(GetAccountCommand, withCall({}, call)).catch((error: unknown) => {
         throw fromSesError(error);
       });
     },

@@ -663,6 +663,7 @@ describe("amazon_ses contract", () => {
     const send = transport.send(normalizeMessage(minimalMessage, parseAddress(CONTRACT_FROM, "from")), {
       signal: controller.signal,
       attempt: 1,
+      requestStarting: async () => {},
     });
     await reached.promise;
     controller.abort();

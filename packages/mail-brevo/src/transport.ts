@@ -2,6 +2,8 @@ import { MailError } from "@posse/mail-core";
 import {
   type MailTransport,
   type ProviderContext,
+  type RequestContext,
+  type RequestStarting,
   refusePlainHttp,
   requestCappedFetch,
 } from "@posse/mail-core/provider";
@@ -15,10 +17,15 @@ import { toBrevoEmail } from "./map-message.js";
  * timeout timer only when fetch resolves; a rejected fetch (refused connection, abort) left that timer
  * holding the process open for the whole timeout. Reading the body rejects with the original error, so the
  * SDK reports it exactly as a rejected fetch (the status, never read, is 200: the SDK reads the body first).
+ * The request awaits `requestStarting` once its connection is ready, before its first byte.
  */
-async function settledFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+async function settledFetch(
+  input: string | URL | Request,
+  init: RequestInit | undefined,
+  requestStarting: RequestStarting,
+): Promise<Response> {
   try {
-    return await requestCappedFetch(input, init);
+    return await requestCappedFetch(input, init, { requestStarting });
   } catch (error) {
     return new Response(new ReadableStream({ start: (controller) => controller.error(error) }));
   }
@@ -29,22 +36,27 @@ export async function createTransport(config: BrevoConfig, context: ProviderCont
   // Plain http would put the key and the message on the wire in clear: only a loopback stub may.
   if (config.endpoint !== undefined) refusePlainHttp("brevo", config.endpoint, "endpoint");
   const { BrevoClient } = await import("@getbrevo/brevo");
-  const client = new BrevoClient({
-    apiKey: config.apiKey,
-    ...(config.endpoint !== undefined && { baseUrl: config.endpoint }),
-    // The core retries; the SDK would otherwise resend on 408, 429 and 5xx.
-    maxRetries: 0,
-    timeoutInSeconds: context.timeoutMs / 1000,
-    // Every answer is read up to MAX_RESPONSE_BYTES, with node:http/https rather than Node's fetch.
-    fetch: settledFetch,
-  });
+  // A client per call (a cheap object): the SDK takes a fetch only per client, and the call's fetch holds
+  // its requestStarting. The SDK combines the call's signal with its own timeout's, so fetch cannot tell
+  // calls apart by their signal.
+  const clientFor = ({ requestStarting }: RequestContext) =>
+    new BrevoClient({
+      apiKey: config.apiKey,
+      ...(config.endpoint !== undefined && { baseUrl: config.endpoint }),
+      // The core retries; the SDK would otherwise resend on 408, 429 and 5xx.
+      maxRetries: 0,
+      timeoutInSeconds: context.timeoutMs / 1000,
+      // Every answer is read up to MAX_RESPONSE_BYTES, with node:http/https rather than Node's fetch.
+      fetch: (input, init) => settledFetch(input, init, requestStarting),
+    });
   return {
-    async send(message, { signal }) {
+    async send(message, call) {
       const request = toBrevoEmail(message);
+      const { signal } = call;
       let answer: { data: unknown; rawResponse: { status: number } };
       try {
-        answer = await client.transactionalEmails
-          .sendTransacEmail(request, { abortSignal: signal, maxRetries: 0 })
+        answer = await clientFor(call)
+          .transactionalEmails.sendTransacEmail(request, { abortSignal: signal, maxRetries: 0 })
           .withRawResponse();
       } catch (error) {
         throw fromBrevoError(error);
@@ -59,9 +71,9 @@ export async function createTransport(config: BrevoConfig, context: ProviderCont
         { provider: "brevo", status: answer.rawResponse.status, outcomeUnknown: true },
       );
     },
-    async verify({ signal }) {
+    async verify(call) {
       try {
-        await client.account.getAccount({ abortSignal: signal, maxRetries: 0 });
+        await clientFor(call).account.getAccount({ abortSignal: call.signal, maxRetries: 0 });
       } catch (error) {
         throw fromBrevoError(error);
       }

@@ -25,6 +25,7 @@ export {
   unsupportedField,
 } from "./errors/mail-error.js";
 export { escapeControlCharacters } from "./errors/vendor-text.js";
+export { announcingDispatcher, type FetchDispatcher } from "./http/announcing-dispatcher.js";
 export { requestCappedFetch } from "./http/capped-fetch.js";
 export {
   answerTooLargeError,
@@ -49,6 +50,7 @@ export {
   refusePlainHttp,
   sendsPasswordInClear,
 } from "./http/plain-http.js";
+export { holdUntilStarted, type RequestStarting } from "./http/request-gate.js";
 export {
   declaredWithinLimit,
   limitedFetch,

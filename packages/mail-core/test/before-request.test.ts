@@ -43,7 +43,7 @@ describe("send(message, { beforeRequest })", () => {
     expect(provider.requests).toHaveLength(0);
   });
 
-  it("with a transport that announcesRequests, runs when the transport says (after its connection wait)", async () => {
+  it("runs when the transport calls requestStarting (after its connection wait), once per attempt", async () => {
     const order: string[] = [];
     const pooled = defineProvider<Record<string, never>>({
       id: "pooled",
@@ -51,11 +51,10 @@ describe("send(message, { beforeRequest })", () => {
       env: [],
       configFromEnv: () => ({}),
       create: () => ({
-        announcesRequests: true,
         async send(_message, context) {
           order.push("waiting for a connection");
-          await context.requestStarting?.();
-          await context.requestStarting?.(); // a second call does not run it again
+          await context.requestStarting();
+          await context.requestStarting(); // a second call does not run it again
           order.push("request");
           return { messageId: "p-1" };
         },
@@ -65,5 +64,34 @@ describe("send(message, { beforeRequest })", () => {
     const mailer = await createMailer({ from: FROM, providers: [useProvider(pooled, {})] });
     await mailer.send(message, { beforeRequest: async () => void order.push("before") });
     expect(order).toEqual(["waiting for a connection", "before", "request"]);
+  });
+
+  it("a refusal fails the attempt with the caller's error, whatever the transport's SDK wrapped it in", async () => {
+    const wrapping = defineProvider<Record<string, never>>({
+      id: "wrapping",
+      label: "Wrapping",
+      env: [],
+      configFromEnv: () => ({}),
+      create: () => ({
+        async send(_message, context) {
+          try {
+            await context.requestStarting();
+          } catch (cause) {
+            // As an SDK does with its HTTP layer's error (fetch's TypeError, axios's AxiosError).
+            throw new MailError("NETWORK", "wrapping: fetch failed", { provider: "wrapping", cause });
+          }
+          return { messageId: "w-1" };
+        },
+        async verify() {},
+      }),
+    });
+    const mailer = await createMailer({ from: FROM, providers: [useProvider(wrapping, {})] });
+    const refusal = new MailError("UNKNOWN", "marked by another run", {
+      retryable: false,
+      outcomeUnknown: true,
+    });
+    await expect(
+      mailer.send(message, { attempts: 1, beforeRequest: () => Promise.reject(refusal) }),
+    ).rejects.toMatchObject({ code: "UNKNOWN", message: "marked by another run", outcomeUnknown: true });
   });
 });

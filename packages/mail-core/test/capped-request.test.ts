@@ -82,6 +82,11 @@ describe("requestCapped", () => {
     expect(answer.headers.get("retry-after")).toBe("7");
     expect(answer.headers.get("Content-Type")).toBe("application/json");
     expect(answer.headers.get("x-missing")).toBeNull();
+    const all: Record<string, string> = {};
+    answer.headers.forEach((value, name) => {
+      all[name] = value;
+    });
+    expect(all).toMatchObject({ "content-type": "application/json", "retry-after": "7" });
     expect(server.seen).toHaveLength(1);
     expect(server.seen[0]).toMatchObject({
       method: "POST",

@@ -5,6 +5,7 @@ import {
   type MailTransport,
   noResponseFailure,
   type ProviderContext,
+  type RequestContext,
   refusePlainHttp,
   requestCapped,
 } from "@posse/mail-core/provider";
@@ -41,7 +42,7 @@ export async function createTransport(
   // requestCapped (node:https, as the SDK's axios does, without following redirects). The SDK's axios takes
   // no AbortSignal, reads an answer without limit, drops the response headers and sends an https request to
   // an environment proxy as plain HTTP.
-  async function exchange(target: string, method: string, input: RequestInput, signal: AbortSignal) {
+  async function exchange(target: string, method: string, input: RequestInput, call: RequestContext) {
     const requestUrl = new URL(target);
     for (const [key, value] of input.params ?? []) requestUrl.searchParams.append(key, value);
     const form = typeof input.data === "object" ? input.data : undefined;
@@ -51,7 +52,9 @@ export async function createTransport(
         method,
         headers: { Authorization: authorization, Accept: "application/json", ...form?.getHeaders() },
         ...(form !== undefined && { body: form.getBuffer() }),
-        signal,
+        signal: call.signal,
+        // Once the connection is ready, before the first byte: a request that never left ran nothing.
+        requestStarting: call.requestStarting,
       });
     } catch (error) {
       throw noResponseFailure("mailgun", error, error instanceof Error ? error.message : String(error));
@@ -65,11 +68,12 @@ export async function createTransport(
     return { status: response.status, body: body && typeof body === "object" ? body : {} };
   }
 
-  // A client per call: the SDK passes no per-call options down, so its request provider holds the signal.
-  function client(signal: AbortSignal) {
+  // A client per call: the SDK passes no per-call options down, so its request provider holds the call's
+  // signal and requestStarting.
+  function client(call: RequestContext) {
     const mg = mailgun.client({ username: "api", key: config.apiKey, url });
     const provider: Interfaces.IRequestProvider = {
-      makeRequest: (target, method, input) => exchange(target, method, input as RequestInput, signal),
+      makeRequest: (target, method, input) => exchange(target, method, input as RequestInput, call),
       setSubAccountHeader: () => {},
       resetSubAccountHeader: () => {},
     };
@@ -78,15 +82,15 @@ export async function createTransport(
   }
 
   return {
-    async send(message, { signal }) {
+    async send(message, call) {
       const data = toMailgunMessage(message);
-      const result = await client(signal).messages.create(config.domain, data);
+      const result = await client(call).messages.create(config.domain, data);
       if (typeof result.id !== "string" || result.id === "") throw notAResult(result.status, "a message id");
       return { messageId: result.id };
     },
-    async verify({ signal }) {
+    async verify(call) {
       // GET /v4/domains/{domain}: proves the key, the domain and the region in one call.
-      await client(signal)
+      await client(call)
         .domains.get(config.domain)
         .catch((error: unknown) => {
           // The SDK fails reading a 2xx answer that holds no domain.

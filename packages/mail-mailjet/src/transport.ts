@@ -3,6 +3,7 @@ import {
   type MailTransport,
   noResponseFailure,
   type ProviderContext,
+  type RequestContext,
   refusePlainHttp,
   requestCapped,
 } from "@posse/mail-core/provider";
@@ -47,7 +48,7 @@ export async function createTransport(
     request: ReturnType<typeof client.get>,
     data: Record<string, unknown> | undefined,
     params: Record<string, string>,
-    signal: AbortSignal,
+    { signal, requestStarting }: RequestContext,
   ) {
     const built = await request.request(data, params, false);
     const url = new URL(built.url);
@@ -64,6 +65,8 @@ export async function createTransport(
         },
         ...(data !== undefined && { body: JSON.stringify(built.body) }),
         signal,
+        // Once the connection is ready, before the first byte: a request that never left ran nothing.
+        requestStarting,
       });
     } catch (error) {
       throw noResponseFailure("mailjet", error, error instanceof Error ? error.message : String(error));
@@ -71,9 +74,9 @@ export async function createTransport(
   }
 
   return {
-    async send(message, { signal }) {
+    async send(message, context) {
       const payload = { Messages: [toMailjetMessage(message)] };
-      const answer = await call(client.post("send", { version: "v3.1" }), payload, {}, signal);
+      const answer = await call(client.post("send", { version: "v3.1" }), payload, {}, context);
       if (!answer.ok) throw fromMailjetAnswer(answer);
       if (answer.text === undefined) throw answerTooLargeError("mailjet", answer.status);
       // json-bigint (the SDK's parser) keeps the 64-bit MessageID digit for digit; JSON.parse would round it.
@@ -81,12 +84,12 @@ export async function createTransport(
     },
     sendBatch: mailjetBatchSender(
       toMailjetMessage,
-      (payload, context) => call(client.post("send", { version: "v3.1" }), payload, {}, context.signal),
+      (payload, context) => call(client.post("send", { version: "v3.1" }), payload, {}, context),
       (text) => Mailjet.Request.parseToJSONb(text),
     ),
     maxBatchSize: MAILJET_MAX_BATCH,
-    async verify({ signal }) {
-      const answer = await call(client.get("sender", { version: "v3" }), undefined, { Limit: "1" }, signal);
+    async verify(context) {
+      const answer = await call(client.get("sender", { version: "v3" }), undefined, { Limit: "1" }, context);
       if (!answer.ok) throw fromMailjetAnswer(answer);
       checkSenders(answer);
     },

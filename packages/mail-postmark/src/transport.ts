@@ -1,6 +1,7 @@
 import {
   type MailTransport,
   type ProviderContext,
+  type RequestContext,
   refusePlainHttp,
   requestCappedFetch,
 } from "@posse/mail-core/provider";
@@ -27,10 +28,11 @@ export async function createTransport(
 
   // The SDK takes no per-call signal, only a custom fetch: a client per call hands the core's signal to
   // that fetch (core's requestCappedFetch over node:https, capped at 1 MiB, no redirect followed), in place
-  // of the SDK's own timeout signal, and keeps what the SDK drops: the request's error, the status of an
-  // answer whose body could not be read, and the Retry-After header.
+  // of the SDK's own timeout signal, with the call's requestStarting awaited once the connection is ready
+  // (after the SDK's own work, before the first byte), and keeps what the SDK drops: the request's error,
+  // the status of an answer whose body could not be read, and the Retry-After header.
   async function call<T>(
-    signal: AbortSignal,
+    { signal, requestStarting }: RequestContext,
     run: (client: InstanceType<typeof ServerClient>) => Promise<T>,
   ) {
     const seen: SeenExchange = {};
@@ -38,7 +40,7 @@ export async function createTransport(
       ...options,
       fetch: async (input, init) => {
         try {
-          const response = await requestCappedFetch(input, { ...init, signal });
+          const response = await requestCappedFetch(input, { ...init, signal }, { requestStarting });
           seen.status = response.status;
           seen.retryAfter = response.headers.get("retry-after");
           return response;
@@ -56,19 +58,19 @@ export async function createTransport(
   }
 
   return {
-    async send(message, { signal }) {
+    async send(message, context) {
       const email = toPostmarkEmail(message, config.messageStream);
-      const result = await call(signal, (client) => client.sendEmail(email));
+      const result = await call(context, (client) => client.sendEmail(email));
       return { messageId: result.MessageID };
     },
     sendBatch: postmarkBatchSender(
       (message) => toPostmarkEmail(message, config.messageStream),
-      (emails, context) => call(context.signal, (client) => client.sendEmailBatch(emails)),
+      (emails, context) => call(context, (client) => client.sendEmailBatch(emails)),
     ),
     maxBatchSize: POSTMARK_MAX_BATCH,
-    async verify({ signal }) {
+    async verify(context) {
       // GET /server: the cheapest call a server token is allowed to make.
-      await call(signal, (client) => client.getServer());
+      await call(context, (client) => client.getServer());
     },
   };
 }

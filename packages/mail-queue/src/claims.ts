@@ -11,10 +11,11 @@ const SENDING = "sending";
 
 /**
  * A marker per job, beside the queue's keys: `sending` is written once the request is about to go to the
- * vendor (the mailer's `beforeRequest`: after a pooling transport got its connection) and stays until the
- * outcome is known; the receipt replaces it once sent. A run that finds `sending` follows a worker that
- * stopped mid-send; one that finds a receipt completes without sending again. A worker that stops before
- * the request leaves no marker, so the job is simply sent by the next run.
+ * vendor (the mailer's `beforeRequest`, which every provider awaits once it holds the request's
+ * connection, just before the first byte) and stays until the outcome is known; the receipt replaces it
+ * once sent. A run that finds `sending` follows a worker that stopped mid-send; one that finds a receipt
+ * completes without sending again. A worker that stops before the request leaves no marker, so the job is
+ * simply sent by the next run.
  */
 export function createClaims(redis: RedisClient, keyPrefix: string, keepMs: number) {
   const key = (jobId: string) => `${keyPrefix}:posse-claim:${jobId}`;

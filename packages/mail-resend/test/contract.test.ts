@@ -55,6 +55,8 @@ describeProviderConformance({
   definition: resendProvider,
   config: { apiKey: API_KEY },
   withEndpoint: (origin) => ({ apiKey: API_KEY, endpoint: origin }),
+  // The SDK calls Node's fetch: its dispatcher runs requestStarting when fetch hands the request over.
+  startsBeforeConnecting: true,
   env: { RESEND_API_KEY: API_KEY },
   secrets: [API_KEY],
   server,

@@ -3,9 +3,11 @@ import {
   MAX_RESPONSE_BYTES,
   type MailTransport,
   type ProviderContext,
+  type RequestContext,
   refusePlainHttp,
 } from "@posse/mail-core/provider";
 import type { ClientResponse } from "@sendgrid/mail";
+import { type AxiosTransport, announcingTransport } from "./announcing-transport.js";
 import type { SendgridConfig } from "./config.js";
 import { ipEndpointProxyAgent } from "./ip-endpoint-agent.js";
 import { fromSendgridError } from "./map-error.js";
@@ -15,7 +17,7 @@ import { type SendgridBody, toSendgridBody } from "./map-message.js";
 interface MailService {
   setApiKey(apiKey: string): void;
   readonly client: {
-    readonly defaultRequest: { signal?: AbortSignal | undefined };
+    readonly defaultRequest: { signal?: AbortSignal | undefined; transport?: AxiosTransport | undefined };
     setDefaultRequest(values: Record<string, unknown>): unknown;
     request(request: {
       method: string;
@@ -55,29 +57,30 @@ export async function createTransport(
   const defaults = service.client.defaultRequest;
 
   /**
-   * Starts an SDK call with `signal` as its abort signal. The SDK takes a signal only as a client
-   * default, but it copies the defaults into the request synchronously, before `send` or `request`
-   * returns (`Client.createRequest`), so a default set just around that synchronous call belongs to
-   * this request alone, whatever else is in flight.
+   * Starts an SDK call with the call's abort signal, and an axios transport that awaits its
+   * `requestStarting` once the connection is ready, before the first byte. The SDK takes these only as
+   * client defaults, but it copies the defaults into the request synchronously, before `send` or
+   * `request` returns (`Client.createRequest`), so defaults set just around that synchronous call belong
+   * to this request alone, whatever else is in flight.
    */
-  function withSignal<T>(signal: AbortSignal, start: () => Promise<T>): Promise<T> {
+  function withCall<T>({ signal, requestStarting }: RequestContext, start: () => Promise<T>): Promise<T> {
     defaults.signal = signal;
+    defaults.transport = announcingTransport(requestStarting);
     try {
       return start();
     } finally {
       defaults.signal = undefined;
+      defaults.transport = undefined;
     }
   }
 
   return {
-    async send(message, { signal }) {
+    async send(message, call) {
       const body = toSendgridBody(message);
       let response: ClientResponse;
       try {
         response = (
-          await withSignal(signal, () =>
-            service.client.request({ method: "POST", url: "/v3/mail/send", body }),
-          )
+          await withCall(call, () => service.client.request({ method: "POST", url: "/v3/mail/send", body }))
         )[0];
       } catch (error) {
         throw fromSendgridError(error, context.now);
@@ -92,10 +95,10 @@ export async function createTransport(
         { provider: "sendgrid", status: response.statusCode, outcomeUnknown: true },
       );
     },
-    async verify({ signal }) {
+    async verify(call) {
       // GET /v3/scopes lists the key's own permissions: any valid key may call it.
       try {
-        await withSignal(signal, () => service.client.request({ method: "GET", url: "/v3/scopes" }));
+        await withCall(call, () => service.client.request({ method: "GET", url: "/v3/scopes" }));
       } catch (error) {
         throw fromSendgridError(error, context.now);
       }

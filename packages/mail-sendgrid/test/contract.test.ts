@@ -345,7 +345,9 @@ describe("sendgrid contract", () => {
     );
     const controller = new AbortController();
     const message = normalizeMessage(minimalMessage, { address: "possy@posseparty.example" });
-    const send = transport.send(message, { signal: controller.signal, attempt: 1 }).catch((e) => e);
+    const send = transport
+      .send(message, { signal: controller.signal, attempt: 1, requestStarting: async () => {} })
+      .catch((e) => e);
     await reached.promise;
     controller.abort();
     const error = await send;
@@ -372,9 +374,13 @@ describe("sendgrid contract", () => {
     const message = normalizeMessage(minimalMessage, { address: "possy@posseparty.example" });
     const first = new AbortController();
     const second = new AbortController();
-    const sendFirst = transport.send(message, { signal: first.signal, attempt: 1 }).catch((e) => e);
+    const sendFirst = transport
+      .send(message, { signal: first.signal, attempt: 1, requestStarting: async () => {} })
+      .catch((e) => e);
     await reached[0]!.promise;
-    const sendSecond = transport.send(message, { signal: second.signal, attempt: 1 }).catch((e) => e);
+    const sendSecond = transport
+      .send(message, { signal: second.signal, attempt: 1, requestStarting: async () => {} })
+      .catch((e) => e);
     await reached[1]!.promise;
     first.abort();
     expect((await sendFirst).cause).toMatchObject({ code: "ERR_CANCELED" });

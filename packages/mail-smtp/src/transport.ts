@@ -75,13 +75,12 @@ export async function createTransport(config: SmtpConfig, context: ProviderConte
   }
 
   return {
-    announcesRequests: true,
     async send(message, { signal, requestStarting }) {
       const mail = toNodemailerMessage(message);
       const info = await run(async () => {
         const release = await slots.acquire(signal);
         try {
-          await requestStarting?.();
+          await requestStarting();
           return (await transporter.sendMail({ ...mail, signal })) as SMTPSentMessageInfo;
         } finally {
           release();

@@ -160,7 +160,11 @@ describe("smtp connections", () => {
   it("close() is idempotent: a second call waits for the same closing", async () => {
     const server = await plainServer();
     const pooled = await transport(plain(server.port));
-    await pooled.send(normalized(), { signal: new AbortController().signal, attempt: 1 });
+    await pooled.send(normalized(), {
+      signal: new AbortController().signal,
+      attempt: 1,
+      requestStarting: async () => {},
+    });
     const first = pooled.close!();
     const second = pooled.close!();
     await Promise.all([first, second]);
@@ -172,7 +176,7 @@ describe("smtp connections", () => {
     const server = await plainServer();
     const pooled = await transport(plain(server.port));
     const message = normalized();
-    const context = { signal: new AbortController().signal, attempt: 1 };
+    const context = { signal: new AbortController().signal, attempt: 1, requestStarting: async () => {} };
     const inFlight = pooled.send(message, context);
     const closed = pooled.close!();
     await expect(inFlight).resolves.toMatchObject({ messageId: expect.stringMatching(/^<.+>$/) });

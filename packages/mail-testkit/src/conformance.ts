@@ -24,6 +24,7 @@ import { FIELD_CASES } from "./field-cases.js";
 import { describeHostileAnswers } from "./hostile-answers.js";
 import { startResettingServer } from "./loopback.js";
 import { describePlainHttp } from "./plain-http.js";
+import { describeRequestStarting } from "./request-starting.js";
 import type { CapturedRequest, ProviderConformance } from "./spec.js";
 import { type Output, watchOutput } from "./watch-output.js";
 
@@ -312,6 +313,7 @@ export function describeProviderConformance<Config>(spec: ProviderConformance<Co
 
     describeHostileAnswers(spec, mailer);
     describePlainHttp(spec, mailer);
+    describeRequestStarting(spec, mailer);
 
     it("is chosen by MAIL_PROVIDER and detected from its variables when MAIL_PROVIDER is blank", () => {
       const env = { ...spec.env, MAIL_FROM_ADDRESS: CONTRACT_FROM };

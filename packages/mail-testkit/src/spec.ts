@@ -60,6 +60,12 @@ export interface ProviderConformance<Config> {
    * caller's abort tears the request down; checked through MSW, which sees the abort of `fetch` requests.
    */
   readonly abortsRequest?: boolean;
+  /**
+   * The transport can await `requestStarting` only when its HTTP client takes the request, before it
+   * connects (Node's fetch: a dispatcher gets no await point between the connection and the first byte),
+   * so a request refused at connect has run it. Without it, `requestStarting` must wait for the connection.
+   */
+  readonly startsBeforeConnecting?: boolean;
   /** The vendor SDK, when the provider loads one; the suite proves it is loaded only by `create`. */
   readonly sdk?: SdkCheck;
 }

@@ -1,6 +1,7 @@
 // The suite can fail: run against a provider that drops tags, calls a 401 a server failure, leaks its key
 // into errors, takes any 2xx for a receipt, reads 64 MiB of an endless answer (or of a compression bomb),
-// drops the signal once the headers arrived, follows redirects and sends over plain http anywhere, exactly
+// drops the signal once the headers arrived, follows redirects, sends over plain http anywhere and never
+// awaits requestStarting, exactly
 // those checks fail; the same provider without the faults passes every check.
 import { describe, expect, it } from "vitest";
 import { runFixture } from "./run-fixture.js";
@@ -41,6 +42,10 @@ describe("describeProviderConformance", () => {
           (encoding) =>
             `over a real socket, a redirect or a compression bomb is never taken for a send does not inflate a ${encoding} answer past MAX_RESPONSE_BYTES into a receipt: UNKNOWN, outcome unknown, sent once`,
         ),
+        // requestStarting never awaited: the mark is missing when the request arrives, and a refusal is ignored
+        "beforeRequest (the queue's 'possibly sent' mark) runs only once the request is leaving runs before the vendor receives the request",
+        "beforeRequest (the queue's 'possibly sent' mark) runs only once the request is leaving sends nothing when it refuses, and the send fails with its error",
+        "beforeRequest (the queue's 'possibly sent' mark) runs only once the request is leaving runs when its HTTP client takes a request refused at connect, which fails as known not to have arrived",
         // the key sent over plain http to another machine
         "refuses plain http to another machine with CONFIG before any request http://192.0.2.2:8080",
         "refuses plain http to another machine with CONFIG before any request http://api.localhost:8080",

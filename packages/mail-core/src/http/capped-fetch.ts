@@ -1,4 +1,5 @@
 import { type CappedAnswer, requestCapped } from "./capped-request.js";
+import type { RequestStarting } from "./request-gate.js";
 import { MAX_RESPONSE_BYTES, ResponseTooLargeError } from "./response-limit.js";
 
 // The signal of a request made without one: it never aborts. Made on first use, not at import.
@@ -53,11 +54,13 @@ function responseOf(url: string, answer: CappedAnswer): Response {
 /**
  * A `fetch` for SDKs that take one (a `fetch` option), sending with {@link requestCapped} instead of Node's
  * fetch: about half the CPU per request, the answer read up to `MAX_RESPONSE_BYTES`, `init.signal` closing
- * the socket, no redirect followed and no proxy variable read. It takes a string or bytes body.
+ * the socket, no redirect followed and no proxy variable read. It takes a string or bytes body. With
+ * `requestStarting`, the request waits for it once its connection is ready (see {@link requestCapped}).
  */
 export async function requestCappedFetch(
   input: string | URL | Request,
   init: RequestInit = {},
+  options: { readonly requestStarting?: RequestStarting } = {},
 ): Promise<Response> {
   if (input instanceof Request) throw new TypeError("requestCappedFetch takes a URL, not a Request");
   const url = String(input);
@@ -67,6 +70,7 @@ export async function requestCappedFetch(
     headers: headerRecord(init.headers),
     ...(body !== undefined && { body }),
     signal: init.signal ?? unabortedSignal(),
+    ...(options.requestStarting && { requestStarting: options.requestStarting }),
   });
   return responseOf(url, answer);
 }

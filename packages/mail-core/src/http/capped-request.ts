@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import { MailError } from "../errors/mail-error.js";
+import { holdUntilStarted, type RequestStarting } from "./request-gate.js";
 import { MAX_RESPONSE_BYTES } from "./response-limit.js";
 
 /** One HTTP request as {@link requestCapped} sends it. */
@@ -14,6 +15,8 @@ export interface CappedRequest {
   readonly signal: AbortSignal;
   /** Largest answer body read, in bytes. Default {@link MAX_RESPONSE_BYTES}. */
   readonly maxBytes?: number;
+  /** Awaited once the connection is ready, before the request's first byte goes out ({@link holdUntilStarted}). */
+  readonly requestStarting?: RequestStarting;
 }
 
 /** A vendor's answer as {@link requestCapped} reads it. */
@@ -22,8 +25,11 @@ export interface CappedAnswer {
   readonly status: number;
   /** True for a 2xx status. */
   readonly ok: boolean;
-  /** Response headers, looked up by name in any case. */
-  readonly headers: { get(name: string): string | null };
+  /** Response headers, looked up by name in any case, or each in turn (lower-case names), as `Headers` does. */
+  readonly headers: {
+    get(name: string): string | null;
+    forEach(callback: (value: string, name: string) => void): void;
+  };
   /** The body as UTF-8 text; undefined when it passed the size limit (the socket is then closed). */
   readonly text: string | undefined;
 }
@@ -42,11 +48,15 @@ function nodeHttp() {
 }
 
 function headerReader(headers: IncomingHttpHeaders): CappedAnswer["headers"] {
+  const text = (value: string | string[]) => (Array.isArray(value) ? value.join(", ") : value);
   return {
     get(name) {
       const value = headers[name.toLowerCase()];
-      if (value === undefined) return null;
-      return Array.isArray(value) ? value.join(", ") : value;
+      return value === undefined ? null : text(value);
+    },
+    forEach(callback) {
+      for (const [name, value] of Object.entries(headers))
+        if (value !== undefined) callback(text(value), name);
     },
   };
 }
@@ -138,6 +148,7 @@ export async function requestCapped(url: URL, init: CappedRequest): Promise<Capp
     };
     init.signal.addEventListener("abort", onAbort, { once: true });
     request.on("error", (error) => settle(() => reject(error)));
+    if (init.requestStarting) holdUntilStarted(request, init.requestStarting);
     request.end(body);
   });
 }

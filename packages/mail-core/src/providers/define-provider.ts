@@ -19,10 +19,12 @@ export interface RequestContext {
   /** 1 for the first attempt, 2 for the first retry, … */
   readonly attempt: number;
   /**
-   * For a transport with `announcesRequests`: await it once it holds a connection, just before the request
-   * goes out (it runs the caller's `beforeRequest`; a rejection means: do not send). Resolves at once otherwise.
+   * `send` awaits it once per request, at the last moment before the request's first byte leaves: after the
+   * SDK's own work and once a (pooled) connection is held. It runs the caller's `beforeRequest` (a queue marks
+   * the send as possibly accepted there), so a request that fails before it was sent nothing; a rejection
+   * means: do not send, and fails the attempt with its error. Calling it again is a no-op.
    */
-  readonly requestStarting?: () => Promise<void>;
+  readonly requestStarting: () => Promise<void>;
 }
 
 /** What a vendor said when it accepted a message. */
@@ -33,7 +35,7 @@ export interface SendResult {
 
 /** A provider's live connection to its vendor, made by `create` once per mailer. */
 export interface MailTransport {
-  /** Sends one message; throws a `MailError` on failure. */
+  /** Sends one message, awaiting `context.requestStarting()` just before the request leaves; throws a `MailError` on failure. */
   send(message: NormalizedMessage, context: RequestContext): Promise<SendResult>;
   /**
    * Sends several messages in one vendor request; one entry per message, in order: its `SendResult`, or
@@ -52,8 +54,6 @@ export interface MailTransport {
   verify(context: RequestContext): Promise<void>;
   /** Releases connections; optional. */
   close?(): Promise<void> | void;
-  /** Whether `send` awaits `context.requestStarting()` itself (after waiting for a pooled connection); else the core does, just before `send`. */
-  readonly announcesRequests?: boolean;
 }
 
 /** Everything the core needs to know about a provider; cheap to import, no vendor SDK inside. */

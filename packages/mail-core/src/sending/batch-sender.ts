@@ -39,9 +39,8 @@ function miscountError(provider: string, answers: number, messages: number): Mai
   );
 }
 
-/** The transport's `sendBatch`; the core runs `requestStarting` first unless the transport announces its requests. */
-async function batchRequest(link: ProviderLink, messages: NormalizedMessage[], context: RequestContext) {
-  if (!link.transport.announcesRequests) await context.requestStarting?.();
+/** The transport's `sendBatch`, which awaits `context.requestStarting()` itself as its request leaves. */
+function batchRequest(link: ProviderLink, messages: NormalizedMessage[], context: RequestContext) {
   return link.transport.sendBatch!(messages, context);
 }
 

@@ -62,9 +62,9 @@ export interface SendOptions {
   /** Most requests to each provider for this send, overriding `retry.attempts` (1: the caller, e.g. a queue, retries). */
   readonly attempts?: number;
   /**
-   * Awaited before each request goes to a vendor: just before the transport's `send`, or once a pooling
-   * transport holds a connection. A rejection fails that attempt with it, nothing sent (a queue marks a
-   * send as possibly accepted here).
+   * Awaited before each request goes to a vendor, at the last moment: once the provider holds a connection
+   * and before the request's first byte (a request that fails earlier never runs it). A rejection fails that
+   * attempt with it, nothing sent (a queue marks a send as possibly accepted here).
    */
   readonly beforeRequest?: () => Promise<void>;
 }

@@ -70,11 +70,19 @@ export function runAttempt<T>(
   // Why the attempt was aborted, kept for a signal first read after the abort: it is born aborted.
   let abortReason: MailError | undefined;
   let starting: Promise<void> | undefined;
+  // The caller's refusal, which fails the attempt as it is, whatever the transport or its SDK made of it.
+  let refusal: { readonly error: unknown } | undefined;
   const { beforeRequest } = options;
   const context: RequestContext = {
     attempt: options.attempt,
     // Once per attempt, however often a transport calls it.
-    requestStarting: () => (starting ??= beforeRequest ? beforeRequest() : Promise.resolve()),
+    requestStarting: () =>
+      (starting ??= beforeRequest
+        ? beforeRequest().catch((error: unknown) => {
+            refusal = { error };
+            throw error;
+          })
+        : Promise.resolve()),
     get signal() {
       if (controller === undefined) {
         controller = new AbortController();
@@ -125,7 +133,7 @@ export function runAttempt<T>(
         end();
         resolve(value);
       },
-      (error: unknown) => fail(abortReason ?? error),
+      (error: unknown) => fail(abortReason ?? (refusal ? refusal.error : error)),
     );
   });
 }

@@ -1,6 +1,6 @@
 import { MailError } from "../errors/mail-error.js";
 import { attachmentBytes, type NormalizedMessage } from "../message/message.js";
-import type { RequestContext, SendResult } from "../providers/define-provider.js";
+import type { SendResult } from "../providers/define-provider.js";
 import { emit, type SendStartEvent } from "./events.js";
 import type { SendReceipt } from "./mailer.js";
 import type { MailerSettings } from "./mailer-settings.js";
@@ -19,7 +19,7 @@ export interface SendRun {
   readonly attempts: number;
   /** The send's start event, when a hook listens. */
   readonly event: SendStartEvent | undefined;
-  /** The caller's `beforeRequest`. */
+  /** The caller's `beforeRequest`, which each attempt's transport awaits as `requestStarting`. */
   readonly beforeRequest: (() => Promise<void>) | undefined;
   /** How each attempt's request is made, when not by {@link sendAttempt} (`sendMany` batches them). */
   readonly route: SendRoute | undefined;
@@ -41,12 +41,6 @@ function noMessageIdError(provider: string): MailError {
   );
 }
 
-/** The transport's send; the core runs `requestStarting` first unless the transport announces its requests. */
-async function sendRequest(link: ProviderLink, message: NormalizedMessage, context: RequestContext) {
-  if (!link.transport.announcesRequests) await context.requestStarting?.();
-  return link.transport.send(message, context);
-}
-
 /** One attempt of `message` through `link` alone, under the run's signal and the mailer's timeout. */
 export function sendAttempt(
   link: ProviderLink,
@@ -55,7 +49,7 @@ export function sendAttempt(
   run: Pick<SendRun, "signal" | "beforeRequest">,
   settings: MailerSettings,
 ): Promise<SendResult> {
-  return runAttempt(link, (context) => sendRequest(link, message, context), {
+  return runAttempt(link, (context) => link.transport.send(message, context), {
     attempt,
     beforeRequest: run.beforeRequest,
     timeoutMs: settings.timeoutMs,

@@ -35,12 +35,14 @@ export function memoryProvider(id = "memory"): ProviderDefinition<MemoryConfig> 
       };
       return {
         async send(message, context) {
+          await context.requestStarting();
           const result = deliver(message, context.attempt);
           if (isMailError(result)) throw result;
           return result;
         },
         // A batch call as a vendor's: one answer per message, so `sendMany` takes its batch path in tests.
         async sendBatch(messages, context) {
+          await context.requestStarting();
           return messages.map((message) => deliver(message, context.attempt));
         },
         async verify() {},

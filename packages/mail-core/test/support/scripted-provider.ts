@@ -73,6 +73,7 @@ export function scripted(id: string, steps: readonly Step[] = [], options: Scrip
       if (options.createThrows !== undefined) throw options.createThrows;
       return {
         async send(message, context) {
+          await context.requestStarting();
           const request = { attempt: context.attempt, signal: context.signal, message };
           requests.push(request);
           const n = requests.length;

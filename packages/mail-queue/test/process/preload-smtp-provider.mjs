@@ -2,5 +2,6 @@
 // the test's workspace holds (an app installs @posse/mail-smtp beside the queue).
 import { registerProvider } from "@posse/mail-core/provider";
 import { smtpProvider } from "@posse/mail-smtp";
+import { traceMarks } from "./trace-marks.mjs";
 
-registerProvider(smtpProvider);
+registerProvider(traceMarks(smtpProvider));

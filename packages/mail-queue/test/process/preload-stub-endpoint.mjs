@@ -2,11 +2,14 @@
 // its endpoint pointed at the stub vendor (STUB_VENDOR_URL), so the CLI runs unchanged against the stub.
 import { registerProvider } from "@posse/mail-core/provider";
 import { postmarkProvider } from "@posse/mail-postmark";
+import { traceMarks } from "./trace-marks.mjs";
 
-registerProvider({
-  ...postmarkProvider,
-  configFromEnv: (values) => ({
-    ...postmarkProvider.configFromEnv(values),
-    endpoint: process.env.STUB_VENDOR_URL,
+registerProvider(
+  traceMarks({
+    ...postmarkProvider,
+    configFromEnv: (values) => ({
+      ...postmarkProvider.configFromEnv(values),
+      endpoint: process.env.STUB_VENDOR_URL,
+    }),
   }),
-});
+);

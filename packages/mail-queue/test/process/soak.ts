@@ -2,6 +2,9 @@
 // restarted mid-run. Shared by the CI test (small) and `npm run bench` (10,000 messages).
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createMailQueue, type MailJobInfo } from "../../src/index.js";
 
@@ -36,8 +39,15 @@ export interface SoakReport {
   readonly deadLetters: MailJobInfo[];
   /** Dead letters whose message the stub had in fact accepted (the kill came after the vendor's answer). */
   readonly deadButSent: number;
-  /** Dead letters as outcome-unknown whose request never reached the stub (marked too early). */
+  /** Dead letters as outcome-unknown: each one an operator's decision. */
+  readonly unknownOutcome: number;
+  /** Of those, the ones in flight at a kill: their request had begun to reach the stub (HTTP: its first body
+   * bytes; SMTP: its RCPT TO), so the outcome really was unknown. */
+  readonly inFlightAtKill: number;
+  /** Of those, the ones whose request never reached the stub (marked too early): `unknownOutcome − inFlightAtKill`. */
   readonly deadNeverRequested: number;
+  /** Of those, the ones whose worker was killed while it was writing the marker (no reply from Redis yet). */
+  readonly killedWhileMarking: number;
   /** SMTP only: transactions begun (MAIL FROM) and dropped before DATA, i.e. requests under way at a kill. */
   readonly abandonedTransactions?: number;
   readonly kills: number;
@@ -111,9 +121,12 @@ async function startVendor(options: SoakOptions): Promise<Stub> {
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const name = `soak-${process.pid}-${Date.now()}`;
   const stub = await startVendor(options);
+  // Each send's marker writes, appended by the workers (test/process/trace-marks.mjs).
+  const trace = join(tmpdir(), `${name}.marks`);
   const env = {
     ...process.env,
     ...stub.env,
+    SOAK_TRACE: trace,
     MAIL_FROM_ADDRESS: "app@example.com",
     MAIL_QUEUE_URL: options.redisUrl,
     MAIL_QUEUE_NAME: name,
@@ -142,7 +155,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       for (let j = i; j < Math.min(i + 200, options.messages); j++) {
         batch.push(
           queue.enqueue({
-            to: "ann@example.com",
+            // A recipient per message, so the SMTP stub knows which message a transaction carries from RCPT TO.
+            to: `ann+${j}@example.com`,
             subject: `m-${j}`,
             text: "soak",
             idempotencyKey: `soak-${j}`,
@@ -176,9 +190,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       accepted: [string, string | null, number][];
       absorbed: number;
       received: string[];
+      begun: string[];
       abandoned?: number;
     };
-    const requested = new Set(stats.received);
+    // What the stub saw begin: subjects over HTTP, recipients (`ann+N@…` for message m-N) over SMTP.
+    const requested = new Set(
+      stats.begun.map((seen) => (seen.startsWith("ann+") ? `m-${seen.slice(4, seen.indexOf("@"))}` : seen)),
+    );
     const acceptedCount = new Map<string, number>();
     for (const [subject] of stats.accepted) acceptedCount.set(subject, (acceptedCount.get(subject) ?? 0) + 1);
     const deadLetters = await queue.deadLetters({ start: 0, end: -1 });
@@ -197,9 +215,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       deadLetters,
       deadButSent: deadLetters.filter((info) => acceptedCount.has(`m-${info.idempotencyKey?.slice(5)}`))
         .length,
-      deadNeverRequested: deadLetters.filter(
-        (info) => info.error?.outcomeUnknown === true && !requested.has(`m-${info.idempotencyKey?.slice(5)}`),
-      ).length,
+      ...inFlightCounts(deadLetters, requested, existsSync(trace) ? readFileSync(trace, "utf8") : ""),
       ...(stats.abandoned === undefined ? {} : { abandonedTransactions: stats.abandoned }),
       kills,
       busiestSecond: busiestWindow(
@@ -215,7 +231,27 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     await queue.close();
     stub.child.kill("SIGTERM");
     await once(stub.child, "exit");
+    rmSync(trace, { force: true });
   }
+}
+
+/**
+ * The outcome-unknown dead letters, how many of them had reached the stub (in flight at a kill) or not, and of
+ * those not, how many were killed while their marker was being written (`trace`: a "marking" line, no "marked").
+ */
+function inFlightCounts(deadLetters: readonly MailJobInfo[], requested: ReadonlySet<string>, trace: string) {
+  const marked = new Set(
+    trace.split("\n").flatMap((line) => (line.endsWith(" marked") ? [line.slice(0, -7)] : [])),
+  );
+  const subject = (info: MailJobInfo) => `m-${info.idempotencyKey?.slice(5)}`;
+  const unknown = deadLetters.filter((info) => info.error?.outcomeUnknown === true);
+  const never = unknown.filter((info) => !requested.has(subject(info)));
+  return {
+    unknownOutcome: unknown.length,
+    inFlightAtKill: unknown.length - never.length,
+    deadNeverRequested: never.length,
+    killedWhileMarking: never.filter((info) => !marked.has(subject(info))).length,
+  };
 }
 
 /** One line for the log. */
@@ -233,7 +269,9 @@ export function describeReport(label: string, report: SoakReport, ratePerSecond:
   return (
     `${label}: ${report.messages} messages, ${report.kills} SIGKILLs, ${report.accepted} accepted, ` +
     `${report.duplicates} duplicates, ${report.absorbed} re-sends absorbed, ${report.deadLetters.length} dead-lettered ` +
-    `(${codes}; ${report.deadButSent} of them accepted by the vendor, ${report.deadNeverRequested} never requested${abandoned}), ${report.lost.length} lost; busiest 1 s window ` +
+    `(${codes}; ${report.deadButSent} of them accepted by the vendor${abandoned}), ${report.lost.length} lost; ` +
+    `unknown-outcome dead letters: ${report.unknownOutcome}, in flight at a kill: ${report.inFlightAtKill}, ` +
+    `never requested: ${report.deadNeverRequested} (${report.killedWhileMarking} killed while writing the marker); busiest 1 s window ` +
     `${report.busiestSecond} sends (limit ${ratePerSecond} per fixed 1 s window); ${report.perSecond} messages/s over ${report.seconds.toFixed(1)} s`
   );
 }

@@ -1,7 +1,8 @@
 // An SMTP vendor stub, run in its own process: plain SMTP on 127.0.0.1 (no AUTH, no STARTTLS) that answers
 // the end of DATA after 5-30 ms and records the acceptance. A message "reached the server" once the first
 // bytes of its DATA arrived (its Subject header is read from them). GET /stats on a second, HTTP port
-// returns { accepted: [[subject, key, ms]], absorbed: 0, received: [subject] }, like stub-vendor.mjs, and
+// returns { accepted: [[subject, key, ms]], absorbed: 0, received: [subject] }, like stub-vendor.mjs,
+// `begun`: the recipient of every transaction that reached RCPT TO (the soak gives each message its own), and
 // `abandoned`: transactions a client began (MAIL FROM) and dropped before DATA (a worker killed mid-request).
 // Prints {"port":SMTP,"statsPort":HTTP} on its first stdout line.
 import { createServer } from "node:http";
@@ -9,6 +10,7 @@ import { SMTPServer } from "smtp-server";
 
 const accepted = [];
 const received = [];
+const recipients = [];
 // Sessions with a transaction begun (MAIL FROM) whose DATA has not started; counted when the client drops.
 const begun = new Set();
 let abandoned = 0;
@@ -21,6 +23,10 @@ const smtp = new SMTPServer({
   logger: false,
   onMailFrom(_address, session, callback) {
     begun.add(session.id);
+    callback();
+  },
+  onRcptTo(address, _session, callback) {
+    recipients.push(address.address);
     callback();
   },
   onClose(session) {
@@ -52,7 +58,7 @@ smtp.on("error", () => {});
 const stats = createServer((request, response) => {
   if (request.method === "GET" && request.url === "/stats") {
     response.writeHead(200, { "content-type": "application/json" });
-    response.end(JSON.stringify({ accepted, absorbed: 0, received, abandoned }));
+    response.end(JSON.stringify({ accepted, absorbed: 0, received, begun: recipients, abandoned }));
     return;
   }
   response.writeHead(404).end();

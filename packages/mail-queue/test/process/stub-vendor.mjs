@@ -1,7 +1,9 @@
 // A Postmark-compatible vendor stub, run in its own process: POST /email accepts after 5-30 ms (or
 // STUB_DELAY_MS) and records the acceptance (a subject "status-NNN" is refused with that HTTP status);
-// GET /stats returns every acceptance and every request received. With HONOUR_KEYS=1 a second request with the same
-// X-Idempotency-Key is absorbed (answered with the first message id, not recorded again).
+// GET /stats returns every acceptance, every request received (its body complete) and every request begun
+// (its first body bytes arrived; a worker killed mid-request leaves one begun, not received). With
+// HONOUR_KEYS=1 a second request with the same X-Idempotency-Key is absorbed (answered with the first message
+// id, not recorded again).
 // Prints {"port":N} on its first stdout line.
 import { createServer } from "node:http";
 
@@ -9,6 +11,7 @@ const honourKeys = process.env.HONOUR_KEYS === "1";
 const fixedDelay = process.env.STUB_DELAY_MS ? Number(process.env.STUB_DELAY_MS) : undefined;
 const accepted = []; // [subject, key, ms since epoch]
 const received = []; // the subject of every request whose body arrived, accepted or not
+const begun = []; // the subject of every request whose first body bytes arrived
 const byKey = new Map();
 let absorbed = 0;
 let count = 0;
@@ -16,7 +19,13 @@ let count = 0;
 function readBody(request) {
   return new Promise((resolve, reject) => {
     const chunks = [];
-    request.on("data", (chunk) => chunks.push(chunk));
+    request.on("data", (chunk) => {
+      if (chunks.length === 0) {
+        const subject = /"Subject":"([^"]*)"/.exec(chunk.toString("utf8"))?.[1];
+        if (subject !== undefined) begun.push(subject);
+      }
+      chunks.push(chunk);
+    });
     request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     request.on("error", reject);
   });
@@ -25,7 +34,7 @@ function readBody(request) {
 const server = createServer(async (request, response) => {
   if (request.method === "GET" && request.url === "/stats") {
     response.writeHead(200, { "content-type": "application/json" });
-    response.end(JSON.stringify({ accepted, absorbed, received }));
+    response.end(JSON.stringify({ accepted, absorbed, received, begun }));
     return;
   }
   if (request.method !== "POST" || request.url !== "/email") {
