@@ -36,7 +36,7 @@ const transport = (config: Record<string, unknown> = {}) =>
   ) as Promise<Required<MailTransport>>;
 const normalized = (messages: MailMessage[]) =>
   messages.map((message) => normalizeMessage(message, parseAddress(CONTRACT_FROM, "from")));
-const context = () => ({ signal: new AbortController().signal, attempt: 1 });
+const context = () => ({ signal: new AbortController().signal, attempt: 1, requestStarting: async () => {} });
 const threeMessages = normalized([
   { to: "ann@example.com", subject: "One", text: "Hi Ann", idempotencyKey: "order-1" },
   { to: "Bob <bob@example.com>", subject: "Two", html: "<p>Hi Bob</p>", tags: ["welcome"] },

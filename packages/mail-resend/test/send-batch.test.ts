@@ -32,7 +32,7 @@ const transport = (config: Record<string, unknown> = {}) =>
   >;
 const normalized = (messages: MailMessage[]) =>
   messages.map((message) => normalizeMessage(message, parseAddress(CONTRACT_FROM, "from")));
-const context = () => ({ signal: new AbortController().signal, attempt: 1 });
+const context = () => ({ signal: new AbortController().signal, attempt: 1, requestStarting: async () => {} });
 const threeMessages = normalized([
   { to: "ann@example.com", subject: "One", text: "Hi Ann", headers: { "X-Entity-Ref-ID": "ref-1" } },
   { to: "Bob <bob@example.com>", subject: "Two", html: "<p>Hi Bob</p>", tags: ["welcome"] },
@@ -235,31 +235,6 @@ describe("resend batch", () => {
       });
     }
   });
-
-  it("runs sendMany's beforeRequest for the batch before it leaves, and sends nothing when it refuses", async () => {
-    const captured = answerBatch(200, { data: [{ id: IDS[0] }, { id: IDS[1] }] });
-    const mailer = await createContractMailer(resendProvider, { apiKey: API_KEY });
-    const two = [
-      { to: "ann@example.com", subject: "One", text: "Hi" },
-      { to: "carol@example.com", subject: "Two", text: "Hi" },
-    ];
-    const seen: { indexes: number[]; requests: number }[] = [];
-    const sent = await mailer.sendMany(two, {
-      beforeRequest: async (indexes) => {
-        seen.push({ indexes: [...indexes], requests: captured.length });
-      },
-    });
-    expect(seen).toEqual([{ indexes: [0, 1], requests: 0 }]);
-    expect(captured).toHaveLength(1);
-    expect(sent.map((result) => result.ok)).toEqual([true, true]);
-    const refused = await mailer.sendMany(two, {
-      beforeRequest: async () => {
-        throw new Error("not now");
-      },
-    });
-    expect(captured).toHaveLength(1);
-    expect(refused.map((result) => result.ok)).toEqual([false, false]);
-  });
 });
 
 describe("resend batch over a real socket", () => {
@@ -312,6 +287,32 @@ describe("resend batch over a real socket", () => {
       { code: "UNKNOWN", outcomeUnknown: true },
     ],
   ];
+
+  it("runs sendMany's beforeRequest for the batch before it leaves, and sends nothing when it refuses", async () => {
+    const vendor = await startLoopbackVendor(answering(200, { data: [{ id: IDS[0] }, { id: IDS[1] }] }));
+    vendors.push(vendor);
+    const mailer = await createContractMailer(resendProvider, { apiKey: API_KEY, endpoint: vendor.url });
+    const two = [
+      { to: "ann@example.com", subject: "One", text: "Hi" },
+      { to: "carol@example.com", subject: "Two", text: "Hi" },
+    ];
+    const seen: { indexes: number[]; requests: number }[] = [];
+    const sent = await mailer.sendMany(two, {
+      beforeRequest: async (indexes) => {
+        seen.push({ indexes: [...indexes], requests: vendor.stats.requests });
+      },
+    });
+    expect(seen).toEqual([{ indexes: [0, 1], requests: 0 }]);
+    expect(vendor.stats.requests).toBe(1);
+    expect(sent.map((result) => result.ok)).toEqual([true, true]);
+    const refused = await mailer.sendMany(two, {
+      beforeRequest: async () => {
+        throw new Error("not now");
+      },
+    });
+    expect(vendor.stats.requests).toBe(1);
+    expect(refused.map((result) => result.ok)).toEqual([false, false]);
+  });
 
   it.each(failures)("rejects with the error of %s (HTTP %i)", async (_, status, body, headers, expected) => {
     const vendor = await startLoopbackVendor(answering(status, body, headers));

@@ -61,8 +61,8 @@ export function batchProvider(id: string, options: BatchProviderOptions = {}) {
   };
   const transport: MailTransport = {
     async send(message, context) {
-      record("send", [message], context.attempt);
       await context.requestStarting();
+      record("send", [message], context.attempt);
       const result = await held([message], () => one(message, context.attempt));
       if (result instanceof MailError) throw result;
       return result;
@@ -71,8 +71,8 @@ export function batchProvider(id: string, options: BatchProviderOptions = {}) {
   };
   const batching: Partial<MailTransport> = {
     async sendBatch(messages, context) {
-      record("batch", messages, context.attempt);
       await context.requestStarting();
+      record("batch", messages, context.attempt);
       const thrown = options.batchThrows?.(++batchCalls);
       return held(messages, () => {
         if (thrown !== undefined) throw thrown;
