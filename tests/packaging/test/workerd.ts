@@ -14,7 +14,10 @@ import type { Readable } from "node:stream";
 import { build, type Plugin } from "esbuild";
 
 const PACKAGING = join(import.meta.dirname, "..");
-const workerdPackage = createRequire(import.meta.url)("workerd") as { default: string; compatibilityDate: string };
+const workerdPackage = createRequire(import.meta.url)("workerd") as {
+  default: string;
+  compatibilityDate: string;
+};
 const WORKERD = workerdPackage.default;
 /** The newest compatibility date this workerd supports; `nodejs_compat` is on by default from 2026-08-04. */
 export const COMPATIBILITY_DATE = workerdPackage.compatibilityDate;
