@@ -5,6 +5,7 @@ import {
   MailError,
   type Mailer,
 } from "@posse/mail-core";
+import { registerKnownVariables } from "@posse/mail-core/provider";
 import { locationFromEnv, readEnv as read } from "./location-from-env.js";
 import type { LogFormat } from "./logger.js";
 import {
@@ -15,7 +16,7 @@ import {
 } from "./mail-worker.js";
 import { workerSuppressionFromEnv } from "./suppression-from-env.js";
 
-/** The queue variables, read by {@link workerOptionsFromEnv}. */
+/** The variables the queue reads (its worker and CLIs), read by {@link workerOptionsFromEnv} and the CLIs. */
 export const QUEUE_ENV = [
   "MAIL_QUEUE_URL",
   "MAIL_QUEUE_NAME",
@@ -36,6 +37,9 @@ export const QUEUE_ENV = [
   "MAIL_SUPPRESSION_PREFIX",
   "MAIL_SUPPRESSION_HASH_SECRET",
 ] as const;
+
+// Known to the core once the queue is imported: createMailerFromEnv names a misspelling ("did you mean").
+registerKnownVariables(QUEUE_ENV);
 
 function wholeNumber(env: EnvSource, name: string): number | undefined {
   const value = read(env, name);
