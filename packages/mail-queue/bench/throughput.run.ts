@@ -32,15 +32,21 @@ async function startWorkers(
     const child = spawn(process.execPath, [...args], { env, stdio: ["ignore", "pipe", "inherit"] });
     children.push(child);
   }
+  // Read up to the ready line only: a worker's log (a line per job) is then drained unread, so the bench
+  // process does not spend the cores the workers share on scanning it.
   await Promise.all(
     children.map(
       (child) =>
         new Promise<void>((resolve) => {
           let out = "";
-          child.stdout!.on("data", (chunk) => {
+          const read = (chunk: Buffer) => {
             out += chunk;
-            if (out.includes(readyText)) resolve();
-          });
+            if (!out.includes(readyText)) return;
+            child.stdout!.off("data", read);
+            child.stdout!.resume();
+            resolve();
+          };
+          child.stdout!.on("data", read);
         }),
     ),
   );

@@ -1,6 +1,6 @@
 import { isMailError, MailError, type Mailer } from "@posse/mail-core";
 import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
-import { createClaims } from "./claims.js";
+import { type ClaimState, createClaims } from "./claims.js";
 import {
   closeOnThrow,
   connect,
@@ -203,15 +203,19 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
     const message = restoreMessage(job.data);
     // A vendor that honours the key absorbs a second send: re-sending is then safe whatever the policy.
     const resend = onUnknownOutcome === "resend" || (absorbsKeys && message.idempotencyKey !== undefined);
-    const claim = await claims.inspect(jobId, resend);
-    if (claim.state === "sent") return claim.result;
-    if (claim.state === "interrupted") throw new Refusal(interruptedSendError());
-    // Marked once the request is on its way (not while it waits for the mailer or a pooled connection).
-    let marked = false;
+    // A job run before (a retry, a stalled job) may have been sent: look before calling the mailer at all.
+    // A first run skips that round trip; the claim below still finds an earlier receipt or marker.
+    if (job.attemptsStarted > 1 || job.attemptsMade > 0) {
+      const claim = await claims.inspect(jobId, resend);
+      if (claim.state === "sent") return claim.result;
+      if (claim.state === "interrupted") throw new Refusal(interruptedSendError());
+    }
+    // Claimed once the request is on its way (not while it waits for the mailer or a pooled connection), and
+    // once per job: a failover's request gets the same answer.
+    let claiming: Promise<ClaimState> | undefined;
     const beforeRequest = async () => {
-      if (marked) return; // a failover's request: the job is marked already
-      marked = true;
-      if (!(await claims.mark(jobId, resend))) throw interruptedSendError();
+      const claim = await (claiming ??= claims.claim(jobId, resend));
+      if (claim.state !== "go") throw interruptedSendError();
     };
     let receipt: { provider: string; messageId: string };
     try {
@@ -219,6 +223,8 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
       const trace = job.data.trace;
       receipt = await (options.traceContext && trace ? options.traceContext.run(trace, send) : send());
     } catch (caught) {
+      const claim = await claiming?.catch(() => undefined);
+      if (claim?.state === "sent") return claim.result; // an earlier run sent it: nothing was requested now
       const error = toMailError(caught);
       if (error.outcomeUnknown && !resend) throw new Refusal(error);
       if (!error.outcomeUnknown) await claims.clear(jobId);
@@ -226,7 +232,9 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
       throw new Retry(error);
     }
     const result = { ...receipt, attempts: attempt };
-    await claims.sent(jobId, result);
+    // Not awaited: written on the connection BullMQ then completes the job on, so Redis has the receipt
+    // before the job's completion, and the job's slot is free one round trip sooner.
+    claims.sent(jobId, result).catch(() => undefined);
     return result;
   }
 
