@@ -34,6 +34,8 @@ export const QUEUE_ENV = [
   "MAIL_QUEUE_CLUSTER",
   "MAIL_QUEUE_ERROR_LOG_INTERVAL_MS",
   "MAIL_QUEUE_SUPPRESSION",
+  "MAIL_QUEUE_BATCH_SIZE",
+  "MAIL_QUEUE_BATCH_WAIT_MS",
   "MAIL_SUPPRESSION_PREFIX",
   "MAIL_SUPPRESSION_HASH_SECRET",
 ] as const;
@@ -70,6 +72,11 @@ export function workerOptionsFromEnv(env: EnvSource = process.env): {
   if (windowMs !== undefined && max === undefined) {
     throw new MailError("CONFIG", "MAIL_QUEUE_RATE_WINDOW_MS needs MAIL_QUEUE_RATE_LIMIT");
   }
+  const batchSize = wholeNumber(env, "MAIL_QUEUE_BATCH_SIZE");
+  const batchWaitMs = wholeNumber(env, "MAIL_QUEUE_BATCH_WAIT_MS");
+  if (batchWaitMs !== undefined && batchSize === undefined) {
+    throw new MailError("CONFIG", "MAIL_QUEUE_BATCH_WAIT_MS needs MAIL_QUEUE_BATCH_SIZE");
+  }
   const optional = <K extends string, V>(key: K, value: V | undefined) =>
     (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
   const idempotent = read(env, "MAIL_QUEUE_IDEMPOTENT_PROVIDERS");
@@ -78,6 +85,10 @@ export function workerOptionsFromEnv(env: EnvSource = process.env): {
       ...location,
       ...optional("concurrency", wholeNumber(env, "MAIL_QUEUE_CONCURRENCY")),
       ...optional("rateLimit", max === undefined ? undefined : { max, durationMs: windowMs ?? 1000 }),
+      ...optional(
+        "batch",
+        batchSize === undefined ? undefined : { size: batchSize, ...optional("waitMs", batchWaitMs) },
+      ),
       ...optional("onUnknownOutcome", policy as UnknownOutcomePolicy | undefined),
       ...optional(
         "idempotentProviders",
