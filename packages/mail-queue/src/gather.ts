@@ -16,8 +16,12 @@ export function gatherer<T, R>(
     const taken = group;
     group = [];
     call(taken.map((entry) => entry.item)).then(
-      (results) => taken.forEach((entry, i) => entry.resolve(results[i]!)),
-      (error: unknown) => taken.forEach((entry) => entry.reject(error)),
+      (results) => {
+        for (const [i, entry] of taken.entries()) entry.resolve(results[i]!);
+      },
+      (error: unknown) => {
+        for (const entry of taken) entry.reject(error);
+      },
     );
   };
   return (item) =>
