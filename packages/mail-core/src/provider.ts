@@ -17,6 +17,7 @@ export {
 export type { EnvFormat } from "./configuration/env-formats.js";
 export { type EnvSource, type EnvValues, type EnvVar, envValue } from "./configuration/env-values.js";
 export { parseProviderList } from "./configuration/resolve-provider.js";
+export { registerKnownVariables } from "./configuration/variable-registry.js";
 export {
   isMailError,
   MailError,

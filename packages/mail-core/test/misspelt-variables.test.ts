@@ -16,7 +16,7 @@ import {
   type MailError,
   resolveMailProvider,
 } from "../src/index.js";
-import { registerProvider } from "../src/provider.js";
+import { registerKnownVariables, registerProvider } from "../src/provider.js";
 import { findSecret } from "../src/testing/index.js";
 import { clearRegistry, fakeBuiltin, fakeDefinition } from "./support/provider-fakes.js";
 
@@ -27,7 +27,13 @@ beforeEach(() => {
   clearRegistry();
   for (const id of ALL) registerProvider(fakeBuiltin(id));
 });
-afterEach(clearRegistry);
+afterEach(() => {
+  clearRegistry();
+  // The names registered by a test (registerKnownVariables), gone as if its package was never imported.
+  (globalThis as Record<symbol, Map<string, unknown> | undefined>)[
+    Symbol.for("@posse/mail-core/known-variables")
+  ]?.clear();
+});
 
 async function configError(env: EnvSource): Promise<MailError> {
   const error = await createMailerFromEnv({ env, resolveFrom: [] }).then(
@@ -109,7 +115,6 @@ describe("misspelt variables in resolveMailProvider().problems and createMailerF
     ["BREVO_APY_KEY", "BREVO_API_KEY"],
     ["MAILJET_API_SECERT", "MAILJET_API_SECRET"],
     ["POSTMARK_WEBHOOK_USER_NAME", "POSTMARK_WEBHOOK_USERNAME"],
-    ["MAIL_QUEUE_CONCURENCY", "MAIL_QUEUE_CONCURRENCY"],
   ])("%s: did you mean %s?", (typo, known) => {
     const env = { MAIL_FROM_ADDRESS: FROM, MAIL_PROVIDER: "postmark", POSTMARK_API_TOKEN: "p", [typo]: "x" };
     expect(resolveMailProvider(env, { resolveFrom: [] })?.problems).toEqual([
@@ -167,12 +172,48 @@ describe("misspelt variables in resolveMailProvider().problems and createMailerF
   });
 });
 
+describe("variables another package registers (registerKnownVariables)", () => {
+  const configuredEnv = { MAIL_FROM_ADDRESS: FROM, MAIL_PROVIDER: "postmark", POSTMARK_API_TOKEN: "p" };
+  const QUEUE = ["MAIL_QUEUE_URL", "MAIL_QUEUE_CONCURRENCY", "ACME_JOBS_URL", "ACME_JOBS_WORKERS"];
+
+  it("names a misspelling of a registered name, with its did-you-mean, once the package registered them", () => {
+    const env = { ...configuredEnv, MAIL_QUEUE_CONCURENCY: "4", ACME_JOBS_WORKRES: "2", ACEM_JOBS_URL: "u" };
+    // The core holds no other package's names: before the registration, nothing to compare with.
+    expect(resolveMailProvider(env, { resolveFrom: [] })?.problems).toEqual([]);
+    registerKnownVariables(QUEUE);
+    expect(resolveMailProvider(env, { resolveFrom: [] })?.problems).toEqual([
+      { variable: "ACEM_JOBS_URL", problem: meant("ACEM_JOBS_URL", "ACME_JOBS_URL") },
+      { variable: "ACME_JOBS_WORKRES", problem: meant("ACME_JOBS_WORKRES", "ACME_JOBS_WORKERS") },
+      {
+        variable: "MAIL_QUEUE_CONCURENCY",
+        problem: meant("MAIL_QUEUE_CONCURENCY", "MAIL_QUEUE_CONCURRENCY"),
+      },
+    ]);
+    const set = { ...configuredEnv, ...Object.fromEntries(QUEUE.map((name) => [name, "x"])) };
+    expect(resolveMailProvider(set, { resolveFrom: [] })?.problems).toEqual([]);
+  });
+
+  it("keeps one group when the same names are registered again (the ESM and CommonJS builds both loaded)", () => {
+    registerKnownVariables(QUEUE);
+    const once = variableGroups(listProviders());
+    registerKnownVariables([...QUEUE].reverse());
+    expect(variableGroups(listProviders())).toEqual(once);
+  });
+
+  it.each([[[]], [["mail_queue_url"]], [["MAILQUEUEURL"]], [["MAIL_QUEUE_URL", ""]]])(
+    "refuses %o with a TypeError",
+    (names) => {
+      expect(() => registerKnownVariables(names)).toThrow(TypeError);
+    },
+  );
+});
+
 describe("names that are never flagged", () => {
   const configuredEnv = { MAIL_FROM_ADDRESS: FROM, MAIL_PROVIDER: "postmark", POSTMARK_API_TOKEN: "p" };
 
   it("every variable posse-mail reads, all set at once", () => {
     const names = variableGroups(listProviders()).flat();
-    expect(names).toEqual(expect.arrayContaining(["MAIL_QUEUE_URL", "POSTMARK_WEBHOOK_USERNAME"]));
+    expect(names).toEqual(expect.arrayContaining(["MAIL_RETRY_ATTEMPTS", "POSTMARK_WEBHOOK_USERNAME"]));
     const env = { ...Object.fromEntries(names.map((name) => [name, "x"])), ...configuredEnv };
     const problems = resolveMailProvider(env, { resolveFrom: [] })?.problems ?? [];
     expect(problems.filter((p) => p.problem.includes("not a variable posse-mail reads"))).toEqual([]);
@@ -217,7 +258,7 @@ describe("names that are never flagged", () => {
     expect(resolveMailProvider(env, { resolveFrom: [] })).toMatchObject({ configured: true, problems: [] });
   });
 
-  it("every variable name a package's source reads is one posse-mail knows", () => {
+  it("every variable name a package's source reads is one the core knows (a package that registers its own checks them)", () => {
     const packages = fileURLToPath(new URL("../..", import.meta.url));
     const groups = variableGroups(BUILTIN_PROVIDERS);
     const known = new Set(groups.flat());
@@ -233,8 +274,10 @@ describe("names that are never flagged", () => {
       } catch {
         continue;
       }
-      for (const file of files) {
-        const source = readFileSync(join(src, file), "utf8");
+      const sources = files.map((file) => readFileSync(join(src, file), "utf8"));
+      const registers = /\bregisterKnownVariables\b[^;]*from "@posse\/mail-core\/provider"/;
+      if (sources.some((source) => registers.test(source))) continue;
+      for (const source of sources) {
         for (const [, name] of source.matchAll(/"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)"/g)) read.add(name!);
         // sharedSecretWebhook reads <PREFIX>_WEBHOOK_USERNAME, _PASSWORD and, unless envBearer is false, _TOKEN.
         const bearer = !source.includes("envBearer: false");
@@ -246,7 +289,7 @@ describe("names that are never flagged", () => {
       }
     }
     const ours = [...read].filter((name) => prefixes.some((prefix) => name.startsWith(prefix)));
-    expect(ours).toEqual(expect.arrayContaining(["MAIL_QUEUE_SHUTDOWN_TIMEOUT_MS", "BREVO_WEBHOOK_TOKEN"]));
+    expect(ours).toEqual(expect.arrayContaining(["MAIL_RETRY_ATTEMPTS", "BREVO_WEBHOOK_TOKEN"]));
     expect(ours.filter((name) => !known.has(name))).toEqual([]);
   });
 });

@@ -164,6 +164,7 @@ const PROVIDER_AUTHOR: Surface = {
     "readProviderEnv",
     "refusePlainHttp",
     "refuseStaleTimestamp",
+    "registerKnownVariables",
     "registerProvider",
     "requestCapped",
     "requestCappedFetch",

@@ -1,5 +1,5 @@
 import { isMailError } from "@posse/mail-core";
-import { consoleLogger } from "./logger.js";
+import { cliLogger } from "./cli-logger.js";
 import { createMailWorkerFromEnv, workerOptionsFromEnv } from "./worker-from-env.js";
 
 function describe(error: unknown): string {
@@ -8,10 +8,10 @@ function describe(error: unknown): string {
 }
 
 // posse-mail-worker: sends a queue's messages through the provider the environment configures, logging one
-// line per job outcome (MAIL_QUEUE_LOG_FORMAT text or json). SIGTERM or SIGINT, also while Redis is not
+// line per job outcome with pino (MAIL_QUEUE_LOG_FORMAT text, through pino-pretty, or json). SIGTERM or SIGINT, also while Redis is not
 // ready yet: stop taking jobs, finish sends under way (up to MAIL_QUEUE_SHUTDOWN_TIMEOUT_MS), exit 0.
 async function main(): Promise<void> {
-  const logger = consoleLogger(workerOptionsFromEnv().logFormat);
+  const logger = cliLogger(workerOptionsFromEnv().logFormat);
   const worker = await createMailWorkerFromEnv({ worker: { logger } });
   const name = process.env.MAIL_QUEUE_NAME?.trim() || "mail";
   let stopping = false;
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     if (stopping) return; // closed while waiting for Redis: stop() exits 0
     throw error;
   }
-  logger.info({ queue: name, pid: process.pid }, "sending queue");
+  logger.info({ queue: name }, "sending queue");
 }
 
 main().catch((error: unknown) => {

@@ -27,6 +27,20 @@ export const DEFAULT_QUEUE_NAME = "mail";
 /** The default key prefix (a hash tag, for Redis Cluster). */
 export const DEFAULT_PREFIX = "{posse-mail}";
 
+/** Whether a parsed `redis://` URL (no TLS) leads to another machine (core's loopback rule). */
+export function inClearToAnotherMachine(url: URL): boolean {
+  return url.protocol === "redis:" && !isLoopbackAddress(url.hostname);
+}
+
+/**
+ * Whether keys starting with `prefix` hash by a tag in it (Redis Cluster's rule: the text between the first
+ * `{` and the next `}`, when not empty), so that they share one slot.
+ */
+export function hasHashTag(prefix: string): boolean {
+  const open = prefix.indexOf("{");
+  return open >= 0 && prefix.indexOf("}", open + 1) > open + 1;
+}
+
 /** Checks the location and fills in the defaults. */
 export function resolveLocation(location: QueueLocation): Required<Omit<QueueLocation, "allowPlaintext">> {
   const { url } = location;
@@ -39,11 +53,7 @@ export function resolveLocation(location: QueueLocation): Required<Omit<QueueLoc
   if (!parsed || (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:")) {
     throw new MailError("CONFIG", "the queue's url (MAIL_QUEUE_URL) must be a redis:// or rediss:// URL");
   }
-  if (
-    parsed.protocol === "redis:" &&
-    !isLoopbackAddress(parsed.hostname) &&
-    location.allowPlaintext !== true
-  ) {
+  if (inClearToAnotherMachine(parsed) && location.allowPlaintext !== true) {
     throw new MailError(
       "CONFIG",
       "the queue's url (MAIL_QUEUE_URL) is redis:// to another machine: its password and every message would cross the network in clear text; use rediss://, or set MAIL_QUEUE_ALLOW_PLAINTEXT=true (allowPlaintext) on a network you trust",
@@ -56,6 +66,12 @@ export function resolveLocation(location: QueueLocation): Required<Omit<QueueLoc
   const prefix = location.prefix ?? DEFAULT_PREFIX;
   if (prefix.length === 0 || prefix.includes(":")) {
     throw new MailError("CONFIG", "the queue prefix (MAIL_QUEUE_PREFIX) must be non-empty and without ':'");
+  }
+  if (location.cluster === true && !hasHashTag(prefix)) {
+    throw new MailError(
+      "CONFIG",
+      "the queue prefix (MAIL_QUEUE_PREFIX) must hold a {hash tag} on a Redis Cluster (the default {posse-mail} is one): a queue's keys must share a slot",
+    );
   }
   return { url, name, prefix, cluster: location.cluster === true };
 }

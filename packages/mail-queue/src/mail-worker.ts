@@ -1,6 +1,6 @@
 import { isMailError, MailError, type Mailer } from "@posse/mail-core";
 import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
-import { createClaims } from "./claims.js";
+import { type ClaimState, createClaims } from "./claims.js";
 import {
   closeOnThrow,
   connect,
@@ -12,6 +12,7 @@ import { connectionErrorLog } from "./connection-log.js";
 import { failureText, interruptedSendError } from "./dead-letter.js";
 import { type MailJobData, type MailJobResult, restoreMessage } from "./job-data.js";
 import { type JobOutcome, logJobOutcome } from "./job-log.js";
+import { type BatchOptions, sendAlone, sendBatched } from "./job-send.js";
 import type { MailQueueLogger } from "./logger.js";
 import type { TraceContextCarrier } from "./trace-context.js";
 
@@ -30,8 +31,14 @@ export interface QueueRateLimit {
 export interface MailWorkerOptions extends QueueLocation {
   /** Sends the messages; the worker calls it with one request per provider per job (the queue retries). */
   readonly mailer: Mailer;
-  /** Jobs worked on at once by this worker; default 10. */
+  /** Jobs worked on at once by this worker; default 10 (or `batch.size` when larger). */
   readonly concurrency?: number;
+  /**
+   * Take jobs in batches of up to `size`, each waiting up to `waitMs` (default 50) for the others, sent with
+   * one `mailer.sendMany` (one request per batch where the provider has a batch call); every job keeps its
+   * own outcome, retries, dead letter, idempotency key and send marker. Default: one `send` per job.
+   */
+  readonly batch?: BatchOptions;
   /** Global limit for the queue (every worker, every machine); set when the worker starts, removed if absent. */
   readonly rateLimit?: QueueRateLimit;
   /** Default `dead-letter` (at most once); `resend` is at least once. See the README. */
@@ -125,6 +132,8 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
   }
   for (const [field, value] of [
     ["concurrency", options.concurrency],
+    ["batch.size", options.batch?.size],
+    ["batch.waitMs", options.batch?.waitMs],
     ["rateLimit.max", options.rateLimit?.max],
     ["rateLimit.durationMs", options.rateLimit?.durationMs],
     ["connectionErrorIntervalMs", options.connectionErrorIntervalMs],
@@ -132,6 +141,13 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
     if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
       throw new MailError("CONFIG", `${field} must be a whole number of at least 1`);
     }
+  }
+  const concurrency = options.concurrency ?? Math.max(10, options.batch?.size ?? 0);
+  if (options.batch && options.batch.size > concurrency) {
+    throw new MailError(
+      "CONFIG",
+      "batch.size must not be more than concurrency (a batch is of jobs held at once)",
+    );
   }
   const idempotent = new Set(options.idempotentProviders ?? ["resend", "brevo"]);
   const absorbsKeys = mailer.providers.every((id) => idempotent.has(id));
@@ -149,6 +165,7 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
   );
   queue.on("error", () => undefined); // the worker's own listener reports connection trouble
   const claims = createClaims(redis, keyPrefix, (options.keepMarkerSeconds ?? 86_400) * 1000);
+  const send = options.batch ? sendBatched(mailer, options.batch) : sendAlone(mailer, options.traceContext);
 
   // Sends under way, so close() can wait for them up to its deadline.
   const inFlight = new Set<Promise<unknown>>();
@@ -203,30 +220,32 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
     const message = restoreMessage(job.data);
     // A vendor that honours the key absorbs a second send: re-sending is then safe whatever the policy.
     const resend = onUnknownOutcome === "resend" || (absorbsKeys && message.idempotencyKey !== undefined);
-    const claim = await claims.inspect(jobId, resend);
-    if (claim.state === "sent") return claim.result;
-    if (claim.state === "interrupted") throw new Refusal(interruptedSendError());
-    // Marked once the request is on its way (not while it waits for the mailer or a pooled connection).
-    let marked = false;
-    const beforeRequest = async () => {
-      if (marked) return; // a failover's request: the job is marked already
-      marked = true;
-      if (!(await claims.mark(jobId, resend))) throw interruptedSendError();
-    };
-    let receipt: { provider: string; messageId: string };
-    try {
-      const send = () => mailer.send(message, { attempts: 1, beforeRequest });
-      const trace = job.data.trace;
-      receipt = await (options.traceContext && trace ? options.traceContext.run(trace, send) : send());
-    } catch (caught) {
-      const error = toMailError(caught);
+    // A job run before (a retry, a stalled job) may have been sent: look before calling the mailer at all.
+    // A first run skips that round trip; the claim below still finds an earlier receipt or marker.
+    if (job.attemptsStarted > 1 || job.attemptsMade > 0) {
+      const claim = await claims.inspect(jobId, resend);
+      if (claim.state === "sent") return claim.result;
+      if (claim.state === "interrupted") throw new Refusal(interruptedSendError());
+    }
+    // Claimed once the request is on its way (not while it waits for the mailer or a pooled connection), and
+    // once per job: a failover's request gets the same answer.
+    let claiming: Promise<ClaimState> | undefined;
+    const claim = () => (claiming ??= claims.claim(jobId, resend));
+    const outcome = await send({ message, trace: job.data.trace, claim });
+    if (!outcome.ok) {
+      const claimed = await claiming?.catch(() => undefined);
+      if (claimed?.state === "sent") return claimed.result; // an earlier run sent it: nothing requested now
+      if (claimed?.state === "interrupted") throw new Refusal(interruptedSendError());
+      const error = toMailError(outcome.error);
       if (error.outcomeUnknown && !resend) throw new Refusal(error);
       if (!error.outcomeUnknown) await claims.clear(jobId);
       if (!error.retryable) throw new Refusal(error);
       throw new Retry(error);
     }
-    const result = { ...receipt, attempts: attempt };
-    await claims.sent(jobId, result);
+    const result = { ...outcome.receipt, attempts: attempt };
+    // Not awaited: written on the connection BullMQ then completes the job on, so Redis has the receipt
+    // before the job's completion, and the job's slot is free one round trip sooner.
+    claims.sent(jobId, result).catch(() => undefined);
     return result;
   }
 
@@ -236,7 +255,7 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
       new Worker<MailJobData, MailJobResult>(location.name, track, {
         connection: redis,
         prefix: location.prefix,
-        concurrency: options.concurrency ?? 10,
+        concurrency,
         lockDuration: options.lockDurationMs ?? 30_000,
         stalledInterval: options.stalledIntervalMs ?? 30_000,
         maxStalledCount: 3,

@@ -1,8 +1,7 @@
-import { isMailError, MailError } from "@posse/mail-core";
+import { isMailError } from "@posse/mail-core";
 import { deadLetterCommand, USAGE } from "./dead-letter-commands.js";
+import { locationFromEnv } from "./location-from-env.js";
 import { createMailQueue } from "./mail-queue.js";
-
-const optional = (value: string | undefined) => (value?.trim() ? value.trim() : undefined);
 
 // posse-mail-queue: an operator's tools for a queue's dead letters (list, show, redrive, remove).
 async function main(): Promise<number> {
@@ -11,17 +10,8 @@ async function main(): Promise<number> {
     console.error(USAGE.join("\n"));
     return 2;
   }
-  const url = optional(process.env.MAIL_QUEUE_URL);
-  if (url === undefined)
-    throw new MailError("CONFIG", "MAIL_QUEUE_URL is required (the queue's redis:// URL)");
-  const name = optional(process.env.MAIL_QUEUE_NAME);
-  const prefix = optional(process.env.MAIL_QUEUE_PREFIX);
-  const queue = createMailQueue({
-    url,
-    ...(name === undefined ? {} : { name }),
-    ...(prefix === undefined ? {} : { prefix }),
-    ...(process.env.MAIL_QUEUE_CLUSTER === "true" ? { cluster: true } : {}),
-  });
+  // The queue's location is read as the worker reads it (MAIL_QUEUE_ALLOW_PLAINTEXT, MAIL_QUEUE_CLUSTER too).
+  const queue = createMailQueue(locationFromEnv(process.env));
   try {
     const { lines, code } = await deadLetterCommand(queue, args);
     (code === 0 ? console.log : console.error)(lines.join("\n"));

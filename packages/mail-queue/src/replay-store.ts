@@ -1,8 +1,8 @@
 // `@posse/mail-queue/replay-store`: a webhook ReplayStore in Redis, shared by every process and function that
 // receives a vendor's posts. Loads ioredis only (no BullMQ).
 import { MailError, type ReplayStore } from "@posse/mail-core";
-import { isLoopbackAddress } from "@posse/mail-core/provider";
 import { connect } from "./connection.js";
+import { storeUrl } from "./store-url.js";
 
 /** Options of {@link redisReplayStore}. */
 export interface RedisReplayStoreOptions {
@@ -12,6 +12,8 @@ export interface RedisReplayStoreOptions {
   readonly prefix?: string;
   /** Allow `redis://` (no TLS) to a host that is not this machine, on a network you trust; default false, as the queue. */
   readonly allowPlaintext?: boolean;
+  /** The url names one node of a Redis Cluster (as the queue's `cluster`); each claim is one key. */
+  readonly cluster?: boolean;
 }
 
 /** A {@link ReplayStore} in Redis, with the connection it opened. */
@@ -23,29 +25,6 @@ export interface RedisReplayStore extends ReplayStore {
 /** The default key prefix. */
 export const DEFAULT_REPLAY_PREFIX = "{posse-mail}:replay:";
 
-/** The URL, when it is `rediss://`, or `redis://` to this machine (or `allowPlaintext`); CONFIG naming `url`, never it. */
-function checkUrl(url: unknown, allowPlaintext: boolean): string {
-  let parsed: URL | undefined;
-  try {
-    parsed = typeof url === "string" ? new URL(url) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  if (parsed?.protocol !== "redis:" && parsed?.protocol !== "rediss:") {
-    throw new MailError("CONFIG", "redisReplayStore: url must be a redis:// or rediss:// URL", {
-      field: "url",
-    });
-  }
-  if (parsed.protocol === "redis:" && !isLoopbackAddress(parsed.hostname) && !allowPlaintext) {
-    throw new MailError(
-      "CONFIG",
-      "redisReplayStore: url is redis:// to another machine, so its password would cross the network in clear text; use rediss://, or pass allowPlaintext: true on a network you trust",
-      { field: "url" },
-    );
-  }
-  return url as string;
-}
-
 /**
  * A {@link ReplayStore} in Redis: a claim is `SET key 1 NX PX ttl` (atomic: of any number of processes, one
  * wins), keeping is `SET key 1 PX ttl`, releasing `DEL`. Expired keys vanish by themselves, and nothing is ever
@@ -53,12 +32,12 @@ function checkUrl(url: unknown, allowPlaintext: boolean): string {
  * Redis cannot be reached a claim rejects after a few reconnects, and the webhook asks the vendor to post again.
  */
 export function redisReplayStore(options: RedisReplayStoreOptions): RedisReplayStore {
-  const url = checkUrl(options?.url, options?.allowPlaintext === true);
+  const url = storeUrl("redisReplayStore", options?.url, options?.allowPlaintext === true);
   const prefix = options.prefix ?? DEFAULT_REPLAY_PREFIX;
   if (typeof prefix !== "string") {
     throw new MailError("CONFIG", "redisReplayStore: prefix must be a string", { field: "prefix" });
   }
-  const { redis, close } = connect(url, "producer");
+  const { redis, close } = connect(url, "producer", options.cluster === true);
   const ttl = (ttlMs: number) => {
     if (!(Number.isFinite(ttlMs) && ttlMs > 0)) throw new RangeError("ttlMs must be a positive number");
     return Math.ceil(ttlMs);

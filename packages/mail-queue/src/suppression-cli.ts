@@ -1,12 +1,12 @@
 import { parseArgs } from "node:util";
 import {
-  createSuppressionList,
   isMailError,
   type SuppressionEntry,
   type SuppressionList,
   type SuppressionReason,
 } from "@posse/mail-core";
-import { redisSuppressionStore } from "./suppression/redis-suppression-store.js";
+import { locationFromEnv } from "./location-from-env.js";
+import { redisSuppressionFromEnv } from "./suppression-from-env.js";
 
 // posse-mail-suppression: look up and change the suppression list kept in the queue's Redis.
 // Exit 0 done, 1 not found or failed, 2 a usage error.
@@ -17,7 +17,8 @@ const USAGE = `usage: posse-mail-suppression <command>
   add <address> [--reason manual|hard-bounce|complaint|unsubscribe] [--note <text>]
   remove <address> [--by <name>] [--note <text>]   lifts it; the removal is recorded
   removals                      every removal recorded, oldest first
-environment: MAIL_QUEUE_URL (required), MAIL_SUPPRESSION_PREFIX, MAIL_SUPPRESSION_HASH_SECRET`;
+environment: MAIL_QUEUE_URL (required), MAIL_QUEUE_ALLOW_PLAINTEXT, MAIL_QUEUE_CLUSTER,
+  MAIL_SUPPRESSION_PREFIX, MAIL_SUPPRESSION_HASH_SECRET`;
 
 const REASONS: readonly SuppressionReason[] = ["manual", "hard-bounce", "complaint", "unsubscribe"];
 
@@ -61,16 +62,14 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const url = process.env.MAIL_QUEUE_URL?.trim();
-  if (!url) throw new UsageError("MAIL_QUEUE_URL is required (the queue's redis:// URL)");
-  const prefix = process.env.MAIL_SUPPRESSION_PREFIX?.trim() || undefined;
-  const secret = process.env.MAIL_SUPPRESSION_HASH_SECRET || undefined;
-  const store = redisSuppressionStore({ url, ...(prefix && { prefix }) });
+  if (!process.env.MAIL_QUEUE_URL?.trim())
+    throw new UsageError("MAIL_QUEUE_URL is required (the queue's redis:// URL)");
+  // The list the worker checks with MAIL_QUEUE_SUPPRESSION=redis: same variables, same reading.
+  const suppression = redisSuppressionFromEnv(process.env, locationFromEnv(process.env));
   try {
-    const list = createSuppressionList({ store, ...(secret && { hashAddresses: { secret } }) });
-    return await run(list, command, rest);
+    return await run(suppression.check.list, command, rest);
   } finally {
-    await store.close();
+    await suppression.close();
   }
 }
 

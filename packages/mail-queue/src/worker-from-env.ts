@@ -3,7 +3,10 @@ import {
   createMailerFromEnv,
   type EnvSource,
   MailError,
+  type Mailer,
 } from "@posse/mail-core";
+import { registerKnownVariables } from "@posse/mail-core/provider";
+import { locationFromEnv, readEnv as read } from "./location-from-env.js";
 import type { LogFormat } from "./logger.js";
 import {
   createMailWorker,
@@ -11,8 +14,9 @@ import {
   type MailWorkerOptions,
   type UnknownOutcomePolicy,
 } from "./mail-worker.js";
+import { workerSuppressionFromEnv } from "./suppression-from-env.js";
 
-/** The queue variables, read by {@link workerOptionsFromEnv}. */
+/** The variables the queue reads (its worker and CLIs), read by {@link workerOptionsFromEnv} and the CLIs. */
 export const QUEUE_ENV = [
   "MAIL_QUEUE_URL",
   "MAIL_QUEUE_NAME",
@@ -29,12 +33,15 @@ export const QUEUE_ENV = [
   "MAIL_QUEUE_ALLOW_PLAINTEXT",
   "MAIL_QUEUE_CLUSTER",
   "MAIL_QUEUE_ERROR_LOG_INTERVAL_MS",
+  "MAIL_QUEUE_SUPPRESSION",
+  "MAIL_QUEUE_BATCH_SIZE",
+  "MAIL_QUEUE_BATCH_WAIT_MS",
+  "MAIL_SUPPRESSION_PREFIX",
+  "MAIL_SUPPRESSION_HASH_SECRET",
 ] as const;
 
-function read(env: EnvSource, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
-}
+// Known to the core once the queue is imported: createMailerFromEnv names a misspelling ("did you mean").
+registerKnownVariables(QUEUE_ENV);
 
 function wholeNumber(env: EnvSource, name: string): number | undefined {
   const value = read(env, name);
@@ -45,15 +52,13 @@ function wholeNumber(env: EnvSource, name: string): number | undefined {
   return Number(value);
 }
 
-/** Worker options (without the mailer) from `MAIL_QUEUE_*`, and the shutdown deadline. */
+/** Worker options (without the mailer) from `MAIL_QUEUE_*`, the shutdown deadline and the log format. */
 export function workerOptionsFromEnv(env: EnvSource = process.env): {
   options: Omit<MailWorkerOptions, "mailer">;
   shutdownTimeoutMs: number;
   logFormat: LogFormat;
 } {
-  const url = read(env, "MAIL_QUEUE_URL");
-  if (url === undefined)
-    throw new MailError("CONFIG", "MAIL_QUEUE_URL is required (the queue's redis:// URL)");
+  const location = locationFromEnv(env);
   const policy = read(env, "MAIL_QUEUE_ON_UNKNOWN_OUTCOME");
   if (policy !== undefined && policy !== "resend" && policy !== "dead-letter") {
     throw new MailError("CONFIG", 'MAIL_QUEUE_ON_UNKNOWN_OUTCOME must be "resend" or "dead-letter"');
@@ -67,18 +72,23 @@ export function workerOptionsFromEnv(env: EnvSource = process.env): {
   if (windowMs !== undefined && max === undefined) {
     throw new MailError("CONFIG", "MAIL_QUEUE_RATE_WINDOW_MS needs MAIL_QUEUE_RATE_LIMIT");
   }
+  const batchSize = wholeNumber(env, "MAIL_QUEUE_BATCH_SIZE");
+  const batchWaitMs = wholeNumber(env, "MAIL_QUEUE_BATCH_WAIT_MS");
+  if (batchWaitMs !== undefined && batchSize === undefined) {
+    throw new MailError("CONFIG", "MAIL_QUEUE_BATCH_WAIT_MS needs MAIL_QUEUE_BATCH_SIZE");
+  }
   const optional = <K extends string, V>(key: K, value: V | undefined) =>
     (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
   const idempotent = read(env, "MAIL_QUEUE_IDEMPOTENT_PROVIDERS");
   return {
     options: {
-      url,
-      ...optional("name", read(env, "MAIL_QUEUE_NAME")),
-      ...optional("prefix", read(env, "MAIL_QUEUE_PREFIX")),
-      ...optional("allowPlaintext", read(env, "MAIL_QUEUE_ALLOW_PLAINTEXT") === "true" ? true : undefined),
-      ...optional("cluster", read(env, "MAIL_QUEUE_CLUSTER") === "true" ? true : undefined),
+      ...location,
       ...optional("concurrency", wholeNumber(env, "MAIL_QUEUE_CONCURRENCY")),
       ...optional("rateLimit", max === undefined ? undefined : { max, durationMs: windowMs ?? 1000 }),
+      ...optional(
+        "batch",
+        batchSize === undefined ? undefined : { size: batchSize, ...optional("waitMs", batchWaitMs) },
+      ),
       ...optional("onUnknownOutcome", policy as UnknownOutcomePolicy | undefined),
       ...optional(
         "idempotentProviders",
@@ -93,24 +103,42 @@ export function workerOptionsFromEnv(env: EnvSource = process.env): {
   };
 }
 
+/** Options of {@link createMailWorkerFromEnv}: those of `createMailerFromEnv` (`suppression` too), and `worker`. */
+export type MailWorkerFromEnvOptions = Omit<CreateMailerFromEnvOptions, "retry"> & {
+  /** Worker options over those `MAIL_QUEUE_*` gives (backoff, random, logger, …). */
+  readonly worker?: Partial<Omit<MailWorkerOptions, "mailer">>;
+};
+
 /**
  * A worker from the environment: the mailer `createMailerFromEnv` builds (same variables, with the
- * queue owning retries) and the queue from `MAIL_QUEUE_*`. Closing the worker closes the mailer.
+ * queue owning retries; the `suppression` option, else `MAIL_QUEUE_SUPPRESSION=redis`'s list in the
+ * queue's Redis) and the queue from `MAIL_QUEUE_*`. Closing the worker closes the mailer (and that list's store).
  */
 export async function createMailWorkerFromEnv(
-  options: Omit<CreateMailerFromEnvOptions, "retry"> & {
-    /** Worker options over those `MAIL_QUEUE_*` gives (backoff, random, …). */
-    readonly worker?: Partial<Omit<MailWorkerOptions, "mailer">>;
-  } = {},
+  options: MailWorkerFromEnvOptions = {},
 ): Promise<MailWorker & { readonly shutdownTimeoutMs: number }> {
   const { worker: overrides, ...mailerOptions } = options;
-  const { options: queueOptions, shutdownTimeoutMs } = workerOptionsFromEnv(options.env ?? process.env);
-  const mailer = await createMailerFromEnv({ ...mailerOptions, retry: { attempts: 1 } });
+  const env = options.env ?? process.env;
+  const { options: queueOptions, shutdownTimeoutMs } = workerOptionsFromEnv(env);
+  const location = { ...queueOptions, ...overrides };
+  const fromEnv = options.suppression ? undefined : workerSuppressionFromEnv(env, location);
+  let mailer: Mailer;
+  try {
+    mailer = await createMailerFromEnv({
+      ...mailerOptions,
+      ...(fromEnv && { suppression: fromEnv.check }),
+      retry: { attempts: 1 },
+    });
+  } catch (error) {
+    await fromEnv?.close();
+    throw error;
+  }
   let worker: MailWorker;
   try {
-    worker = createMailWorker({ ...queueOptions, ...overrides, mailer });
+    worker = createMailWorker({ ...location, mailer });
   } catch (error) {
     await mailer.close();
+    await fromEnv?.close();
     throw error;
   }
   return {
@@ -126,6 +154,7 @@ export async function createMailWorkerFromEnv(
       });
       await Promise.race([mailer.close(), left]);
       clearTimeout(timer);
+      await fromEnv?.close();
     },
   };
 }

@@ -80,7 +80,7 @@ describe("posse-mail-worker", () => {
         expect(await states(queue, ids)).toEqual(["completed", "completed"]);
         expect((await queue.job(ids[0]!))?.result).toMatchObject({ provider: "postmark", attempts: 1 });
         expect((await queue.job(late))?.state).toBe("waiting");
-        expect(cli.output()).toContain(`finishing sends under way signal=${signal}`);
+        expect(cli.output()).toContain(`finishing sends under way {"signal":"${signal}"}`);
         expect(cli.output()).toContain("stopped");
       } finally {
         cli.child.kill("SIGKILL");

@@ -1,6 +1,8 @@
-import type { Mailer, SendOptions } from "@posse/mail-core";
+import { createMailer, type Mailer, type NormalizedMessage, type SendOptions } from "@posse/mail-core";
+import { memoryProvider } from "@posse/mail-core/testing";
 import { startRedis, type TestRedis } from "@posse/test-tools";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { jobIdForKey } from "../src/index.js";
 import { type Fixture, fixture, settled } from "./support/queue-fixture.js";
 
 let redis: TestRedis;
@@ -132,5 +134,77 @@ describe("a worker stopped while sending", () => {
     expect((await queue.job(id))?.state).toBe("completed");
     expect(mailer.sent.map((m) => m.subject)).toEqual(["Hi"]);
     expect((await queue.job(later))?.state).toBe("waiting");
+  });
+});
+
+describe("a job's first run that finds its id claimed already", () => {
+  /** The queue, and the claim of the job the key `order-1` will get set to `value` before it is enqueued. */
+  async function claimed(value: string) {
+    const queue = f.queue();
+    const id = jobIdForKey("order-1");
+    await f.redis().set(`{posse-mail}:${f.name}:posse-claim:${id}`, value, "PX", 60_000);
+    return { queue, id };
+  }
+  const keyed = { ...message, idempotencyKey: "order-1" };
+
+  it("completes with the receipt an earlier job of that id left (it outlived the job), requesting nothing", async () => {
+    f = fixture(redis.url);
+    const earlier = { provider: "memory", messageId: "memory-earlier", attempts: 1 };
+    const { queue, id } = await claimed(JSON.stringify(earlier));
+    const mailer = await f.mailer();
+    await f.worker(mailer);
+    await queue.enqueue(keyed);
+    expect(await settled(queue, id)).toMatchObject({ state: "completed", result: earlier });
+    expect(mailer.sent).toHaveLength(0);
+  });
+
+  it("is dead-lettered without a request when another run is sending it", async () => {
+    f = fixture(redis.url);
+    const { queue, id } = await claimed("sending");
+    const mailer = await f.mailer();
+    await f.worker(mailer);
+    await queue.enqueue(keyed);
+    const dead = await settled(queue, id);
+    expect(dead).toMatchObject({ state: "dead-lettered", error: { code: "UNKNOWN", outcomeUnknown: true } });
+    expect(dead.error?.message).toContain("may have accepted it");
+    expect(mailer.sent).toHaveLength(0);
+  });
+
+  it("sends through no provider of a failover chain once another run claimed the job meanwhile (a lost lock)", async () => {
+    f = fixture(redis.url);
+    const queue = f.queue();
+    const id = jobIdForKey("order-1");
+    const outboxes: NormalizedMessage[][] = [[], []];
+    const chain = await createMailer({
+      from: "app@example.com",
+      providers: ["a", "b"].map((name, i) => ({
+        definition: memoryProvider(name),
+        config: { outbox: outboxes[i]! },
+      })),
+    });
+    const client = f.redis();
+    // The other run marks the job after this run started it and before its first request.
+    const racing = Object.assign(Object.create(chain), {
+      send: async (input: Parameters<Mailer["send"]>[0], options?: SendOptions) => {
+        await client.set(`{posse-mail}:${f.name}:posse-claim:${id}`, "sending", "PX", 60_000);
+        return chain.send(input, options);
+      },
+    }) as Mailer;
+    await f.worker(racing);
+    await queue.enqueue(keyed);
+    const dead = await settled(queue, id);
+    expect(dead).toMatchObject({ state: "dead-lettered", error: { code: "UNKNOWN", outcomeUnknown: true } });
+    expect(outboxes).toEqual([[], []]);
+    await chain.close();
+  });
+
+  it('is sent with onUnknownOutcome "resend"', async () => {
+    f = fixture(redis.url);
+    const { queue, id } = await claimed("sending");
+    const mailer = await f.mailer();
+    await f.worker(mailer, { onUnknownOutcome: "resend" });
+    await queue.enqueue(keyed);
+    expect((await settled(queue, id)).state).toBe("completed");
+    expect(mailer.sent).toHaveLength(1);
   });
 });

@@ -94,10 +94,25 @@ describe("the redis suppression store", () => {
     expect(await other.get("ann@example.com")).toMatchObject({ reason: "complaint", provider: "sendgrid" });
   });
 
-  it("refuses a URL that is not redis://", () => {
-    expect(() => redisSuppressionStore({ url: "http://127.0.0.1:6379" })).toThrow(
-      "the suppression store's url must be a redis:// or rediss:// URL",
+  it("refuses a URL that is not redis://, and redis:// to another machine unless allowPlaintext, as the queue", () => {
+    const refused = (url: string, message: string) =>
+      expect(() => redisSuppressionStore({ url })).toThrow(
+        expect.objectContaining({ code: "CONFIG", field: "url", message }),
+      );
+    refused("http://127.0.0.1:6379", "redisSuppressionStore: url must be a redis:// or rediss:// URL");
+    refused(
+      "redis://:pw-9d2a@db.example.com:6379",
+      "redisSuppressionStore: url is redis:// to another machine, so its password would cross the network in clear text; use rediss://, or pass allowPlaintext: true on a network you trust",
     );
+  });
+
+  it("with allowPlaintext takes redis:// to a host that is not this machine by core's rule (0.0.0.0)", async () => {
+    const url = redis.url.replace("127.0.0.1", "0.0.0.0");
+    expect(() => redisSuppressionStore({ url })).toThrow(expect.objectContaining({ code: "CONFIG" }));
+    const store = redisSuppressionStore({ url, allowPlaintext: true, prefix: "{t-plain}:suppression" });
+    opened.push(store);
+    await store.put(entry("ann@example.com", 0));
+    expect(await store.find(["ann@example.com"])).toEqual([entry("ann@example.com", 0)]);
   });
 });
 

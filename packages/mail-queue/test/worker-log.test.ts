@@ -1,5 +1,6 @@
-// The posse-mail-worker CLI's log in real child processes: one line per job outcome (text by default,
-// JSON lines with MAIL_QUEUE_LOG_FORMAT=json), throttled connection errors, never a secret or the message.
+// The posse-mail-worker CLI's log (pino) in real child processes: one line per job outcome (pino-pretty's
+// text by default, pino's JSON lines with MAIL_QUEUE_LOG_FORMAT=json), throttled connection errors, never a
+// secret or the message.
 
 import { startRedis, type TestRedis } from "@posse/test-tools";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -30,12 +31,28 @@ function workerEnv(stubUrl: string, name: string, extra: Record<string, string> 
 
 const secretText = "the secret body 5e1d";
 const message = { to: "ann@example.com", text: secretText };
-/** Durations vary: the lines are compared with `durationMs=<n>` (text) or any number (JSON). */
-const normalized = (output: string) =>
-  output
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => line.replace(/durationMs=\d+/, "durationMs=<n>"));
+
+/**
+ * pino-pretty's line, `[2026-12-07 17:45:44.549] INFO (posse-mail-worker/4242): sent {"jobId":…}`, as
+ * `{ level, msg, ...fields }`, once its time and pid are checked (durations vary: any number).
+ */
+function textLine(line: string, pid: number): Record<string, unknown> {
+  const parts =
+    /^\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3})\] (INFO|WARN|ERROR) \(posse-mail-worker\/(\d+)\): ([^{]+?)(?: (\{.*\}))?$/.exec(
+      line,
+    );
+  if (!parts) throw new Error(`not a pino-pretty line: ${line}`);
+  expect(Number(parts[3])).toBe(pid);
+  const fields = JSON.parse(parts[5] ?? "{}") as Record<string, unknown>;
+  if ("durationMs" in fields) expect(fields.durationMs).toEqual(expect.any(Number));
+  return {
+    level: parts[2]!.toLowerCase(),
+    msg: parts[4],
+    ...fields,
+    ...("durationMs" in fields && { durationMs: 0 }),
+  };
+}
+const lines = (text: string) => text.split("\n").filter(Boolean);
 
 async function runOutcomes(format: "text" | "json") {
   const stub = await startStub(false, 5);
@@ -51,7 +68,8 @@ async function runOutcomes(format: "text" | "json") {
     await until(() => cli.stdout().includes(sent) && cli.stderr().includes(refused));
     cli.child.kill("SIGTERM");
     const { code } = await cli.exit;
-    return { code, stdout: cli.stdout(), stderr: cli.stderr(), ids: { sent, refused, down } };
+    const ids = { sent, refused, down };
+    return { code, stdout: cli.stdout(), stderr: cli.stderr(), ids, pid: cli.child.pid! };
   } finally {
     cli.child.kill("SIGKILL");
     await queue.close();
@@ -60,39 +78,55 @@ async function runOutcomes(format: "text" | "json") {
 }
 
 describe("posse-mail-worker's log", () => {
-  it("prints one line per job outcome: sent on stdout, retrying and dead-lettered on stderr", async () => {
-    const { code, stdout, stderr, ids } = await runOutcomes("text");
+  it("prints one human-readable pino-pretty line per job outcome: sent on stdout, retrying and dead-lettered on stderr", async () => {
+    const { code, stdout, stderr, ids, pid } = await runOutcomes("text");
     expect(code).toBe(0);
-    const lines = normalized(stdout);
-    expect(lines[0]).toMatch(/^posse-mail-worker: sending queue queue=log-text pid=\d+$/);
-    expect(lines.slice(1)).toEqual([
-      `posse-mail-worker: sent jobId=${ids.sent} provider=postmark messageId=stub-1 attempts=1 durationMs=<n>`,
-      "posse-mail-worker: finishing sends under way signal=SIGTERM",
-      "posse-mail-worker: stopped",
+    const parse = (text: string) => lines(text).map((line) => textLine(line, pid));
+    const took = { durationMs: 0 };
+    expect(parse(stdout)).toEqual([
+      { level: "info", msg: "sending queue", queue: "log-text" },
+      {
+        level: "info",
+        msg: "sent",
+        jobId: ids.sent,
+        provider: "postmark",
+        messageId: "stub-1",
+        attempts: 1,
+        ...took,
+      },
+      { level: "info", msg: "finishing sends under way", signal: "SIGTERM" },
+      { level: "info", msg: "stopped" },
     ]);
-    expect(normalized(stderr).sort()).toEqual(
+    const failure = (level: string, msg: string, jobId: string, attempts: number, code: string) => ({
+      level,
+      msg,
+      jobId,
+      provider: "postmark",
+      attempts,
+      code,
+      ...took,
+    });
+    const byOrder = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+      `${a.jobId}${a.attempts}`.localeCompare(`${b.jobId}${b.attempts}`);
+    expect(parse(stderr).sort(byOrder)).toEqual(
       [
-        `posse-mail-worker: dead-lettered jobId=${ids.refused} provider=postmark attempts=1 code=REJECTED durationMs=<n>`,
-        `posse-mail-worker: retrying jobId=${ids.down} provider=postmark attempts=1 code=UNAVAILABLE durationMs=<n>`,
-        `posse-mail-worker: dead-lettered jobId=${ids.down} provider=postmark attempts=2 code=UNAVAILABLE durationMs=<n>`,
-      ].sort(),
+        failure("error", "dead-lettered", ids.refused, 1, "REJECTED"),
+        failure("warn", "retrying", ids.down, 1, "UNAVAILABLE"),
+        failure("error", "dead-lettered", ids.down, 2, "UNAVAILABLE"),
+      ].sort(byOrder),
     );
     for (const secret of [TOKEN, PASSWORD, secretText, "ann@example.com"])
       expect(stdout + stderr).not.toContain(secret);
   });
 
-  it("with MAIL_QUEUE_LOG_FORMAT=json prints JSON lines with pino's level, time and msg", async () => {
-    const { code, stdout, stderr, ids } = await runOutcomes("json");
+  it("with MAIL_QUEUE_LOG_FORMAT=json prints pino's JSON lines (level by name, time, pid, hostname, name, msg)", async () => {
+    const { code, stdout, stderr, ids, pid } = await runOutcomes("json");
     expect(code).toBe(0);
-    const parse = (text: string) =>
-      text
-        .split("\n")
-        .filter(Boolean)
-        .map((line) => JSON.parse(line) as Record<string, unknown>);
-    const any = { time: expect.any(Number) };
+    const parse = (text: string) => lines(text).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const any = { time: expect.any(Number), pid, hostname: expect.any(String), name: "posse-mail-worker" };
     const took = { durationMs: expect.any(Number) };
     expect(parse(stdout)).toEqual([
-      { level: "info", ...any, msg: "sending queue", queue: "log-json", pid: expect.any(Number) },
+      { level: "info", ...any, msg: "sending queue", queue: "log-json" },
       {
         level: "info",
         ...any,
@@ -141,20 +175,17 @@ describe("posse-mail-worker's log", () => {
       cli.child.kill("SIGTERM");
       const { code, signal } = await cli.exit;
       expect({ code, signal }).toEqual({ code: 0, signal: null });
-      const lines = cli.stderr().split("\n").filter(Boolean);
-      expect(lines[0]).toBe(
-        "posse-mail-worker: redis connection failed code=WRONGPASS count=1 intervalMs=1000",
-      );
-      for (const line of lines.slice(1))
-        expect(line).toMatch(
-          /^posse-mail-worker: redis connection failed code=WRONGPASS count=\d+ intervalMs=1000$/,
-        );
+      const pid = cli.child.pid!;
+      const errors = lines(cli.stderr()).map((line) => textLine(line, pid));
+      const refused = { level: "error", msg: "redis connection failed", code: "WRONGPASS", intervalMs: 1000 };
+      expect(errors[0]).toEqual({ ...refused, count: 1 });
+      for (const line of errors.slice(1)) expect(line).toEqual({ ...refused, count: expect.any(Number) });
       // ioredis retries many times a second; one line per second at most (plus the first).
-      expect(lines.length).toBeLessThanOrEqual(2 + Math.floor((Date.now() - started) / 1000));
+      expect(errors.length).toBeLessThanOrEqual(2 + Math.floor((Date.now() - started) / 1000));
       expect(ranMs).toBeGreaterThanOrEqual(1000);
-      expect(cli.stdout().split("\n").filter(Boolean)).toEqual([
-        "posse-mail-worker: finishing sends under way signal=SIGTERM",
-        "posse-mail-worker: stopped",
+      expect(lines(cli.stdout()).map((line) => textLine(line, pid))).toEqual([
+        { level: "info", msg: "finishing sends under way", signal: "SIGTERM" },
+        { level: "info", msg: "stopped" },
       ]);
       expect(cli.stdout() + cli.stderr()).not.toContain("wrong-pw-5c2e");
     } finally {

@@ -1,29 +1,15 @@
 import type { EnvVar } from "./env-values.js";
+import { registeredVariables } from "./variable-registry.js";
 
-// Every variable posse-mail reads that no provider's `env` declares, grouped by whose they are. A test
-// scans each package's sources for the names they read and fails on one missing here.
+// Every variable the core and the first-party providers read that no provider's `env` declares, grouped by
+// whose they are. Other packages (the queue) register theirs (registerKnownVariables). A test scans each
+// package's sources for the names they read and fails on one missing here or in the package's registration.
 const READ_ELSEWHERE: readonly (readonly string[])[] = [
   [
     // The core's own.
     "MAIL_PROVIDER",
     "MAIL_FROM_ADDRESS",
     "MAIL_RETRY_ATTEMPTS",
-    // @posse/mail-queue's worker (QUEUE_ENV).
-    "MAIL_QUEUE_URL",
-    "MAIL_QUEUE_NAME",
-    "MAIL_QUEUE_PREFIX",
-    "MAIL_QUEUE_CONCURRENCY",
-    "MAIL_QUEUE_RATE_LIMIT",
-    "MAIL_QUEUE_RATE_WINDOW_MS",
-    "MAIL_QUEUE_ON_UNKNOWN_OUTCOME",
-    "MAIL_QUEUE_IDEMPOTENT_PROVIDERS",
-    "MAIL_QUEUE_LOCK_DURATION_MS",
-    "MAIL_QUEUE_STALLED_INTERVAL_MS",
-    "MAIL_QUEUE_SHUTDOWN_TIMEOUT_MS",
-    "MAIL_QUEUE_LOG_FORMAT",
-    "MAIL_QUEUE_ERROR_LOG_INTERVAL_MS",
-    "MAIL_QUEUE_ALLOW_PLAINTEXT",
-    "MAIL_QUEUE_CLUSTER",
     // The Amazon SES webhook.
     "MAIL_SES_SNS_TOPIC_ARNS",
   ],
@@ -36,10 +22,13 @@ const READ_ELSEWHERE: readonly (readonly string[])[] = [
   ["MAILJET_WEBHOOK_USERNAME", "MAILJET_WEBHOOK_PASSWORD"],
 ];
 
-/** The variables posse-mail reads, in groups that share a prefix: the core's and each provider's. */
+/**
+ * The variables posse-mail reads, in groups that share a prefix: the core's, each provider's, and those of
+ * the packages that registered theirs.
+ */
 export function variableGroups(providers: readonly { readonly env: readonly EnvVar[] }[]): string[][] {
   const groups = providers.map((provider) => provider.env.map((variable) => variable.name));
-  for (const names of READ_ELSEWHERE) {
+  for (const names of [...READ_ELSEWHERE, ...registeredVariables()]) {
     const owner = groups.find((group) =>
       group.some((name) => firstSegment(name) === firstSegment(names[0]!)),
     );

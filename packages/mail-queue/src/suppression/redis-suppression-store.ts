@@ -1,14 +1,19 @@
 import { randomUUID } from "node:crypto";
 import { MailError, type SuppressionStore } from "@posse/mail-core";
-import { connect } from "../connection.js";
+import { connect, hasHashTag } from "../connection.js";
+import { storeUrl } from "../store-url.js";
 import { entryFromJson, entryToJson, removalFromJson } from "./stored-entry.js";
 
 /** Options of {@link redisSuppressionStore}. */
 export interface RedisSuppressionStoreOptions {
   /** Redis URL, e.g. `redis://127.0.0.1:6379` (the queue's `MAIL_QUEUE_URL`). */
   readonly url: string;
-  /** Key prefix; default `{posse-mail}:suppression` (one hash slot in Redis Cluster). */
+  /** Key prefix; default `{posse-mail}:suppression` (its `{hash tag}` keeps the keys in one Redis Cluster slot). */
   readonly prefix?: string;
+  /** Allow `redis://` (no TLS) to a host that is not this machine, on a network you trust; default false, as the queue. */
+  readonly allowPlaintext?: boolean;
+  /** The url names one node of a Redis Cluster (as the queue's `cluster`); the prefix must then hold a `{hash tag}`. */
+  readonly cluster?: boolean;
 }
 
 /** A suppression store in Redis: shared by every process, kept across restarts. */
@@ -33,11 +38,17 @@ if redis.call('HDEL', KEYS[1], ARGV[1]) == 1 then redis.call('RPUSH', KEYS[2], A
 
 /** Opens a suppression store on Redis: entries in one hash, removals in a list, soft bounces in sorted sets. */
 export function redisSuppressionStore(options: RedisSuppressionStoreOptions): RedisSuppressionStore {
+  const url = storeUrl("redisSuppressionStore", options?.url, options?.allowPlaintext === true);
   const prefix = options.prefix ?? "{posse-mail}:suppression";
-  if (!/^redis(s)?:\/\//.test(String(options.url))) {
-    throw new MailError("CONFIG", "the suppression store's url must be a redis:// or rediss:// URL");
+  // An entry's removal changes two keys in one script: on a cluster they must share a slot.
+  if (options.cluster === true && !hasHashTag(prefix)) {
+    throw new MailError(
+      "CONFIG",
+      "redisSuppressionStore: prefix must hold a {hash tag} on a Redis Cluster (the default {posse-mail}:suppression does), so that its keys share a slot",
+      { field: "prefix" },
+    );
   }
-  const connections = connect(options.url, "producer");
+  const connections = connect(url, "producer", options.cluster === true);
   const { redis } = connections;
   const entries = `${prefix}:entries`;
   const removals = `${prefix}:removals`;

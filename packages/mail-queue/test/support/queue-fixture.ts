@@ -1,6 +1,7 @@
 // Shared set-up for tests against a real Redis: unique queue names, workers and queues closed after each test.
 import { randomUUID } from "node:crypto";
 import type { MailEventBase, Mailer } from "@posse/mail-core";
+import { defineProvider, registerProvider } from "@posse/mail-core/provider";
 import { createTestMailer, type TestMailer } from "@posse/mail-core/testing";
 import { Redis } from "ioredis";
 import {
@@ -84,4 +85,28 @@ export async function settled(queue: MailQueue, id: string, timeoutMs = 10_000):
       throw new Error(`job ${id} still ${info?.state} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * Registers a provider `id` (for `createMailerFromEnv` with `MAIL_PROVIDER=id`, no variables of its own) that
+ * accepts every message; returns the first recipient of each request it got, in order.
+ */
+export function recordingProvider(id: string): string[] {
+  const sent: string[] = [];
+  registerProvider(
+    defineProvider<Record<string, never>>({
+      id,
+      label: id,
+      env: [],
+      configFromEnv: () => ({}),
+      create: () => ({
+        async send(message) {
+          sent.push(message.to[0]!.address);
+          return { messageId: `${id}-${sent.length}` };
+        },
+        async verify() {},
+      }),
+    }),
+  );
+  return sent;
 }
