@@ -24,6 +24,14 @@ const began = Date.now();
 const loadAtStart = loadavg();
 /** Bounds of the full run; the quick run checks ratios against 1.5 only. */
 const GROSS = 1.5;
+/** One of issue 24's goals: an upper bound of the full run, shown as a goal. */
+const goal = (value) => ({ goal: value });
+/**
+ * The goals of issue 24 ("never slower than the vendor's own SDK"), bounds of the full run: a send at or
+ * under the raw SDK's time, sequential and 8 in flight; import + create at most 1.10x the raw SDK's import
+ * + client; importing @posse/mail-core alone at most 5 ms. BENCHMARKS.md says why any one is not met.
+ */
+const GOAL = { send: goal(1.0), coldStart: goal(1.1), coreImportMs: goal(5) };
 const rows = [];
 const profiles = [];
 /** Vendors whose send is profiled in the full run: Resend, the one whose send is above its bound. */
@@ -80,23 +88,26 @@ function profileLines(profile) {
 }
 
 /**
- * Records a figure; `bound` is checked as an upper bound (a ratio, microseconds, bytes or ms). The quick run
- * checks only the figures it is told to (`quickChecked`: the send ratios) against 1.5, the rest it prints.
+ * Records a figure; `bound` is checked as an upper bound (a ratio, microseconds, bytes or ms): a number,
+ * or one of issue 24's goals ({@link GOAL}, marked as such in the table). The quick run checks only the
+ * figures it is told to (`quickChecked`: the send ratios) against 1.5, the rest it prints.
  */
 function figure(section, name, value, bound, format, detail = "", quickChecked = true) {
-  const limit = QUICK ? (quickChecked ? GROSS : undefined) : bound;
+  const isGoal = typeof bound === "object";
+  const limit = QUICK ? (quickChecked ? GROSS : undefined) : isGoal ? bound.goal : bound;
+  const mark = isGoal && !QUICK ? " (goal)" : "";
   const ok = limit === undefined || value <= limit;
   rows.push({
     section,
     name,
     value: format(value),
-    bound: limit === undefined ? "not checked" : `≤ ${format(limit)}`,
+    bound: limit === undefined ? "not checked" : `≤ ${format(limit)}${mark}`,
     ok,
     detail,
   });
-  if (!ok) problems.push(`${name}: ${format(value)} passes its bound ${format(limit)}`);
+  if (!ok) problems.push(`${name}: ${format(value)} passes its bound ${format(limit)}${mark}`);
   console.log(
-    `${ok ? "ok  " : "FAIL"} ${section} · ${name}: ${format(value)} (bound ${limit === undefined ? "-" : format(limit)}) ${detail}`,
+    `${ok ? "ok  " : "FAIL"} ${section} · ${name}: ${format(value)} (bound ${limit === undefined ? "-" : format(limit)}${mark}) ${detail}`,
   );
 }
 const ratio = (value) => `${value.toFixed(2)}×`;
@@ -144,7 +155,7 @@ try {
         "HTTP send",
         `${vendor.id}, ${inFlight === 1 ? "sequential" : "8 in flight"}`,
         result.pairRatio,
-        1.05,
+        GOAL.send,
         ratio,
         `median wall: raw ${us(result.rawUs)}, posse ${us(result.posseUs)}; CPU: raw ${us(result.rawCpuUs)}, posse ${us(result.posseCpuUs)} (${ratio(result.cpuRatio)})`,
       );
@@ -267,42 +278,53 @@ if (!QUICK) {
   lap("bulk");
 }
 
-// Cold start: fresh processes, alternating raw and posse-mail.
+// Cold start: fresh processes, alternating raw and posse-mail; each then sends once to a stub vendor.
 const RUNS = QUICK ? 2 : 7;
-for (const vendor of HTTP_VENDORS) {
-  const times = { raw: [], posse: [] };
-  const measure = async (runs) => {
-    for (let run = 0; run < runs; run++) {
-      for (const kind of run % 2 ? ["posse", "raw"] : ["raw", "posse"]) {
-        times[kind].push(
-          (await runChild("cold-start.mjs", [kind, vendor.id], ["--experimental-import-meta-resolve"])).ms,
-        );
+const coldStub = await startStub("vendor-stub.mjs");
+try {
+  for (const vendor of HTTP_VENDORS) {
+    const times = { raw: [], posse: [] };
+    const firstSend = { raw: [], posse: [] };
+    const measure = async (runs) => {
+      for (let run = 0; run < runs; run++) {
+        for (const kind of run % 2 ? ["posse", "raw"] : ["raw", "posse"]) {
+          const started = await runChild(
+            "cold-start.mjs",
+            [kind, vendor.id, coldStub.url],
+            ["--experimental-import-meta-resolve"],
+          );
+          times[kind].push(started.ms);
+          firstSend[kind].push(started.firstSendMs);
+        }
       }
-    }
-  };
-  await measure(RUNS);
-  // The quick run prints these but does not check them: posse-mail's fixed start-up cost (import core and
-  // the provider package, create the mailer: 10 to 20 ms on a loaded 2-core machine) next to a light SDK's
-  // 30 to 70 ms already puts Resend and Postmark between 1.2x and 1.7x, so 1.5 could not tell a gross
-  // regression from CI noise. The lazy-SDK tests of every provider catch the gross one (an SDK loaded on
-  // import), and the check below catches core loading one.
-  const pick = QUICK ? (values) => Math.min(...values) : median;
-  const raw = pick(times.raw);
-  const posse = pick(times.posse);
-  figure(
-    "Cold start",
-    `${vendor.id}: import + create a mailer`,
-    posse / raw,
-    1.1,
-    ratio,
-    `raw SDK import + client ${ms(raw)}, posse ${ms(posse)}`,
-    false,
-  );
+    };
+    await measure(RUNS);
+    // The quick run prints these but does not check them: posse-mail's fixed start-up cost (import core and
+    // the provider package, create the mailer: 10 to 20 ms on a loaded 2-core machine) next to a light SDK's
+    // 30 to 70 ms already puts Resend and Postmark between 1.2x and 1.7x, so 1.5 could not tell a gross
+    // regression from CI noise. The lazy-SDK tests of every provider catch the gross one (an SDK loaded on
+    // import), and the check below catches core loading one.
+    const pick = QUICK ? (values) => Math.min(...values) : median;
+    const raw = pick(times.raw);
+    const posse = pick(times.posse);
+    const [rawSent, posseSent] = [pick(firstSend.raw), pick(firstSend.posse)];
+    figure(
+      "Cold start",
+      `${vendor.id}: import + create a mailer`,
+      posse / raw,
+      GOAL.coldStart,
+      ratio,
+      `raw SDK import + client ${ms(raw)}, posse ${ms(posse)}; with the first send: raw ${ms(rawSent)}, posse ${ms(posseSent)} (${ratio(posseSent / rawSent)})`,
+      false,
+    );
+  }
+} finally {
+  await coldStub.stop();
 }
 const coreTimes = [];
 for (let run = 0; run < RUNS; run++)
   coreTimes.push((await runChild("cold-start.mjs", ["core"], ["--experimental-import-meta-resolve"])).ms);
-figure("Cold start", "import @posse/mail-core alone", median(coreTimes), 5, ms, "", false);
+figure("Cold start", "import @posse/mail-core alone", median(coreTimes), GOAL.coreImportMs, ms, "", false);
 const coreEntry = join(ROOT, "packages/mail-core/dist/index.js");
 const loaded = (await sdkLoadReport({ entry: coreEntry })).afterImport.filter((url) =>
   url.includes("/node_modules/"),
