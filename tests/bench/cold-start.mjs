@@ -1,14 +1,17 @@
 // Cold start in this fresh process: `node cold-start.mjs raw|posse <id> [<stub url>]` times importing the
 // vendor SDK and creating its client, or importing @posse/mail-core and the provider package and creating a
 // mailer, and, given a stub vendor's URL, then one send to it; `node cold-start.mjs core` times importing
-// @posse/mail-core alone. Prints one JSON line: { ms } (import + create), with { firstSendMs } (import +
-// create + first send) when a send was made.
+// @posse/mail-core alone, and `node cold-start.mjs none` nothing (the baseline of a profiled start). Prints
+// one JSON line: { ms } (import + create), with { firstSendMs } (import + create + first send) when a send
+// was made.
 import { HTTP_VENDORS, posseSender } from "./lib/http-vendors.mjs";
 
 const [kind, id, stubUrl] = process.argv.slice(2);
 const url = stubUrl ?? "http://127.0.0.1:9";
 const result = {};
-if (kind === "core") {
+if (kind === "none") {
+  result.ms = 0;
+} else if (kind === "core") {
   const started = performance.now();
   await import("@posse/mail-core");
   result.ms = performance.now() - started;

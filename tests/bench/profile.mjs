@@ -1,7 +1,7 @@
 // CPU profile of one side of an HTTP send benchmark: `node profile.mjs raw|posse <id> <stub url> <sends>
 // <out.cpuprofile>` (sequential sends, after a warm-up), then `node profile.mjs --summary <file>` prints the frames
 // with the most self time, grouped by where their code lives (posse-mail core, the provider package, the
-// vendor SDK, Node).
+// vendor SDK, Node). `mergeProfiles` joins the profiles of several fresh processes (cold starts) into one.
 import { readFileSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector";
 import { pathToFileURL } from "node:url";
@@ -79,6 +79,22 @@ if (main && process.argv[2] === "--summary") {
   await sender.mailer?.close();
   if (out !== "") writeFileSync(out, JSON.stringify(profile));
   process.stdout.write("{}\n");
+}
+
+/** Several CPU profiles as one, their samples side by side (for cold starts, one profile per process). */
+export function mergeProfiles(profiles) {
+  const merged = { nodes: [], samples: [], timeDeltas: [] };
+  let offset = 0;
+  for (const profile of profiles) {
+    const shift = (id) => id + offset;
+    for (const node of profile.nodes) {
+      merged.nodes.push({ ...node, id: shift(node.id), children: node.children?.map(shift) });
+    }
+    merged.samples.push(...profile.samples.map(shift));
+    merged.timeDeltas.push(...profile.timeDeltas);
+    offset += Math.max(...profile.nodes.map((node) => node.id));
+  }
+  return merged;
 }
 
 /**
