@@ -1,7 +1,7 @@
 // CPU profile of one side of an HTTP send benchmark: `node profile.mjs raw|posse <id> <stub url> <sends>
-// <out.cpuprofile>` (sequential sends, after a warm-up), then `node profile.mjs --summary <file>` prints the frames
+// <out.cpuprofile> [<in flight>]` (sequential sends unless told, after a warm-up), then `node profile.mjs --summary <file>` prints the frames
 // with the most self time, grouped by where their code lives (posse-mail core, the provider package, the
-// vendor SDK, Node).
+// vendor SDK, Node). `mergeProfiles` joins the profiles of several fresh processes (cold starts) into one.
 import { readFileSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector";
 import { pathToFileURL } from "node:url";
@@ -60,10 +60,10 @@ if (main && process.argv[2] === "--summary") {
   for (const { name, percent } of summary.frames) console.log(`${percent.toFixed(1).padStart(5)}%  ${name}`);
 } else if (main) {
   // Profiled after a warm-up, through the inspector: start-up and the first, slow sends are left out.
-  const [kind, id, url, count = "3000", out = ""] = process.argv.slice(2);
+  const [kind, id, url, count = "3000", out = "", inFlight = "1"] = process.argv.slice(2);
   const vendor = HTTP_VENDORS.find((candidate) => candidate.id === id);
   const sender = kind === "raw" ? { send: await vendor.raw(url) } : await posseSender(vendor, url);
-  await runMany(sender.send, 1000, 1);
+  await runMany(sender.send, 1000, Number(inFlight));
   const session = new Session();
   session.connect();
   const post = (method, params) =>
@@ -73,12 +73,28 @@ if (main && process.argv[2] === "--summary") {
   await post("Profiler.enable");
   await post("Profiler.setSamplingInterval", { interval: 100 });
   await post("Profiler.start");
-  await runMany(sender.send, Number(count), 1);
+  await runMany(sender.send, Number(count), Number(inFlight));
   const { profile } = await post("Profiler.stop");
   session.disconnect();
   await sender.mailer?.close();
   if (out !== "") writeFileSync(out, JSON.stringify(profile));
   process.stdout.write("{}\n");
+}
+
+/** Several CPU profiles as one, their samples side by side (for cold starts, one profile per process). */
+export function mergeProfiles(profiles) {
+  const merged = { nodes: [], samples: [], timeDeltas: [] };
+  let offset = 0;
+  for (const profile of profiles) {
+    const shift = (id) => id + offset;
+    for (const node of profile.nodes) {
+      merged.nodes.push({ ...node, id: shift(node.id), children: node.children?.map(shift) });
+    }
+    merged.samples.push(...profile.samples.map(shift));
+    merged.timeDeltas.push(...profile.timeDeltas);
+    offset += Math.max(...profile.nodes.map((node) => node.id));
+  }
+  return merged;
 }
 
 /**

@@ -16,14 +16,20 @@ export interface WatchedExchange {
 /** The `Accept-Encoding` every request sends, so that no answer needs inflating. */
 export const IDENTITY_ONLY = { "Accept-Encoding": "identity" } as const;
 
+const CONTENT_ENCODING = "content-encoding";
+
 /** The answer's Content-Encoding, from undici's raw header list (onHeaders) or header object (onResponseStart). */
 function contentEncoding(headers: unknown): string {
   if (Array.isArray(headers)) {
-    for (let i = 0; i + 1 < headers.length; i += 2)
-      if (String(headers[i]).toLowerCase() === "content-encoding") return String(headers[i + 1]);
+    // Names are Buffers on undici 6: only one of the right length is turned into a string and compared.
+    for (let i = 0; i + 1 < headers.length; i += 2) {
+      const name = headers[i] as { length: number };
+      if (name.length === CONTENT_ENCODING.length && String(name).toLowerCase() === CONTENT_ENCODING)
+        return String(headers[i + 1]);
+    }
     return "";
   }
-  const value = (headers as Record<string, unknown> | undefined)?.["content-encoding"];
+  const value = (headers as Record<string, unknown> | undefined)?.[CONTENT_ENCODING];
   return value === undefined ? "" : String(value);
 }
 
