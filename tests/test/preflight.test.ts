@@ -2,7 +2,9 @@
 // programs the tests start: it names each missing one and the command that installs it, before anything runs.
 import { spawnSync } from "node:child_process";
 import {
+  accessSync,
   chmodSync,
+  constants,
   cpSync,
   existsSync,
   mkdirSync,
@@ -13,7 +15,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -29,11 +31,25 @@ function tempDir(): string {
   return dir;
 }
 
+/**
+ * The first executable `name` on this process's PATH. npm and npx need not sit beside the node running the
+ * tests: the `node` package from npm (`npx -y node@26`, as CI and the runtime matrix run it) ships node alone.
+ */
+function onPath(name: string): string {
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return join(dir, name);
+    } catch {}
+  }
+  throw new Error(`${name} is not on PATH`);
+}
+
 /** A directory for PATH holding node, npm, npx and sh, plus stand-ins for the given programs. */
 function binDir(programs: string[] = []): string {
   const bin = tempDir();
   symlinkSync(process.execPath, join(bin, "node"));
-  for (const npm of ["npm", "npx"]) symlinkSync(join(dirname(process.execPath), npm), join(bin, npm));
+  for (const npm of ["npm", "npx"]) symlinkSync(onPath(npm), join(bin, npm));
   symlinkSync("/bin/sh", join(bin, "sh"));
   for (const program of programs) executable(join(bin, program));
   return bin;
@@ -66,22 +82,30 @@ function scratchRoot(): string {
   return root;
 }
 
+// What npm needs from this process to reach the registry: the registry it was given, and the certificates the
+// machine trusts beyond Node's own. npm finds its global npmrc next to the node running it, so on a node from
+// the npm registry (the matrix's) a CA file named in the machine's global npmrc is not seen.
+const PASSED_ON = ["npm_config_registry", "NODE_EXTRA_CA_CERTS"] as const;
+
 /**
- * Runs with only `env`, HOME (npx's cache, which holds pnpm once `npm test` has run), the registry npm was
- * given, and npm told not to look for its own updates.
+ * Runs with only `env`, HOME (npx's cache, which holds pnpm once `npm test` has run), {@link PASSED_ON}, and
+ * npm told not to look for its own updates. A run that hangs (npm retrying a registry it cannot reach) fails
+ * after 20 s rather than block the test runner.
  */
 function run(command: string, args: string[], cwd: string, env: Record<string, string>) {
-  const registry = process.env.npm_config_registry;
+  const passed = PASSED_ON.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : []));
   const result = spawnSync(command, args, {
     cwd,
     env: {
       HOME: process.env.HOME ?? tempDir(),
       npm_config_update_notifier: "false",
-      ...(registry ? { npm_config_registry: registry } : {}),
+      ...Object.fromEntries(passed),
       ...env,
     },
     encoding: "utf8",
+    timeout: 20_000,
   });
+  if (result.error) throw result.error;
   return { code: result.status, stderr: result.stderr };
 }
 
