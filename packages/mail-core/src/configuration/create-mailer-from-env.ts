@@ -1,7 +1,6 @@
 import { isMailError, MailError } from "../errors/mail-error.js";
 import { redactMailError, secretPatterns } from "../errors/redact.js";
 import { defaultResolveFrom, loadProvider } from "../providers/load-provider.js";
-import { preloadNodeBuiltins } from "../providers/node-builtins.js";
 import { listProviders } from "../providers/registry.js";
 import { createMailer } from "../sending/create-mailer.js";
 import type { Mailer, MailerOptions, ProviderSetup } from "../sending/mailer.js";
@@ -89,7 +88,6 @@ function configIdProblems(config: Readonly<Record<string, object>> | undefined):
  * can be loaded), `MAIL_FROM_ADDRESS`, and each provider's own variables. Provider packages load on demand.
  */
 export async function createMailerFromEnv(options: CreateMailerFromEnvOptions = {}): Promise<Mailer> {
-  await preloadNodeBuiltins();
   const env = options.env ?? process.env;
   const overrides = options.config as Readonly<Record<string, object>> | undefined;
   const configProblems = configIdProblems(overrides);

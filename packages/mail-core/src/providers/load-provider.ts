@@ -1,7 +1,7 @@
 import { MailError } from "../errors/mail-error.js";
 import { BUILTIN_PROVIDERS } from "./builtin-providers.js";
 import type { AnyProviderDefinition } from "./define-provider.js";
-import { isCommonJS, nodeBuiltin, preloadNodeBuiltins } from "./node-builtins.js";
+import { isCommonJS } from "./node-builtins.js";
 import { getRegisteredProvider, listProviders } from "./registry.js";
 
 // Code given on the command line (`-e`, `-p`, `-pe`, `--eval=…`) or read from stdin (`-`): no entry module,
@@ -12,8 +12,8 @@ const EVAL_FLAG = /^(-[a-z]*[ep][a-z]*|--(eval|print)(=.*)?)$/s;
 function entryDirectory(): string | undefined {
   const main = process.argv[1];
   if (!main || main === "-" || process.execArgv.some((flag) => EVAL_FLAG.test(flag))) return undefined;
-  const { realpathSync } = nodeBuiltin("node:fs");
-  const { dirname } = nodeBuiltin("node:path");
+  const { realpathSync } = process.getBuiltinModule("node:fs");
+  const { dirname } = process.getBuiltinModule("node:path");
   try {
     return dirname(realpathSync(main));
   } catch {
@@ -36,8 +36,8 @@ export function defaultResolveFrom(): string[] {
  * and every ancestor's), without loading it; undefined when it is not installed there.
  */
 export function findPackage(packageName: string, directories: readonly string[]): string | undefined {
-  const { existsSync } = nodeBuiltin("node:fs");
-  const { dirname, join } = nodeBuiltin("node:path");
+  const { existsSync } = process.getBuiltinModule("node:fs");
+  const { dirname, join } = process.getBuiltinModule("node:path");
   for (const start of directories) {
     for (let directory = start; ; directory = dirname(directory)) {
       const candidate = join(directory, "node_modules", ...packageName.split("/"));
@@ -50,8 +50,8 @@ export function findPackage(packageName: string, directories: readonly string[])
 
 /** The file a package's `exports` names for `import` (ESM) or `require` (CommonJS). */
 function entryFile(directory: string, condition: "import" | "require"): string | undefined {
-  const { readFileSync } = nodeBuiltin("node:fs");
-  const { join } = nodeBuiltin("node:path");
+  const { readFileSync } = process.getBuiltinModule("node:fs");
+  const { join } = process.getBuiltinModule("node:path");
   const manifest = JSON.parse(readFileSync(join(directory, "package.json"), "utf8")) as {
     exports?: unknown;
   };
@@ -67,9 +67,9 @@ function entryFile(directory: string, condition: "import" | "require"): string |
 // that it registers with this copy and the app holds one core. tsup turns `import()` into `require()` in the
 // CommonJS build, where a file URL is no module id: each build takes its own path.
 async function importPackage(directory: string, packageName: string): Promise<void> {
-  const { createRequire } = nodeBuiltin("node:module");
-  const { dirname, join } = nodeBuiltin("node:path");
-  const { pathToFileURL } = nodeBuiltin("node:url");
+  const { createRequire } = process.getBuiltinModule("node:module");
+  const { dirname, join } = process.getBuiltinModule("node:path");
+  const { pathToFileURL } = process.getBuiltinModule("node:url");
   const requireFromParent = createRequire(join(dirname(directory), "package.json"));
   if (isCommonJS) {
     requireFromParent(requireFromParent.resolve(packageName));
@@ -109,7 +109,6 @@ export async function loadProvider(
   id: string,
   resolveFrom: readonly string[] = defaultResolveFrom(),
 ): Promise<AnyProviderDefinition> {
-  await preloadNodeBuiltins();
   const registered = getRegisteredProvider(id);
   if (registered) return registered;
   const builtin = BUILTIN_PROVIDERS.find((provider) => provider.id === id);
