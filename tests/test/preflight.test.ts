@@ -82,24 +82,21 @@ function scratchRoot(): string {
   return root;
 }
 
-// What npm needs from this process to reach the registry: the registry it was given, and the certificates the
-// machine trusts beyond Node's own. npm finds its global npmrc next to the node running it, so on a node from
-// the npm registry (the matrix's) a CA file named in the machine's global npmrc is not seen.
-const PASSED_ON = ["npm_config_registry", "NODE_EXTRA_CA_CERTS"] as const;
-
 /**
- * Runs with only `env`, HOME (npx's cache, which holds pnpm once `npm test` has run), {@link PASSED_ON}, and
- * npm told not to look for its own updates. A run that hangs (npm retrying a registry it cannot reach) fails
- * after 20 s rather than block the test runner.
+ * Runs with only `env`, HOME (npx's cache, which holds pnpm once `npm test` has run), the registry npm was
+ * given, and npm told to take pnpm from that cache without asking the registry (this bare environment lacks
+ * the machine's CA settings, and on a node from the npm registry npm does not find the machine's global
+ * npmrc) and not to look for its own updates. A run that hangs fails after 20 s rather than block vitest.
  */
 function run(command: string, args: string[], cwd: string, env: Record<string, string>) {
-  const passed = PASSED_ON.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : []));
+  const registry = process.env.npm_config_registry;
   const result = spawnSync(command, args, {
     cwd,
     env: {
       HOME: process.env.HOME ?? tempDir(),
       npm_config_update_notifier: "false",
-      ...Object.fromEntries(passed),
+      npm_config_prefer_offline: "true",
+      ...(registry ? { npm_config_registry: registry } : {}),
       ...env,
     },
     encoding: "utf8",
