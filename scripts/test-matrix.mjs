@@ -3,6 +3,7 @@
 // dist the build already made. Each leg puts that Node (from the `node` package on npm, through npx) first
 // on PATH, so vitest, npm and every child process the tests start run on it. Legs run one after another:
 // the suite already uses both cores of a CI machine. Prints what each leg cost; exits 1 if any failed.
+// .ci/run runs it for 24 and 26 after `npm test`, which ran on 22.
 //
 //   node scripts/test-matrix.mjs            # Node 22, 24 and 26
 //   node scripts/test-matrix.mjs 24 26      # only these
@@ -19,10 +20,16 @@ function nodeBinary(major) {
   return found.stdout.trim();
 }
 
+// npm looks for its global npmrc next to the node running it; every leg keeps the one npm reads here.
+const NPM_CONFIG_GLOBALCONFIG =
+  process.env.NPM_CONFIG_GLOBALCONFIG ??
+  spawnSync("npm", ["config", "get", "globalconfig"], { encoding: "utf8" }).stdout.trim();
+
 /** Runs one leg; returns its result for the summary. */
 function runLeg(major) {
   const binary = nodeBinary(major);
-  const env = { ...process.env, PATH: `${dirname(binary)}${delimiter}${process.env.PATH}` };
+  const PATH = `${dirname(binary)}${delimiter}${process.env.PATH}`;
+  const env = { ...process.env, PATH, NPM_CONFIG_GLOBALCONFIG };
   const version = spawnSync("node", ["--version"], { env, encoding: "utf8" }).stdout.trim();
   console.log(`--- test matrix: Node ${version}: turbo run test`);
   const started = Date.now();
