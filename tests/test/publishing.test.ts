@@ -1,6 +1,6 @@
 // What every published package promises its installers: ranges they can dedupe and patch, a peer range on
-// the core from the core minor it was built against up to (not including) 1.0.0, and a licence file that
-// matches package.json.
+// the core from the core minor it was built against up to (not including) 1.0.0, the one Node range its README
+// and the guides state too, and a licence file that matches package.json.
 import { execFileSync } from "node:child_process";
 import {
   existsSync,
@@ -23,6 +23,7 @@ const PACKAGES = readdirSync(join(ROOT, "packages")).map((name) => ({
     version: string;
     private?: boolean;
     license?: string;
+    engines?: { node?: string };
     dependencies?: Record<string, string>;
     peerDependencies?: Record<string, string>;
   },
@@ -114,6 +115,26 @@ describe("published packages", () => {
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }
+  });
+
+  it("every package and every README and guide that names a Node version states the root's range", () => {
+    const range = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).engines.node as string;
+    expect(range).toMatch(/^>=\d+\.\d+$/);
+    for (const { manifest } of PUBLISHED) expect(manifest.engines?.node, manifest.name).toBe(range);
+    const documents = [
+      "README.md",
+      "CONTRIBUTING.md",
+      ...readdirSync(join(ROOT, "docs")).map((name) => join("docs", name)),
+      ...PACKAGES.map((entry) => join("packages", entry.name, "README.md")),
+    ];
+    const stated = documents.flatMap((path) =>
+      [...readFileSync(join(ROOT, path), "utf8").matchAll(/Node\.js (\S+) or later/g)].map((m) => [
+        path,
+        m[1],
+      ]),
+    );
+    expect(stated.length).toBeGreaterThan(0);
+    for (const [path, version] of stated) expect(`>=${version}`, path).toBe(range);
   });
 
   it("the repository has an MIT LICENSE held by the posse-mail contributors, as every package.json says", () => {
