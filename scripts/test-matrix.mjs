@@ -21,9 +21,9 @@ function nodeBinary(major) {
 }
 
 // npm looks for its global npmrc next to the node running it; every leg keeps the one npm reads here.
-const NPM_CONFIG_GLOBALCONFIG =
-  process.env.NPM_CONFIG_GLOBALCONFIG ??
-  spawnSync("npm", ["config", "get", "globalconfig"], { encoding: "utf8" }).stdout.trim();
+const NPM_CONFIG_GLOBALCONFIG = spawnSync("npm", ["config", "get", "globalconfig"], {
+  encoding: "utf8",
+}).stdout.trim();
 
 /** Runs one leg; returns its result for the summary. */
 function runLeg(major) {
