@@ -94,7 +94,7 @@ export default defineConfig({
   dts: { entry: ENTRIES },
   clean: true,
   sourcemap: true,
-  target: "node20",
+  target: "node22",
   splitting: false,
   esbuildPlugins: [shareOneCore],
 });

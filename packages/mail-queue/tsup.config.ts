@@ -17,5 +17,5 @@ export default defineConfig({
   dts: { entry: ["src/index.ts", "src/suppression.ts", "src/replay-store.ts"] },
   clean: true,
   sourcemap: true,
-  target: "node20",
+  target: "node22",
 });
