@@ -2,19 +2,15 @@
 // several `Messages[]` as Mailjet documents it (https://dev.mailjet.com/reference/email/send-emails/): one
 // answer entry per message, in order, with its own Status; one failed message does not stop the others.
 import { type MailMessage, normalizeMessage } from "@posse/mail-core";
-import { MAX_RESPONSE_BYTES, type MailTransport, parseAddress } from "@posse/mail-core/provider";
+import { type MailTransport, parseAddress } from "@posse/mail-core/provider";
 import {
   type CapturedRequest,
   CONTRACT_FROM,
   captureJsonRequest,
   createContractMailer,
-  createFakeClock,
-  endlessAnswer,
   findSecret,
-  startHostileVendor,
-  startLoopbackVendor,
-  type VendorAnswer,
 } from "@posse/mail-core/testing";
+import { describeBatchConformance } from "@posse/mail-testkit";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -58,16 +54,9 @@ const refused = JSON.stringify({
   ],
 });
 const answer = (...entries: string[]) => `{"Messages":[${entries.join(",")}]}`;
-
-/** A vendor answer with `status`, `body` (JSON unless a string) and `headers`. */
-function answering(status: number, body: unknown, headers: Record<string, string> = {}): VendorAnswer {
-  const text = typeof body === "string" ? body : JSON.stringify(body);
-  const type = typeof body === "string" && !body.startsWith("{") ? "text/html" : "application/json";
-  return (response) => {
-    response.writeHead(status, { "content-type": type, ...headers });
-    response.end(text);
-  };
-}
+/** A failure of the whole request, as Mailjet answers it. */
+const global = (status: number, text: string) =>
+  JSON.stringify({ ErrorIdentifier: "e-1", ErrorCode: "mj-0002", StatusCode: status, ErrorMessage: text });
 
 function answerBatch(status: number, body: string, headers: Record<string, string> = {}) {
   const captured: CapturedRequest[] = [];
@@ -186,188 +175,53 @@ describe("mailjet batch", () => {
     expect(findSecret(results[1], SECRETS)).toBeUndefined();
     expect(results[2]).toEqual({ ok: true, receipt: { provider: "mailjet", messageId: IDS[1] } });
   });
-
-  it("gives every message the RATE_LIMITED of a 429 to the whole batch, through mailer.sendMany", async () => {
-    const captured = answerBatch(
-      429,
-      JSON.stringify({
-        ErrorIdentifier: "e-1",
-        ErrorCode: "mj-0003",
-        StatusCode: 429,
-        ErrorMessage: "Too many requests.",
-      }),
-      { "Retry-After": "7" },
-    );
-    const mailer = await createContractMailer(mailjetProvider, { apiKey: API_KEY, apiSecret: API_SECRET });
-    const results = await mailer.sendMany([
-      { to: "ann@example.com", subject: "One", text: "Hi" },
-      { to: "carol@example.com", subject: "Two", text: "Hi" },
-    ]);
-    expect(captured).toHaveLength(1);
-    for (const result of results) {
-      expect(result).toMatchObject({
-        ok: false,
-        error: { code: "RATE_LIMITED", provider: "mailjet", status: 429, retryAfterMs: 7000 },
-      });
-    }
-  });
 });
 
-describe("mailjet batch over a real socket", () => {
-  const vendors: { close(): Promise<void> }[] = [];
-  afterEach(async () => {
-    await Promise.all(vendors.splice(0).map((vendor) => vendor.close()));
-  });
-
-  const global = (status: number, text: string) =>
-    JSON.stringify({ ErrorIdentifier: "e-1", ErrorCode: "mj-0002", StatusCode: status, ErrorMessage: text });
-  const failures: [string, number, string, Record<string, string>, Record<string, unknown>][] = [
-    [
-      "a bad key pair",
-      401,
-      global(401, "API key authentication/authorization failure."),
-      {},
-      { code: "AUTH" },
-    ],
-    [
-      "the rate limit",
-      429,
-      global(429, "Too many requests."),
-      { "Retry-After": "7" },
-      { code: "RATE_LIMITED", retryable: true, retryAfterMs: 7000 },
-    ],
-    ["an outage", 500, global(500, "Internal Server Error"), {}, { code: "UNAVAILABLE", retryable: true }],
-    ["a malformed request", 400, global(400, "Malformed JSON."), {}, { code: "REJECTED", retryable: false }],
-    [
-      "a 200 that is not one entry per message",
-      200,
-      answer(accepted(IDS[0]!, "ann@example.com")),
-      {},
-      { code: "UNKNOWN", outcomeUnknown: true },
-    ],
-    [
-      "a 200 page",
-      200,
-      "<html>Welcome to the hotel Wi-Fi</html>",
-      {},
-      { code: "UNKNOWN", outcomeUnknown: true },
-    ],
-  ];
-
-  it("runs sendMany's beforeRequest for the batch before it leaves, and sends nothing when it refuses", async () => {
-    const vendor = await startLoopbackVendor(
-      answering(200, answer(accepted(IDS[0]!, "a"), accepted(IDS[1]!, "c"))),
-    );
-    vendors.push(vendor);
-    const mailer = await createContractMailer(mailjetProvider, {
-      apiKey: API_KEY,
-      apiSecret: API_SECRET,
-      endpoint: vendor.url,
-    });
-    const two = [
-      { to: "ann@example.com", subject: "One", text: "Hi" },
-      { to: "carol@example.com", subject: "Two", text: "Hi" },
-    ];
-    const seen: { indexes: number[]; requests: number }[] = [];
-    const sent = await mailer.sendMany(two, {
-      beforeRequest: async (indexes) => {
-        seen.push({ indexes: [...indexes], requests: vendor.stats.requests });
-      },
-    });
-    expect(seen).toEqual([{ indexes: [0, 1], requests: 0 }]);
-    expect(vendor.stats.requests).toBe(1);
-    expect(sent.map((result) => result.ok)).toEqual([true, true]);
-    const refused = await mailer.sendMany(two, {
-      beforeRequest: async () => {
-        throw new Error("not now");
-      },
-    });
-    expect(vendor.stats.requests).toBe(1);
-    expect(refused.map((result) => result.ok)).toEqual([false, false]);
-  });
-  it.each(failures)("rejects with the error of %s (HTTP %i)", async (_, status, body, headers, expected) => {
-    const vendor = await startLoopbackVendor(answering(status, body, headers));
-    vendors.push(vendor);
-    const error = await (await transport({ endpoint: vendor.url }))
-      .sendBatch(threeMessages, context())
-      .catch((e) => e);
-    expect(error).toMatchObject({ name: "MailError", provider: "mailjet", status, ...expected });
-    expect(findSecret(error, SECRETS)).toBeUndefined();
-  });
-
-  it("keeps a refused message's own error when the request carrying the others fails", async () => {
-    const vendor = await startLoopbackVendor(answering(503, "<html>Service Unavailable</html>"));
-    vendors.push(vendor);
-    const [refused] = normalized([{ to: "bob@example.com", subject: "Two", text: "Hi", tags: ["a", "b"] }]);
-    const messages = [threeMessages[0]!, refused!, threeMessages[2]!];
-    const results = await (await transport({ endpoint: vendor.url })).sendBatch(messages, context());
-    expect(results.map((result) => (result as { code?: string }).code)).toEqual([
-      "UNAVAILABLE",
-      "UNSUPPORTED",
-      "UNAVAILABLE",
-    ]);
-    expect(results[1]).toMatchObject({ field: "tags", provider: "mailjet" });
-  });
-
-  it("follows no redirect: a 307 rejects with an error of unknown outcome", async () => {
-    const target = await startLoopbackVendor(answering(200, {}));
-    const vendor = await startLoopbackVendor((response) => {
-      response.writeHead(307, { location: `${target.url}/v3.1/send` });
-      response.end();
-    });
-    vendors.push(target, vendor);
-    const error = await (await transport({ endpoint: vendor.url }))
-      .sendBatch(threeMessages, context())
-      .catch((e) => e);
-    expect(target.stats.requests).toBe(0);
-    expect(error).toMatchObject({
-      name: "MailError",
-      provider: "mailjet",
-      status: 307,
-      outcomeUnknown: true,
-    });
-  });
-
-  it("closes a trickling answer's socket when the timeout fires: TIMEOUT for every message of the batch", async () => {
-    const vendor = await startHostileVendor("trickle");
-    vendors.push(vendor);
-    const clock = createFakeClock();
-    const mailer = await createContractMailer(
-      mailjetProvider,
-      { apiKey: API_KEY, apiSecret: API_SECRET, endpoint: vendor.url },
-      { clock, timeoutMs: 5_000 },
-    );
-    const outcome = mailer.sendMany([
-      { to: "ann@example.com", subject: "One", text: "Hi" },
-      { to: "carol@example.com", subject: "Two", text: "Hi" },
-    ]);
-    await vendor.connected();
-    await clock.advance(5_000);
-    const results = await outcome;
-    expect(vendor.connections).toHaveLength(1);
-    for (const result of results) {
-      expect(result).toMatchObject({
-        ok: false,
-        error: { code: "TIMEOUT", provider: "mailjet", outcomeUnknown: true },
-      });
-    }
-    expect(await vendor.allClosed(2_000)).toBe(true);
-  });
-
-  it("stops reading an endless 200 and rejects with UNKNOWN and its status", async () => {
-    const vendor = await startLoopbackVendor(endlessAnswer(200, '{"Messages":[{"Status":"'));
-    vendors.push(vendor);
-    const error = await (await transport({ endpoint: vendor.url }))
-      .sendBatch(threeMessages, context())
-      .catch((e) => e);
-    await vendor.closed;
-    // The limit plus what loopback socket buffers and stream queues hold when the reader stops.
-    expect(vendor.stats.written).toBeLessThan(MAX_RESPONSE_BYTES + 12 * 1024 * 1024);
-    expect(error).toMatchObject({
-      code: "UNKNOWN",
-      provider: "mailjet",
+describeBatchConformance({
+  definition: mailjetProvider,
+  withEndpoint: (origin) => ({ apiKey: API_KEY, apiSecret: API_SECRET, endpoint: origin }),
+  secrets: SECRETS,
+  path: "/v3.1/send",
+  answers: {
+    accepted: answer(accepted(IDS[0]!, "a"), accepted(IDS[1]!, "c")),
+    empty: {},
+    endless: '{"Messages":[{"Status":"',
+    rateLimited: global(429, "Too many requests."),
+  },
+  failures: [
+    {
+      name: "a bad key pair",
+      status: 401,
+      body: global(401, "API key authentication/authorization failure."),
+      expected: { code: "AUTH" },
+    },
+    {
+      name: "an outage",
+      status: 500,
+      body: global(500, "Internal Server Error"),
+      expected: { code: "UNAVAILABLE", retryable: true },
+    },
+    {
+      name: "a malformed request",
+      status: 400,
+      body: global(400, "Malformed JSON."),
+      expected: { code: "REJECTED", retryable: false },
+    },
+    {
+      name: "a 200 that is not one entry per message",
       status: 200,
-      outcomeUnknown: true,
-    });
-  });
+      body: answer(accepted(IDS[0]!, "ann@example.com")),
+      expected: { code: "UNKNOWN", outcomeUnknown: true },
+    },
+    {
+      name: "a 200 page",
+      status: 200,
+      body: "<html>Welcome to the hotel Wi-Fi</html>",
+      expected: { code: "UNKNOWN", outcomeUnknown: true },
+    },
+  ],
+  unsupported: {
+    message: { to: "bob@example.com", subject: "Two", text: "Hi", tags: ["a", "b"] },
+    field: "tags",
+  },
 });

@@ -3,19 +3,15 @@
 // emails /emails takes, in permissive validation (https://resend.com/docs/dashboard/emails/batch-validation-modes),
 // answered with an id per created email and { index, message } per refused one.
 import { type MailMessage, normalizeMessage } from "@posse/mail-core";
-import { MAX_RESPONSE_BYTES, type MailTransport, parseAddress } from "@posse/mail-core/provider";
+import { type MailTransport, parseAddress } from "@posse/mail-core/provider";
 import {
   type CapturedRequest,
   CONTRACT_FROM,
   captureJsonRequest,
   createContractMailer,
-  createFakeClock,
-  endlessAnswer,
   findSecret,
-  startHostileVendor,
-  startLoopbackVendor,
-  type VendorAnswer,
 } from "@posse/mail-core/testing";
+import { describeBatchConformance } from "@posse/mail-testkit";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -38,16 +34,6 @@ const threeMessages = normalized([
   { to: "Bob <bob@example.com>", subject: "Two", html: "<p>Hi Bob</p>", tags: ["welcome"] },
   { to: "carol@example.com", subject: "Three", text: "Hi Carol", metadata: { user: "3" } },
 ]);
-
-/** A vendor answer with `status`, `body` (JSON unless a string) and `headers`. */
-function answering(status: number, body: unknown, headers: Record<string, string> = {}): VendorAnswer {
-  const text = typeof body === "string" ? body : JSON.stringify(body);
-  const type = typeof body === "string" ? "text/html" : "application/json";
-  return (response) => {
-    response.writeHead(status, { "content-type": type, ...headers });
-    response.end(text);
-  };
-}
 
 function answerBatch(status: number, body: unknown, headers: Record<string, string> = {}) {
   const captured: CapturedRequest[] = [];
@@ -215,190 +201,64 @@ describe("resend batch", () => {
     expect(results[4]).toMatchObject({ ok: true, receipt: { provider: "resend" } });
     expect(results[3]).toEqual({ ok: true, receipt: { provider: "resend", messageId: IDS[1] } });
   });
-
-  it("gives every message the RATE_LIMITED of a 429 to the whole batch, through mailer.sendMany", async () => {
-    const captured = answerBatch(
-      429,
-      { statusCode: 429, name: "rate_limit_exceeded", message: "Too many requests." },
-      { "Retry-After": "7" },
-    );
-    const mailer = await createContractMailer(resendProvider, { apiKey: API_KEY });
-    const results = await mailer.sendMany([
-      { to: "ann@example.com", subject: "One", text: "Hi" },
-      { to: "carol@example.com", subject: "Two", text: "Hi" },
-    ]);
-    expect(captured).toHaveLength(1);
-    for (const result of results) {
-      expect(result).toMatchObject({
-        ok: false,
-        error: { code: "RATE_LIMITED", provider: "resend", status: 429, retryAfterMs: 7000 },
-      });
-    }
-  });
 });
 
-describe("resend batch over a real socket", () => {
-  const vendors: { close(): Promise<void> }[] = [];
-  afterEach(async () => {
-    await Promise.all(vendors.splice(0).map((vendor) => vendor.close()));
-  });
-
-  const failures: [string, number, unknown, Record<string, string>, Record<string, unknown>][] = [
-    [
-      "a missing key",
-      401,
-      { name: "missing_api_key", message: "Missing API key in the authorization header" },
-      {},
-      { code: "AUTH", retryable: false },
-    ],
-    [
-      "the rate limit",
-      429,
-      { statusCode: 429, name: "rate_limit_exceeded", message: "Too many requests." },
-      { "retry-after": "7" },
-      { code: "RATE_LIMITED", retryable: true, retryAfterMs: 7000 },
-    ],
-    ["an outage", 502, "<html>Bad Gateway</html>", {}, { code: "UNAVAILABLE", retryable: true }],
-    [
-      "a 200 that is not one result per email",
-      200,
-      { data: [{ id: IDS[0] }] },
-      {},
-      { code: "UNKNOWN", outcomeUnknown: true },
-    ],
-    [
-      "a 200 naming an email twice",
-      200,
-      {
+describeBatchConformance({
+  definition: resendProvider,
+  withEndpoint: (origin) => ({ apiKey: API_KEY, endpoint: origin }),
+  secrets: [API_KEY],
+  path: "/emails/batch",
+  answers: {
+    accepted: { data: [{ id: IDS[0] }, { id: IDS[1] }] },
+    empty: { data: [] },
+    endless: '{"data":[{"id":"',
+    rateLimited: { statusCode: 429, name: "rate_limit_exceeded", message: "Too many requests." },
+  },
+  failures: [
+    {
+      name: "a missing key",
+      status: 401,
+      body: { name: "missing_api_key", message: "Missing API key in the authorization header" },
+      expected: { code: "AUTH", retryable: false },
+    },
+    {
+      name: "an outage",
+      status: 502,
+      body: "<html>Bad Gateway</html>",
+      expected: { code: "UNAVAILABLE", retryable: true },
+    },
+    {
+      name: "a 200 that is not one result per email",
+      status: 200,
+      body: { data: [{ id: IDS[0] }] },
+      expected: { code: "UNKNOWN", outcomeUnknown: true },
+    },
+    {
+      name: "a 200 naming an email twice",
+      status: 200,
+      body: {
         data: [{ id: IDS[0] }],
         errors: [
           { index: 1, message: "x" },
           { index: 1, message: "y" },
         ],
       },
-      {},
-      { code: "UNKNOWN", outcomeUnknown: true },
-    ],
-    [
-      "a 200 page",
-      200,
-      "<html>Welcome to the hotel Wi-Fi</html>",
-      {},
-      { code: "UNKNOWN", outcomeUnknown: true },
-    ],
-  ];
-
-  it("runs sendMany's beforeRequest for the batch before it leaves, and sends nothing when it refuses", async () => {
-    const vendor = await startLoopbackVendor(answering(200, { data: [{ id: IDS[0] }, { id: IDS[1] }] }));
-    vendors.push(vendor);
-    const mailer = await createContractMailer(resendProvider, { apiKey: API_KEY, endpoint: vendor.url });
-    const two = [
-      { to: "ann@example.com", subject: "One", text: "Hi" },
-      { to: "carol@example.com", subject: "Two", text: "Hi" },
-    ];
-    const seen: { indexes: number[]; requests: number }[] = [];
-    const sent = await mailer.sendMany(two, {
-      beforeRequest: async (indexes) => {
-        seen.push({ indexes: [...indexes], requests: vendor.stats.requests });
-      },
-    });
-    expect(seen).toEqual([{ indexes: [0, 1], requests: 0 }]);
-    expect(vendor.stats.requests).toBe(1);
-    expect(sent.map((result) => result.ok)).toEqual([true, true]);
-    const refused = await mailer.sendMany(two, {
-      beforeRequest: async () => {
-        throw new Error("not now");
-      },
-    });
-    expect(vendor.stats.requests).toBe(1);
-    expect(refused.map((result) => result.ok)).toEqual([false, false]);
-  });
-
-  it.each(failures)("rejects with the error of %s (HTTP %i)", async (_, status, body, headers, expected) => {
-    const vendor = await startLoopbackVendor(answering(status, body, headers));
-    vendors.push(vendor);
-    const error = await (await transport({ endpoint: vendor.url }))
-      .sendBatch(threeMessages, context())
-      .catch((e) => e);
-    expect(error).toMatchObject({ name: "MailError", provider: "resend", status, ...expected });
-    expect(findSecret(error, [API_KEY])).toBeUndefined();
-  });
-
-  it("closes a trickling answer's socket when the timeout fires: TIMEOUT for every message of the batch", async () => {
-    const vendor = await startHostileVendor("trickle");
-    vendors.push(vendor);
-    const clock = createFakeClock();
-    const mailer = await createContractMailer(
-      resendProvider,
-      { apiKey: API_KEY, endpoint: vendor.url },
-      { clock, timeoutMs: 5_000 },
-    );
-    const outcome = mailer.sendMany([
-      { to: "ann@example.com", subject: "One", text: "Hi" },
-      { to: "carol@example.com", subject: "Two", text: "Hi" },
-    ]);
-    await vendor.connected();
-    await clock.advance(5_000);
-    const results = await outcome;
-    expect(vendor.connections).toHaveLength(1);
-    for (const result of results) {
-      expect(result).toMatchObject({
-        ok: false,
-        error: { code: "TIMEOUT", provider: "resend", outcomeUnknown: true },
-      });
-    }
-    expect(await vendor.allClosed(2_000)).toBe(true);
-  });
-
-  it("stops reading an endless 200 and rejects with UNKNOWN and its status", async () => {
-    const vendor = await startLoopbackVendor(endlessAnswer(200, '{"data":[{"id":"'));
-    vendors.push(vendor);
-    const error = await (await transport({ endpoint: vendor.url }))
-      .sendBatch(threeMessages, context())
-      .catch((e) => e);
-    await vendor.closed;
-    // The limit plus what loopback socket buffers and stream queues hold when the reader stops.
-    expect(vendor.stats.written).toBeLessThan(MAX_RESPONSE_BYTES + 12 * 1024 * 1024);
-    expect(error).toMatchObject({ code: "UNKNOWN", provider: "resend", status: 200, outcomeUnknown: true });
-  });
-
-  it("keeps a refused message's own error when the request carrying the others fails", async () => {
-    const vendor = await startLoopbackVendor(answering(503, "<html>Service Unavailable</html>"));
-    vendors.push(vendor);
-    const [refused] = normalized([
-      {
-        to: "bob@example.com",
-        subject: "Two",
-        text: "Hi",
-        attachments: [{ filename: "a.txt", content: "a" }],
-      },
-    ]);
-    const messages = [threeMessages[0]!, refused!, threeMessages[2]!];
-    const results = await (await transport({ endpoint: vendor.url })).sendBatch(messages, context());
-    expect(results.map((result) => (result as { code?: string }).code)).toEqual([
-      "UNAVAILABLE",
-      "UNSUPPORTED",
-      "UNAVAILABLE",
-    ]);
-    expect(results[1]).toMatchObject({ field: "attachments", provider: "resend" });
-  });
-
-  it("follows no redirect: a 307 rejects with an error of unknown outcome", async () => {
-    const target = await startLoopbackVendor(answering(200, { data: [] }));
-    const vendor = await startLoopbackVendor((response) => {
-      response.writeHead(307, { location: `${target.url}/emails/batch` });
-      response.end();
-    });
-    vendors.push(target, vendor);
-    const error = await (await transport({ endpoint: vendor.url }))
-      .sendBatch(threeMessages, context())
-      .catch((e) => e);
-    expect(target.stats.requests).toBe(0);
-    expect(error).toMatchObject({
-      code: "UNKNOWN",
-      provider: "resend",
-      status: 307,
-      outcomeUnknown: true,
-    });
-  });
+      expected: { code: "UNKNOWN", outcomeUnknown: true },
+    },
+    {
+      name: "a 200 page",
+      status: 200,
+      body: "<html>Welcome to the hotel Wi-Fi</html>",
+      expected: { code: "UNKNOWN", outcomeUnknown: true },
+    },
+  ],
+  unsupported: {
+    message: {
+      to: "bob@example.com",
+      subject: "Two",
+      text: "Hi",
+      attachments: [{ filename: "a.txt", content: "a" }],
+    },
+    field: "attachments",
+  },
 });

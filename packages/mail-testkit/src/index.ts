@@ -1,3 +1,4 @@
+export * from "./batch/index.js";
 export { captureRequest, captureSends, carries } from "./capture.js";
 export { describeProviderConformance } from "./conformance.js";
 export { RETRY_BUDGETS, STATUS_CASES, type StatusCase } from "./error-matrix.js";

@@ -1,0 +1,2 @@
+export { describeBatchConformance } from "./conformance.js";
+export type { BatchAnswers, BatchConformance, BatchFailure } from "./spec.js";
