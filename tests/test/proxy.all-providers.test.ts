@@ -118,6 +118,8 @@ const PROXY_ANSWER = JSON.stringify({
 const DOCUMENTED: Readonly<Record<string, Readonly<Record<string, "tunnel" | "direct">>>> = {
   sendgrid: { HTTPS_PROXY: "tunnel", ALL_PROXY: "tunnel", npm_config_proxy: "direct" },
   brevo: { HTTPS_PROXY: "direct", ALL_PROXY: "direct", npm_config_proxy: "direct" },
+  amazon_ses: { HTTPS_PROXY: "direct", ALL_PROXY: "direct", npm_config_proxy: "direct" },
+  resend: { HTTPS_PROXY: "direct", ALL_PROXY: "direct", npm_config_proxy: "direct" },
 };
 
 const closers: (() => Promise<void>)[] = [];
