@@ -1,6 +1,6 @@
 import { isMailError, MailError } from "../errors/mail-error.js";
 import type { NormalizedMessage } from "../message/message.js";
-import type { RequestContext, SendResult } from "../providers/define-provider.js";
+import type { SendResult } from "../providers/define-provider.js";
 import { batchSize } from "./batch-plan.js";
 import type { MailerSettings } from "./mailer-settings.js";
 import { nextTurn } from "./next-turn.js";
@@ -39,11 +39,6 @@ function miscountError(provider: string, answers: number, messages: number): Mai
   );
 }
 
-/** The transport's `sendBatch`, which awaits `context.requestStarting()` itself as its request leaves. */
-function batchRequest(link: ProviderLink, messages: NormalizedMessage[], context: RequestContext) {
-  return link.transport.sendBatch!(messages, context);
-}
-
 /** Sends one batch as one attempt (timeout, abort, `beforeRequest` with every index) and settles each entry. */
 async function dispatch(link: ProviderLink, batch: readonly Entry[], shared: BatchContext): Promise<void> {
   const { settings, beforeRequest } = shared;
@@ -51,9 +46,9 @@ async function dispatch(link: ProviderLink, batch: readonly Entry[], shared: Bat
   try {
     const answers = await runAttempt(
       link,
+      // The transport's sendBatch awaits context.requestStarting() itself as its request leaves.
       (context) =>
-        batchRequest(
-          link,
+        link.transport.sendBatch!(
           batch.map((entry) => entry.message),
           context,
         ),
