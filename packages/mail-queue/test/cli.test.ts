@@ -5,6 +5,7 @@ import { startRedis, type TestRedis } from "@posse/test-tools";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMailQueue, type MailQueue } from "../src/index.js";
 import { BIN, PRELOAD, startStub } from "./process/soak.js";
+import { until } from "./support/cli-process.js";
 
 let redis: TestRedis;
 beforeAll(async () => {
@@ -30,14 +31,8 @@ function startCli(env: Record<string, string>): Cli {
   return { child, output: () => output, exit: exit as Cli["exit"] };
 }
 
-/** Polls `check` until it holds; a guard against a hang only (a busy machine starts the CLI in seconds). */
-async function until(check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error("condition not reached in time");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** How long `until` waits: a guard against a hang only (a busy machine starts the CLI in seconds). */
+const HANG_GUARD_MS = 20_000;
 
 async function states(queue: MailQueue, ids: readonly string[]) {
   return Promise.all(ids.map(async (id) => (await queue.job(id))?.state));
@@ -67,12 +62,15 @@ describe("posse-mail-worker", () => {
       const queue = createMailQueue({ url: redis.url, name });
       const cli = startCli(workerEnv(stub.url, name));
       try {
-        await until(() => cli.output().includes("sending queue"));
+        await until(() => cli.output().includes("sending queue"), HANG_GUARD_MS);
         const ids = [
           await queue.enqueue({ ...message, subject: "one" }),
           await queue.enqueue({ ...message, subject: "two" }),
         ];
-        await until(async () => (await states(queue, ids)).every((state) => state === "active"));
+        await until(
+          async () => (await states(queue, ids)).every((state) => state === "active"),
+          HANG_GUARD_MS,
+        );
         cli.child.kill(signal);
         const late = await queue.enqueue({ ...message, subject: "late" });
         const { code } = await cli.exit;
@@ -96,9 +94,9 @@ describe("posse-mail-worker", () => {
     const queue = createMailQueue({ url: redis.url, name });
     const cli = startCli(workerEnv(stub.url, name, { MAIL_QUEUE_SHUTDOWN_TIMEOUT_MS: "300" }));
     try {
-      await until(() => cli.output().includes("sending queue"));
+      await until(() => cli.output().includes("sending queue"), HANG_GUARD_MS);
       const id = await queue.enqueue({ ...message, subject: "slow" });
-      await until(async () => (await queue.job(id))?.state === "active");
+      await until(async () => (await queue.job(id))?.state === "active", HANG_GUARD_MS);
       const signalled = Date.now();
       cli.child.kill("SIGTERM");
       const { code, at } = await cli.exit;
